@@ -1,0 +1,309 @@
+"""The comparison model: the document's table rows beside what was measured.
+
+The rows and their text (Portuguese as written, English translation) are data in
+``resources/document.json``; this module maps each row to measurements from a training
+and an inference :class:`~engine.events.Summary` of the same model and computes a ratio.
+Ratios are ``training / inference`` of a cost (time per sample, memory, energy per
+sample, utilization), so a value above 1 means training costs more.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from engine.events import Summary
+from engine.format import NA, fmt_bytes, fmt_energy, fmt_num, fmt_ratio
+from engine.resources import resources_dir
+
+Text = dict[str, str]  # language code ("pt", "en") -> text
+
+
+@dataclass(frozen=True)
+class DocRow:
+    """One row of the document's tables.
+
+    Attributes:
+        id: Stable row id (``"objective"``, ``"energy_consumption"`` ...).
+        table: ``"table1"`` or ``"table2"``, the document's first or second table.
+        aspect: The row header per language.
+        train: The document's text for training per language.
+        infer: The document's text for inference per language.
+    """
+
+    id: str
+    table: str
+    aspect: Text
+    train: Text
+    infer: Text
+
+
+@lru_cache(maxsize=1)
+def _document() -> dict[str, Any]:
+    with open(resources_dir() / "document.json", encoding="utf-8") as f:
+        return json.load(f)
+
+
+def load_document() -> list[DocRow]:
+    """Every row of both tables, in the document's order.
+
+    Raises:
+        FileNotFoundError: ``resources/`` is missing (see :func:`resources_dir`).
+    """
+    doc = _document()
+    return [
+        DocRow(r["id"], t["id"], r["aspect"], r["train"], r["infer"])
+        for t in doc["tables"]
+        for r in t["rows"]
+    ]
+
+
+def column_titles() -> dict[str, Text]:
+    """Column headers ``aspect``/``train``/``infer`` per language."""
+    return dict(_document()["columns"])
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    """A document row with measurements.
+
+    Attributes:
+        id, table, aspect: As in :class:`DocRow`.
+        doc_train, doc_infer: The document's text per language.
+        measured_train, measured_infer: What was measured, with units (``"N/A"`` and the
+            reason when it cannot be measured here or that mode has not run).
+        ratio: ``training / inference`` of the row's metric, or ``None``.
+        ratio_text: The ratio in words.
+        metric: Name of the metric the ratio compares (``"ms_per_sample"`` ...), or ``""``.
+    """
+
+    id: str
+    table: str
+    aspect: Text
+    doc_train: Text
+    doc_infer: Text
+    measured_train: str
+    measured_infer: str
+    ratio: float | None
+    ratio_text: str
+    metric: str = ""
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The filled table for one model.
+
+    Attributes:
+        model: Catalog id.
+        train, infer: The summaries used (either may be ``None``).
+        rows: One :class:`ComparisonRow` per document row.
+    """
+
+    model: str
+    train: Summary | None
+    infer: Summary | None
+    rows: list[ComparisonRow] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Stable JSON form (``trainfer compare --json``)."""
+        return {
+            "model": self.model,
+            "train": self.train.to_dict() if self.train else None,
+            "infer": self.infer.to_dict() if self.infer else None,
+            "rows": [
+                {
+                    "id": r.id,
+                    "table": r.table,
+                    "aspect": r.aspect,
+                    "document": {"train": r.doc_train, "infer": r.doc_infer},
+                    "measured": {"train": r.measured_train, "infer": r.measured_infer},
+                    "ratio": r.ratio,
+                    "ratio_text": r.ratio_text,
+                    "metric": r.metric,
+                }
+                for r in self.rows
+            ],
+        }
+
+
+# ---- per-row measurements ---------------------------------------------------------------
+
+
+def _unit(s: Summary) -> str:
+    return "tokens" if s.tokens_per_s is not None else s.sample_unit
+
+
+def _rate(s: Summary) -> str:
+    if s.tokens_per_s is not None:
+        return fmt_num(s.tokens_per_s, "tokens/s")
+    return fmt_num(s.samples_per_s, f"{s.sample_unit}/s")
+
+
+def _ms_per_sample(s: Summary) -> float | None:
+    return 1000.0 / s.samples_per_s if s.samples_per_s else None
+
+
+def _on_gpu(s: Summary) -> bool:
+    return s.device.startswith("cuda")
+
+
+def _cost_ratio(
+    train: Summary | None,
+    infer: Summary | None,
+    get: Callable[[Summary], float | None],
+    noun: str,
+) -> tuple[float | None, str]:
+    a = get(train) if train else None
+    b = get(infer) if infer else None
+    if a is None or b is None or b == 0:
+        return None, NA
+    r = a / b
+    if r >= 1:
+        return r, f"training: {fmt_ratio(r)} the {noun} of inference"
+    return r, f"training: {fmt_ratio(r)} the {noun} of inference (inference costs more)"
+
+
+def _objective(s: Summary) -> str:
+    if s.mode == "train":
+        loss = (
+            f"; loss {s.loss_first:.3f} → {s.loss_last:.3f}"
+            if s.loss_first is not None and s.loss_last is not None
+            else ""
+        )
+        return f"weights {'changed' if s.weights_changed else 'UNCHANGED'}{loss}"
+    n = s.measured_steps * s.batch_size
+    return (
+        f"weights {'CHANGED' if s.weights_changed else 'unchanged'}; "
+        f"{n:,} {s.sample_unit} predicted"
+    )
+
+
+def _key_ops(s: Summary) -> str:
+    ops = "forward + loss + backward + optimizer" if s.mode == "train" else "forward only"
+    return f"{ops}: {fmt_num(s.step_ms_median, 'ms')}/step (median, batch {s.batch_size})"
+
+
+def _complexity(s: Summary) -> str:
+    return f"{fmt_num(_ms_per_sample(s), 'ms')}/{s.sample_unit.rstrip('s')} ({_rate(s)})"
+
+
+def _memory(s: Summary) -> str:
+    what = "peak allocated" if s.peak_mem_source == "cuda_max_allocated" else "peak process RSS"
+    return f"{fmt_bytes(s.peak_mem_bytes)} {what}"
+
+
+def _gpu_util(s: Summary) -> str:
+    if _on_gpu(s) and s.mean_gpu_util_pct is not None:
+        return f"{s.mean_gpu_util_pct:.0f}% NVML utilization"
+    cpu = f"; CPU {s.mean_cpu_util_pct:.0f}%" if s.mean_cpu_util_pct is not None else ""
+    if not _on_gpu(s):
+        return f"N/A: ran on the CPU{cpu}"
+    return f"N/A: {s.telemetry_note or 'no GPU telemetry'}{cpu}"
+
+
+def _optimizations(s: Summary) -> str:
+    prec = {
+        "fp32": "fp32 (TF32 off)",
+        "tf32": "TF32 matmuls",
+        "bf16": "bf16 autocast (mixed precision)",
+        "fp16": "fp16 autocast (mixed precision)",
+    }[s.precision]
+    return f"{prec}, batch {s.batch_size}"
+
+
+def _data_flow(s: Summary) -> str:
+    return f"batch {s.batch_size} made on the device, {_rate(s)}"
+
+
+def _energy(s: Summary) -> str:
+    if s.energy_j is None and not _on_gpu(s):
+        return "N/A: ran on the CPU (energy is read from NVIDIA GPUs only)"
+    if s.energy_j is None:
+        return f"N/A: {s.telemetry_note or 'no energy reading'}"
+    per = (
+        f"{fmt_energy(s.energy_per_token_j)}/token"
+        if s.energy_per_token_j is not None
+        else f"{fmt_energy(s.energy_per_sample_j)}/{s.sample_unit.rstrip('s')}"
+    )
+    est = " (estimated)" if s.energy_source == "estimated_from_power" else ""
+    return f"{per}{est}, mean {fmt_num(s.mean_power_w, 'W')}"
+
+
+_ROWS: dict[str, tuple[Callable[[Summary], str], str, Callable[[Summary], float | None], str]] = {
+    "objective": (_objective, "", lambda s: None, ""),
+    "key_operations": (_key_ops, "step_ms", lambda s: s.step_ms_median, "step time"),
+    "computational_complexity": (
+        _complexity, "ms_per_sample", _ms_per_sample, "time per sample"
+    ),
+    "memory_use": (_memory, "peak_mem_bytes", lambda s: s.peak_mem_bytes, "peak memory"),
+    "gpu_utilization": (
+        _gpu_util,
+        "mean_gpu_util_pct",
+        lambda s: s.mean_gpu_util_pct if _on_gpu(s) else None,
+        "GPU utilization",
+    ),
+    "specific_optimizations": (_optimizations, "", lambda s: None, ""),
+    "data_flow": (_data_flow, "batch_size", lambda s: s.batch_size, "batch size"),
+    "energy_consumption": (
+        _energy,
+        "energy_per_sample_j",
+        lambda s: s.energy_per_sample_j,
+        "energy per sample",
+    ),
+}
+
+
+def _energy_ratio_text(train: Summary, infer: Summary, base: str) -> str:
+    """Energy per sample and power can disagree (DESIGN.md: ResNet-50 inference drew
+    676 W against 624 W for training yet used 3.2× less energy per image); say both."""
+    if train.mean_power_w is None or infer.mean_power_w is None:
+        return base
+    return (
+        f"{base}; mean power {fmt_num(train.mean_power_w, 'W')} (training) vs "
+        f"{fmt_num(infer.mean_power_w, 'W')} (inference)"
+    )
+
+
+def build(train: Summary | None, infer: Summary | None) -> Comparison:
+    """Fill the document's rows with measurements.
+
+    Args:
+        train: Summary of a training run, or ``None`` if none ran yet.
+        infer: Summary of an inference run of the same model, or ``None``.
+
+    Raises:
+        ValueError: The summaries are of different models, or of the wrong modes.
+    """
+    if train is not None and train.mode != "train":
+        raise ValueError("the first summary must be of a training run")
+    if infer is not None and infer.mode != "infer":
+        raise ValueError("the second summary must be of an inference run")
+    if train is not None and infer is not None and train.model != infer.model:
+        raise ValueError(f"cannot compare {train.model} with {infer.model}")
+    model = train.model if train else infer.model if infer else ""
+    rows = []
+    for doc in load_document():
+        describe, metric, get, noun = _ROWS[doc.id]
+        ratio, ratio_text = (None, NA)
+        if noun:
+            ratio, ratio_text = _cost_ratio(train, infer, get, noun)
+        if doc.id == "energy_consumption" and train and infer and ratio is not None:
+            ratio_text = _energy_ratio_text(train, infer, ratio_text)
+        rows.append(
+            ComparisonRow(
+                id=doc.id,
+                table=doc.table,
+                aspect=doc.aspect,
+                doc_train=doc.train,
+                doc_infer=doc.infer,
+                measured_train=describe(train) if train else "not run yet",
+                measured_infer=describe(infer) if infer else "not run yet",
+                ratio=ratio,
+                ratio_text=ratio_text,
+                metric=metric,
+            )
+        )
+    return Comparison(model, train, infer, rows)

@@ -1,0 +1,274 @@
+"""Events that travel from the run process and the sampler to the GUI, the CLI and storage.
+
+Every event is a frozen dataclass of plain values with units in field names
+(STYLE.md 2). Every ``t_s`` is ``time.monotonic()`` seconds, the same clock in the GUI
+process and the run process (``CLOCK_MONOTONIC`` is system-wide). A reading a device does
+not support is ``None``, never zero.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+
+def _plain(value: Any) -> Any:
+    """JSON-safe copy: NaN and infinities become ``None``, tuples become lists."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+class _Event:
+    def to_dict(self) -> dict[str, Any]:
+        """Plain, JSON-safe dict of every field plus ``"event"`` (the class name)."""
+        d = _plain(dataclasses.asdict(self))  # type: ignore[call-overload]
+        d["event"] = type(self).__name__
+        return d
+
+
+@dataclass(frozen=True)
+class Started(_Event):
+    """The run process has built the model and knows its device.
+
+    Attributes:
+        t_s: Monotonic time (s).
+        pid: Run process id.
+        device: Resolved torch device (``"cpu"``, ``"cuda:0"``).
+        device_name: Marketing name of the GPU, or the CPU model.
+        torch_version: ``torch.__version__`` in the run process.
+        params: Trainable parameter count.
+        param_bytes: Bytes held by parameters.
+        batch_size: Samples per step after defaults were applied.
+        input_size: Image side (px), features, or sequence length (tokens).
+        sample_unit: What one sample is (``"images"``, ``"sequences"`` ...).
+        tokens_per_sample: Tokens per sample for language models, else ``None``.
+        build_s: Seconds spent building the model and its data.
+    """
+
+    t_s: float
+    pid: int
+    device: str
+    device_name: str
+    torch_version: str
+    params: int
+    param_bytes: int
+    batch_size: int
+    input_size: int
+    sample_unit: str
+    tokens_per_sample: int | None
+    build_s: float
+
+
+@dataclass(frozen=True)
+class Phase(_Event):
+    """The run entered a phase: ``"build"``, ``"warmup"``, ``"measure"`` or ``"done"``."""
+
+    t_s: float
+    name: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class StepStats(_Event):
+    """One completed step.
+
+    Attributes:
+        t_s: Monotonic time (s) when the step finished on the device.
+        step: 1-based step index within its phase.
+        phase: ``"warmup"`` or ``"measure"``.
+        step_ms: Step time in milliseconds (CUDA events on a GPU; host clock after the
+            step's work completed on the CPU).
+        samples_per_s: ``batch_size / step time``.
+        tokens_per_s: ``batch_size * sequence length / step time`` for language models.
+        loss: Training loss of this step; ``None`` in inference.
+        n_steps: Steps this record averages: 1, unless steps finish faster than about 20
+            per second, when the run process averages them to keep the event rate bounded.
+            ``step`` is then the last of them.
+    """
+
+    t_s: float
+    step: int
+    phase: str
+    step_ms: float
+    samples_per_s: float
+    tokens_per_s: float | None
+    loss: float | None
+    n_steps: int = 1
+
+
+@dataclass(frozen=True)
+class Sample(_Event):
+    """One telemetry reading from the sampler thread.
+
+    GPU fields come from NVML for ``gpu_index`` and are ``None`` when there is no NVIDIA
+    GPU or the device does not support the reading. Host fields come from psutil.
+
+    Attributes:
+        t_s: Monotonic time (s) of the reading.
+        gpu_index: NVML index of the GPU read, or ``None``.
+        gpu_util_pct: NVML utilization: percent of time any kernel ran (0-100).
+        mem_used_bytes: Device memory in use (all processes).
+        mem_total_bytes: Device memory total.
+        power_w: Power draw in watts (``nvmlDeviceGetPowerUsage``; a 1 s average on
+            recent GPUs).
+        energy_j: Cumulative energy since the sampler started, in joules; never decreases.
+        temperature_c: GPU temperature (°C).
+        sm_clock_mhz: SM clock (MHz).
+        cpu_util_pct: Whole-machine CPU utilization (0-100).
+        process_cpu_pct: The run process's CPU use in percent of one core (may exceed 100).
+        process_rss_bytes: Resident set size of the run process.
+        sys_mem_used_bytes: Host memory in use.
+        sys_mem_total_bytes: Host memory total.
+    """
+
+    t_s: float
+    gpu_index: int | None = None
+    gpu_util_pct: float | None = None
+    mem_used_bytes: int | None = None
+    mem_total_bytes: int | None = None
+    power_w: float | None = None
+    energy_j: float | None = None
+    temperature_c: float | None = None
+    sm_clock_mhz: float | None = None
+    cpu_util_pct: float | None = None
+    process_cpu_pct: float | None = None
+    process_rss_bytes: int | None = None
+    sys_mem_used_bytes: int | None = None
+    sys_mem_total_bytes: int | None = None
+
+
+@dataclass(frozen=True)
+class TelemetryStatus(_Event):
+    """What the sampler can read, sent once when a run starts and on every change.
+
+    Attributes:
+        t_s: Monotonic time (s).
+        gpu_available: True when NVML reads a GPU.
+        message: Why GPU readings are missing (``"no NVIDIA driver found ..."``), or a
+            description of what is read.
+        gpu_index: NVML index sampled, or ``None``.
+        gpu_name: Its name, or ``None``.
+        supported: Reading name -> supported, for the sampled GPU.
+    """
+
+    t_s: float
+    gpu_available: bool
+    message: str
+    gpu_index: int | None = None
+    gpu_name: str | None = None
+    supported: dict[str, bool] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Summary(_Event):
+    """The result of one run. Step-time and memory fields come from the run process;
+    power, energy and utilization from the sampler over the measured phase.
+
+    Attributes:
+        model, mode, device, device_name, precision, batch_size, input_size, sample_unit:
+            What ran (see :class:`engine.config.RunConfig`).
+        optimizer: Optimizer name in training, ``None`` in inference.
+        learning_rate: Learning rate in training, ``None`` in inference.
+        params: Trainable parameter count. param_bytes: their bytes.
+        warmup_steps: Warm-up steps run. measured_steps: steps in the measured phase.
+        measured_s: Wall time of the measured phase (s).
+        stopped_early: The user stopped the run before its duration.
+        samples_per_s: Measured samples / measured seconds.
+        tokens_per_s: The same in tokens for language models, else ``None``.
+        step_ms_median, step_ms_p95, step_ms_mean: Step time statistics (ms) over
+            measured steps only.
+        warmup_step_ms_first: Time of the first warm-up step (ms; includes one-off costs).
+        peak_mem_bytes: Peak memory of the measured phase: the CUDA caching allocator's
+            peak allocated bytes on a GPU, the run process's peak resident set on a CPU.
+        peak_mem_source: ``"cuda_max_allocated"`` or ``"process_rss"``.
+        loss_first, loss_last: Training loss of the first and last measured step
+            (``None`` in inference).
+        weights_changed: Whether any parameter changed during the measured phase
+            (compared through a float64 checksum of all parameters).
+        energy_j: Energy over the measured phase from NVML's total-energy counter
+            (``nvmlDeviceGetTotalEnergyConsumption``), ``None`` without NVML.
+        energy_source: ``"nvml_counter"``, ``"estimated_from_power"`` or ``None``.
+        energy_per_sample_j: ``energy_j / samples``; per token for language models in
+            ``energy_per_token_j``.
+        mean_power_w, peak_power_w: Power draw over the measured phase (W).
+        mean_gpu_util_pct: Mean NVML utilization over the measured phase (%).
+        mean_cpu_util_pct: Mean whole-machine CPU utilization over the measured phase (%).
+        telemetry_note: Why GPU fields are ``None``, if they are.
+        torch_version: torch in the run process.
+        started_unix_s: Wall-clock start (Unix seconds).
+        measure_start_t_s, measure_end_t_s: Monotonic edges of the measured phase.
+    """
+
+    model: str
+    mode: str
+    device: str
+    device_name: str
+    precision: str
+    batch_size: int
+    input_size: int
+    sample_unit: str
+    optimizer: str | None
+    learning_rate: float | None
+    params: int
+    param_bytes: int
+    warmup_steps: int
+    measured_steps: int
+    measured_s: float
+    stopped_early: bool
+    samples_per_s: float | None
+    tokens_per_s: float | None
+    step_ms_median: float | None
+    step_ms_p95: float | None
+    step_ms_mean: float | None
+    warmup_step_ms_first: float | None
+    peak_mem_bytes: int | None
+    peak_mem_source: str
+    loss_first: float | None
+    loss_last: float | None
+    weights_changed: bool
+    torch_version: str
+    started_unix_s: float
+    measure_start_t_s: float
+    measure_end_t_s: float
+    energy_j: float | None = None
+    energy_source: str | None = None
+    energy_per_sample_j: float | None = None
+    energy_per_token_j: float | None = None
+    mean_power_w: float | None = None
+    peak_power_w: float | None = None
+    mean_gpu_util_pct: float | None = None
+    mean_cpu_util_pct: float | None = None
+    telemetry_note: str = ""
+
+
+@dataclass(frozen=True)
+class Failed(_Event):
+    """The run could not finish.
+
+    Attributes:
+        t_s: Monotonic time (s).
+        kind: ``"config"`` (a setting to change), ``"oom"`` (out of memory), ``"cuda"``
+            (a CUDA error), ``"crash"`` (the run process died without a word),
+            ``"stopped"`` (stopped before anything was measured, or terminated after the
+            stop grace period) or ``"error"`` (any other exception).
+        message: What happened, in one or two sentences.
+        hint: What to change.
+        field: For ``"config"``, the setting at fault.
+    """
+
+    t_s: float
+    kind: str
+    message: str
+    hint: str = ""
+    field: str | None = None
+
+
+Event = Union[Started, Phase, StepStats, Sample, TelemetryStatus, Summary, Failed]
+TERMINAL = (Summary, Failed)

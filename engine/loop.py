@@ -1,0 +1,425 @@
+"""The measured training / inference loop (runs inside the run process).
+
+:func:`execute` resolves the device, builds the model, runs warm-up, then the measured
+phase, and emits :mod:`engine.events` through a callback. It is a plain function so
+tests can call it in-process; :mod:`engine.worker` runs it in the spawned run process.
+
+Synchronization points (STYLE.md 6), each named where it happens:
+  * on CUDA, step time comes from CUDA events read once the step has finished; the host
+    waits on an event only to keep at most ``MAX_IN_FLIGHT`` steps queued;
+  * one ``torch.cuda.synchronize()`` at each phase edge (so peak counters and the clock
+    start from an idle device);
+  * the loss ``.item()`` is read only after its step's end event completed (no stall).
+"""
+
+from __future__ import annotations
+
+import platform
+import statistics
+import time
+from collections import deque
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+from typing import Any
+
+import psutil
+import torch
+
+from engine.catalog import CATALOG
+from engine.config import ConfigError, RunConfig
+from engine.events import Event, Phase, Started, StepStats, Summary
+from engine.models import ModelSpec, build_spec
+
+MAX_IN_FLIGHT = 2
+EVENT_INTERVAL_S = 0.05  # at most ~20 StepStats events per second; faster steps are averaged
+_DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16}
+
+Emit = Callable[[Event], None]
+ShouldStop = Callable[[], bool]
+
+
+def resolve_device(requested: str) -> torch.device:
+    """Turn ``auto``/``cpu``/``cuda``/``cuda:N`` into a usable ``torch.device``.
+
+    Raises:
+        ConfigError: CUDA was asked for and torch sees no CUDA device, or the index is
+            out of range.
+    """
+    if requested == "auto":
+        return torch.device("cuda:0" if torch.cuda.is_available() else "cpu")
+    if requested == "cpu":
+        return torch.device("cpu")
+    if not torch.cuda.is_available():
+        reason = (
+            "this torch build has no CUDA support"
+            if torch.version.cuda is None
+            else "torch found no usable CUDA device (driver missing or no GPU)"
+        )
+        raise ConfigError("device", f"{requested} was requested but {reason}; use cpu or auto")
+    index = int(requested.split(":")[1]) if ":" in requested else 0
+    count = torch.cuda.device_count()
+    if index >= count:
+        raise ConfigError(
+            "device", f"{requested} does not exist; this machine has cuda:0 … cuda:{count - 1}"
+        )
+    return torch.device(f"cuda:{index}")
+
+
+def device_name(device: torch.device) -> str:
+    """GPU name from torch, or the CPU model from /proc/cpuinfo (or ``platform``)."""
+    if device.type == "cuda":
+        return torch.cuda.get_device_name(device)
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "CPU"
+
+
+def check_precision(precision: str, device: torch.device) -> None:
+    """Raise :class:`ConfigError` when ``device`` cannot run ``precision``.
+
+    tf32 is an NVIDIA Ampere-or-newer math mode; bf16 needs compute capability 8.0 on a
+    GPU; on a CPU, bf16/fp16 autocast is probed with one small matrix multiply.
+    """
+    if precision == "tf32":
+        if device.type != "cuda":
+            raise ConfigError("precision", "tf32 exists only on NVIDIA GPUs; use fp32 or bf16")
+        if torch.cuda.get_device_capability(device)[0] < 8:
+            raise ConfigError("precision", "tf32 needs an Ampere or newer GPU; use fp32 or fp16")
+    if precision == "bf16" and device.type == "cuda" and not torch.cuda.is_bf16_supported():
+        raise ConfigError("precision", "this GPU cannot run bf16; use fp16 or fp32")
+    if precision in _DTYPES and device.type == "cpu":
+        try:
+            with torch.autocast("cpu", dtype=_DTYPES[precision]):
+                torch.ones(4, 4) @ torch.ones(4, 4)
+        except (RuntimeError, AssertionError) as exc:
+            raise ConfigError(
+                "precision", f"this CPU cannot run {precision} autocast ({exc}); use fp32"
+            ) from exc
+
+
+def _set_math_mode(precision: str) -> None:
+    """fp32 means true fp32 (TF32 off); tf32 turns TF32 on for matmuls and convolutions."""
+    tf32 = precision == "tf32"
+    torch.backends.cuda.matmul.allow_tf32 = tf32
+    torch.backends.cudnn.allow_tf32 = tf32
+
+
+def _autocast(precision: str, device: torch.device) -> AbstractContextManager[Any]:
+    if precision in _DTYPES:
+        return torch.autocast(device.type, dtype=_DTYPES[precision])
+    return nullcontext()
+
+
+def _param_checksum(module: torch.nn.Module) -> tuple[float, float]:
+    """``(Σθ, Σθ²)`` in float64 over all parameters. Sync point: two ``.item()``."""
+    total = torch.zeros((), dtype=torch.float64, device=next(module.parameters()).device)
+    squares = torch.zeros_like(total)
+    with torch.no_grad():
+        for p in module.parameters():
+            d = p.detach().double()
+            total += d.sum()
+            squares += (d * d).sum()
+    return total.item(), squares.item()
+
+
+@dataclass
+class _Pending:
+    step: int
+    phase: str
+    start: Any  # torch.cuda.Event
+    end: Any
+    loss: torch.Tensor | None
+
+
+class _StepReporter:
+    """Turns finished steps into :class:`StepStats` events, averaging fast steps."""
+
+    def __init__(self, emit: Emit, batch: int, tokens_per_sample: int | None) -> None:
+        self.emit = emit
+        self.batch = batch
+        self.tokens_per_sample = tokens_per_sample
+        self.times_ms: dict[str, list[float]] = {"warmup": [], "measure": []}
+        self.losses: dict[str, list[float]] = {"warmup": [], "measure": []}
+        self._acc: list[tuple[int, float, float | None]] = []
+        self._acc_phase = ""
+        self._last_emit = 0.0
+
+    def add(self, phase: str, step: int, step_ms: float, loss: float | None) -> None:
+        self.times_ms[phase].append(step_ms)
+        if loss is not None:
+            self.losses[phase].append(loss)
+        if self._acc and self._acc_phase != phase:
+            self.flush()
+        self._acc.append((step, step_ms, loss))
+        self._acc_phase = phase
+        now = time.monotonic()
+        if phase == "warmup" or now - self._last_emit >= EVENT_INTERVAL_S:
+            self.flush(now)
+
+    def flush(self, now: float | None = None) -> None:
+        if not self._acc:
+            return
+        now = time.monotonic() if now is None else now
+        n = len(self._acc)
+        ms = sum(a[1] for a in self._acc) / n
+        losses = [a[2] for a in self._acc if a[2] is not None]
+        sps = self.batch * 1000.0 / ms if ms > 0 else float("nan")
+        self.emit(
+            StepStats(
+                t_s=now,
+                step=self._acc[-1][0],
+                phase=self._acc_phase,
+                step_ms=ms,
+                samples_per_s=sps,
+                tokens_per_s=sps * self.tokens_per_sample if self.tokens_per_sample else None,
+                loss=sum(losses) / len(losses) if losses else None,
+                n_steps=n,
+            )
+        )
+        self._acc = []
+        self._last_emit = now
+
+
+class _Runner:
+    """Holds the model, optimizer and step function for one run."""
+
+    def __init__(self, cfg: RunConfig, device: torch.device) -> None:
+        info = CATALOG[cfg.model]
+        self.cfg = cfg
+        self.device = device
+        self.batch_size = cfg.batch_size or info.default_batch_size(cfg.mode, device.type)
+        self.input_size = cfg.input_size or info.default_input_size(device.type)
+        self.spec: ModelSpec = build_spec(
+            cfg.model, self.input_size, self.batch_size, device, cfg.seed
+        )
+        module = self.spec.module.to(device)
+        if getattr(self.spec, "channels_last", False):
+            module = module.to(memory_format=torch.channels_last)
+        self.module = module
+        self.training = cfg.mode == "train"
+        self.optimizer: torch.optim.Optimizer | None = None
+        self.scaler: Any = None
+        self.learning_rate: float | None = None
+        if self.training:
+            module.train()
+            self.learning_rate = cfg.learning_rate or self.spec.default_learning_rate(
+                cfg.optimizer
+            )
+            params = [p for p in module.parameters() if p.requires_grad]
+            if cfg.optimizer == "adamw":
+                self.optimizer = torch.optim.AdamW(params, lr=self.learning_rate)
+            else:
+                self.optimizer = torch.optim.SGD(params, lr=self.learning_rate, momentum=0.9)
+            if cfg.precision == "fp16" and device.type == "cuda":
+                self.scaler = torch.amp.GradScaler("cuda")
+        else:
+            module.eval()
+        self.params = sum(p.numel() for p in module.parameters())
+        self.param_bytes = sum(p.numel() * p.element_size() for p in module.parameters())
+
+    def step(self) -> torch.Tensor | None:
+        """One step on a fresh batch; returns the detached loss (training) or ``None``."""
+        inputs, targets = self.spec.make_batch()
+        if not self.training:
+            with torch.inference_mode(), _autocast(self.cfg.precision, self.device):
+                self.spec.forward(inputs)
+            return None
+        assert self.optimizer is not None
+        with _autocast(self.cfg.precision, self.device):
+            loss = self.spec.loss(self.spec.forward(inputs), targets)
+        self.optimizer.zero_grad(set_to_none=True)
+        if self.scaler is not None:
+            self.scaler.scale(loss).backward()
+            self.scaler.step(self.optimizer)
+            self.scaler.update()
+        else:
+            loss.backward()
+            self.optimizer.step()
+        return loss.detach()
+
+
+def _sync(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+
+
+def _run_phase(
+    runner: _Runner,
+    phase: str,
+    reporter: _StepReporter,
+    should_stop: ShouldStop,
+    max_steps: int | None,
+    max_seconds: float | None,
+    on_step: Callable[[], None] | None = None,
+) -> tuple[int, bool]:
+    """Run steps until ``max_steps`` or ``max_seconds``; returns ``(steps, stopped)``."""
+    device = runner.device
+    cuda = device.type == "cuda"
+    pending: deque[_Pending] = deque()
+    t0 = time.monotonic()
+    step = 0
+    stopped = False
+
+    def finish(p: _Pending) -> None:
+        p.end.synchronize()  # sync point: waits only when MAX_IN_FLIGHT steps are queued
+        loss = p.loss.item() if p.loss is not None else None  # done already: no stall
+        reporter.add(p.phase, p.step, p.start.elapsed_time(p.end), loss)
+
+    while True:
+        if max_steps is not None and step >= max_steps:
+            break
+        if max_seconds is not None and time.monotonic() - t0 >= max_seconds:
+            break
+        if should_stop():
+            stopped = True
+            break
+        step += 1
+        if cuda:
+            start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+            start.record()
+            loss_t = runner.step()
+            end.record()
+            pending.append(_Pending(step, phase, start, end, loss_t))
+            while pending and (len(pending) > MAX_IN_FLIGHT or pending[0].end.query()):
+                finish(pending.popleft())
+        else:
+            t = time.perf_counter()
+            loss_t = runner.step()
+            loss = loss_t.item() if loss_t is not None else None  # CPU work is already done
+            reporter.add(phase, step, (time.perf_counter() - t) * 1000.0, loss)
+        if on_step is not None:
+            on_step()
+    while pending:
+        finish(pending.popleft())
+    reporter.flush()
+    return step, stopped
+
+
+def execute(cfg: RunConfig, emit: Emit, should_stop: ShouldStop) -> Summary | None:
+    """Run ``cfg`` to the end and emit its events; returns the :class:`Summary`.
+
+    Returns ``None`` (after emitting ``Phase("done", "stopped")``) when stopped before the
+    measured phase began.
+
+    Raises:
+        ConfigError: The device cannot run this configuration.
+        torch.OutOfMemoryError, RuntimeError: From the model; the worker turns them into
+            :class:`engine.events.Failed`.
+    """
+    started_unix = time.time()
+    emit(Phase(time.monotonic(), "build", cfg.model))
+    device = resolve_device(cfg.device)
+    check_precision(cfg.precision, device)
+    _set_math_mode(cfg.precision)
+    t_build = time.monotonic()
+    runner = _Runner(cfg, device)
+    _sync(device)
+    proc = psutil.Process()
+    emit(
+        Started(
+            t_s=time.monotonic(),
+            pid=proc.pid,
+            device=str(device),
+            device_name=device_name(device),
+            torch_version=torch.__version__,
+            params=runner.params,
+            param_bytes=runner.param_bytes,
+            batch_size=runner.batch_size,
+            input_size=runner.input_size,
+            sample_unit=runner.spec.info.sample_unit,
+            tokens_per_sample=runner.spec.tokens_per_sample,
+            build_s=time.monotonic() - t_build,
+        )
+    )
+    reporter = _StepReporter(emit, runner.batch_size, runner.spec.tokens_per_sample)
+    if cfg.warmup_steps:
+        emit(Phase(time.monotonic(), "warmup", f"{cfg.warmup_steps} steps"))
+        _, stopped = _run_phase(runner, "warmup", reporter, should_stop, cfg.warmup_steps, None)
+        if stopped:
+            emit(Phase(time.monotonic(), "done", "stopped during warm-up"))
+            return None
+
+    _sync(device)  # sync point: the measured phase starts from an idle device
+    cuda = device.type == "cuda"
+    if cuda:
+        torch.cuda.reset_peak_memory_stats(device)
+    peak_rss = [proc.memory_info().rss]
+
+    def track_rss() -> None:
+        peak_rss[0] = max(peak_rss[0], proc.memory_info().rss)
+
+    checksum_before = _param_checksum(runner.module)
+    t_measure = time.monotonic()
+    emit(Phase(t_measure, "measure", f"{cfg.steps} steps" if cfg.steps else f"{cfg.seconds:g} s"))
+    steps, stopped = _run_phase(
+        runner,
+        "measure",
+        reporter,
+        should_stop,
+        cfg.steps,
+        cfg.seconds,
+        on_step=None if cuda else track_rss,
+    )
+    _sync(device)  # sync point: every measured step has finished
+    t_end = time.monotonic()
+    peak = torch.cuda.max_memory_allocated(device) if cuda else max(peak_rss[0], proc.memory_info().rss)
+    weights_changed = _param_checksum(runner.module) != checksum_before
+    emit(Phase(t_end, "done", "stopped" if stopped else "completed"))
+
+    times = reporter.times_ms["measure"]
+    losses = reporter.losses["measure"]
+    measured_s = t_end - t_measure
+    samples = steps * runner.batch_size
+    sps = samples / measured_s if measured_s > 0 and steps else None
+    tps = sps * runner.spec.tokens_per_sample if sps and runner.spec.tokens_per_sample else None
+    warm = reporter.times_ms["warmup"]
+    return Summary(
+        model=cfg.model,
+        mode=cfg.mode,
+        device=str(device),
+        device_name=device_name(device),
+        precision=cfg.precision,
+        batch_size=runner.batch_size,
+        input_size=runner.input_size,
+        sample_unit=runner.spec.info.sample_unit,
+        optimizer=cfg.optimizer if runner.training else None,
+        learning_rate=runner.learning_rate,
+        params=runner.params,
+        param_bytes=runner.param_bytes,
+        warmup_steps=len(warm),
+        measured_steps=steps,
+        measured_s=measured_s,
+        stopped_early=stopped,
+        samples_per_s=sps,
+        tokens_per_s=tps,
+        step_ms_median=statistics.median(times) if times else None,
+        step_ms_p95=_percentile(times, 95) if times else None,
+        step_ms_mean=statistics.fmean(times) if times else None,
+        warmup_step_ms_first=warm[0] if warm else None,
+        peak_mem_bytes=int(peak),
+        peak_mem_source="cuda_max_allocated" if cuda else "process_rss",
+        loss_first=losses[0] if losses else None,
+        loss_last=losses[-1] if losses else None,
+        weights_changed=weights_changed,
+        torch_version=torch.__version__,
+        started_unix_s=started_unix,
+        measure_start_t_s=t_measure,
+        measure_end_t_s=t_end,
+    )
+
+
+def _percentile(values: list[float], pct: float) -> float:
+    """Linear-interpolated percentile (the 'inclusive' method, as numpy's default)."""
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return ordered[0]
+    rank = (len(ordered) - 1) * pct / 100.0
+    lo = int(rank)
+    hi = min(lo + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (rank - lo)

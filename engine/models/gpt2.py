@@ -1,0 +1,73 @@
+"""GPT-2 from its transformers configuration, on a repeating-pattern token task."""
+
+from __future__ import annotations
+
+import logging
+
+import torch
+import torch.nn.functional as F
+
+from engine.catalog import ModelInfo
+from engine.models.base import ModelSpec
+
+VOCAB_SIZE = 50257  # GPT-2's tokenizer vocabulary
+PATTERN_VOCAB = 1024  # patterns draw tokens from the first 1024 ids
+NUM_PATTERNS = 256
+PERIOD = 16
+
+_SIZES = {
+    "gpt2": {"n_layer": 12, "n_embd": 768, "n_head": 12},  # GPT-2 small, 124 M parameters
+    "gpt2-tiny": {"n_layer": 2, "n_embd": 128, "n_head": 2},
+}
+
+
+class Gpt2Spec(ModelSpec):
+    """``transformers.GPT2LMHeadModel`` built from a ``GPT2Config`` with random weights.
+
+    Data: 256 fixed patterns of 16 tokens drawn from ids ``[0, 1024)``; a sequence repeats
+    one pattern from a random phase. After the first period every next token is
+    determined, so the loss falls from ln 50257 ≈ 10.8. The loss is the mean next-token
+    cross-entropy over positions ``1 … L-1``.
+    """
+
+    def __init__(
+        self, info: ModelInfo, input_size: int, batch_size: int, device: torch.device, seed: int
+    ) -> None:
+        super().__init__(info, input_size, batch_size, device, seed)
+        logging.getLogger("transformers").setLevel(logging.ERROR)
+        from transformers import GPT2Config, GPT2LMHeadModel
+
+        config = GPT2Config(
+            vocab_size=VOCAB_SIZE, n_positions=max(1024, input_size), **_SIZES[info.id]
+        )
+        self.module = GPT2LMHeadModel(config)
+        self.module.config.use_cache = False
+        self.patterns = torch.randint(
+            PATTERN_VOCAB, (NUM_PATTERNS, PERIOD), generator=self.generator, device=device
+        )
+        self.positions = torch.arange(input_size, device=device)
+
+    def make_batch(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """Token ids ``(batch, seq_len)`` int64; targets are the same ids (shifted in loss)."""
+        which = torch.randint(
+            NUM_PATTERNS, (self.batch_size,), generator=self.generator, device=self.device
+        )
+        phase = torch.randint(
+            PERIOD, (self.batch_size, 1), generator=self.generator, device=self.device
+        )
+        cols = (self.positions.unsqueeze(0) + phase) % PERIOD
+        tokens = torch.gather(self.patterns[which], 1, cols)
+        return tokens, tokens
+
+    def forward(self, inputs: torch.Tensor) -> torch.Tensor:
+        """Logits ``(batch, seq_len, vocab)``."""
+        return self.module(input_ids=inputs, use_cache=False).logits
+
+    def loss(self, outputs: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+        """Mean next-token cross-entropy (nats)."""
+        logits = outputs[:, :-1, :].float()
+        return F.cross_entropy(logits.reshape(-1, logits.size(-1)), targets[:, 1:].reshape(-1))
+
+    def default_learning_rate(self, optimizer: str) -> float:
+        """Transformers want a smaller step than the vision models."""
+        return {"sgd": 0.02, "adamw": 6e-4}[optimizer]

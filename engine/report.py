@@ -1,0 +1,119 @@
+"""Plain-text rendering of summaries, comparisons and progress for the command line."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+
+from engine.compare import Comparison, column_titles
+from engine.events import Sample, StepStats, Summary
+from engine.format import NA, fmt_bytes, fmt_energy, fmt_num
+
+
+def summary_text(s: Summary) -> str:
+    """A labelled block of every headline number of ``s``."""
+    unit = s.sample_unit
+    rate = fmt_num(s.samples_per_s, f"{unit}/s")
+    if s.tokens_per_s is not None:
+        rate += f" ({fmt_num(s.tokens_per_s, 'tokens/s')})"
+    mem_what = "CUDA peak allocated" if s.peak_mem_source == "cuda_max_allocated" else "peak RSS"
+    lines = [
+        f"{s.model} · {s.mode} · {s.device} ({s.device_name}) · {s.precision} · "
+        f"batch {s.batch_size} · input {s.input_size}"
+        + (" · STOPPED EARLY" if s.stopped_early else ""),
+        ("measured", f"{s.measured_steps} steps in {s.measured_s:.2f} s "
+                     f"(after {s.warmup_steps} warm-up steps, not averaged in)"),
+        ("throughput", rate),
+        ("step time", f"{fmt_num(s.step_ms_median, 'ms')} median, "
+                      f"{fmt_num(s.step_ms_p95, 'ms')} p95"),
+        ("peak memory", f"{fmt_bytes(s.peak_mem_bytes)} ({mem_what})"),
+    ]
+    if s.mode == "train":
+        loss = (
+            f"{s.loss_first:.4f} → {s.loss_last:.4f} (first → last measured step)"
+            if s.loss_first is not None and s.loss_last is not None
+            else NA
+        )
+        lines.append(("loss", loss))
+        lines.append(("optimizer", f"{s.optimizer}, learning rate {s.learning_rate:g}"))
+    lines.append(("weights", "changed" if s.weights_changed else "unchanged"))
+    if s.energy_j is not None:
+        est = " (estimated from power)" if s.energy_source == "estimated_from_power" else ""
+        per = (
+            f", {fmt_energy(s.energy_per_token_j)}/token"
+            if s.energy_per_token_j is not None
+            else f", {fmt_energy(s.energy_per_sample_j)}/{unit.rstrip('s')}"
+        )
+        lines.append(("energy", f"{fmt_energy(s.energy_j)}{per}{est}"))
+        lines.append(("power", f"{fmt_num(s.mean_power_w, 'W')} mean, "
+                               f"{fmt_num(s.peak_power_w, 'W')} peak"))
+        lines.append(("GPU utilization", fmt_num(s.mean_gpu_util_pct, "%")))
+    else:
+        lines.append(("energy, power", f"N/A: {s.telemetry_note}"))
+    lines.append(("CPU utilization", fmt_num(s.mean_cpu_util_pct, "%")))
+    out = [lines[0]]  # type: ignore[list-item]
+    out += [f"  {k:<17}{v}" for k, v in lines[1:]]  # type: ignore[misc]
+    return "\n".join(out)
+
+
+def progress_text(phase: str, step: StepStats | None, sample: Sample | None,
+                  elapsed_s: float, unit: str) -> str:
+    """One short status line: phase, step, throughput, step time, loss, GPU and CPU."""
+    parts = [f"[{phase} {elapsed_s:5.1f} s]"]
+    if step is not None:
+        rate = (
+            fmt_num(step.tokens_per_s, "tokens/s")
+            if step.tokens_per_s is not None
+            else fmt_num(step.samples_per_s, f"{unit}/s")
+        )
+        parts += [f"step {step.step}", rate, f"{fmt_num(step.step_ms, 'ms')}/step"]
+        if step.loss is not None:
+            parts.append(f"loss {step.loss:.4f}")
+    if sample is not None:
+        if sample.gpu_util_pct is not None:
+            parts.append(f"GPU {sample.gpu_util_pct:.0f}%")
+        if sample.power_w is not None:
+            parts.append(f"{sample.power_w:.0f} W")
+        if sample.cpu_util_pct is not None:
+            parts.append(f"CPU {sample.cpu_util_pct:.0f}%")
+    return " | ".join(parts)
+
+
+def comparison_text(cmp: Comparison, lang: str = "en", width: int | None = None) -> str:
+    """The document's table beside the measurements, wrapped to ``width`` columns.
+
+    Columns: aspect, the document's training and inference text (in ``lang``), measured
+    training, measured inference, training / inference.
+    """
+    width = width or max(100, shutil.get_terminal_size((160, 40)).columns)
+    cols = column_titles()
+    heads = [
+        cols["aspect"][lang],
+        f"{cols['train'][lang]} (doc)",
+        f"{cols['infer'][lang]} (doc)",
+        "Training (measured)",
+        "Inference (measured)",
+        "Training / inference",
+    ]
+    weights = [0.7, 1.0, 1.0, 1.2, 1.2, 1.1]
+    avail = width - 3 * (len(heads) - 1)
+    widths = [max(10, int(avail * w / sum(weights))) for w in weights]
+    table = [heads]
+    for r in cmp.rows:
+        table.append([
+            r.aspect[lang], r.doc_train[lang], r.doc_infer[lang],
+            r.measured_train, r.measured_infer, r.ratio_text,
+        ])
+    rule = "-+-".join("-" * w for w in widths)
+    out = []
+    for i, row in enumerate(table):
+        wrapped = [textwrap.wrap(c, w) or [""] for c, w in zip(row, widths)]
+        for k in range(max(len(c) for c in wrapped)):
+            out.append(" | ".join(
+                (c[k] if k < len(c) else "").ljust(w) for c, w in zip(wrapped, widths)
+            ).rstrip())
+        out.append(rule)
+    title = f"Training vs inference: {cmp.model}"
+    if cmp.train is not None:
+        title += f" on {cmp.train.device} ({cmp.train.device_name}), {cmp.train.precision}"
+    return title + "\n" + rule + "\n" + "\n".join(out)

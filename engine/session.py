@@ -1,0 +1,281 @@
+"""A run as seen from the GUI or command-line process.
+
+:class:`Session` starts the run process (multiprocessing ``spawn``: an out-of-memory
+error, a CUDA fault or a crash there never takes this process down, and this process never
+initializes CUDA), starts the telemetry :class:`~engine.telemetry.sampler.Sampler` thread,
+and forwards every event, the run's and the sampler's, through one queue. A pump thread
+watches the run process: one that dies without a word becomes ``Failed("crash")`` within
+a second; Stop asks first and terminates after a one-second grace period. When the run's
+:class:`Summary` arrives, the session adds power, energy and utilization over the measured
+phase from the samples.
+
+Consume events with ``async for ev in session.events()`` (GUI, under qasync) or
+``for ev in session.iter_events()`` (command line).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import multiprocessing as mp
+import os
+import queue
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+from engine import worker
+from engine.config import RunConfig
+from engine.devices import DevicesReport, list_devices, preflight
+from engine.events import Event, Failed, Phase, Sample, Started, Summary, TelemetryStatus
+from engine.telemetry.nvml import Nvml
+from engine.telemetry.sampler import DEFAULT_HZ, Sampler
+from engine.telemetry.window import SampleColumns
+
+STOP_GRACE_S = 1.0
+_END = object()
+
+
+class Session:
+    """Runs one configuration at a time.
+
+    Args:
+        sample_hz: Telemetry sampling rate (Hz).
+        nvml: NVML wrapper to use (a fake in tests); ``None`` uses ``pynvml``.
+    """
+
+    def __init__(self, *, sample_hz: float = DEFAULT_HZ, nvml: Nvml | None = None) -> None:
+        self.sample_hz = sample_hz
+        self._nvml = nvml
+        self._out: queue.Queue[Any] = queue.Queue()
+        self._proc: Any = None
+        self._mpq: Any = None
+        self._stop_event: Any = None
+        self._stop_requested_at: float | None = None
+        self._sampler: Sampler | None = None
+        self._pump: threading.Thread | None = None
+        self._columns = SampleColumns()
+        self._measure_start: float | None = None
+        self._started: Started | None = None
+        self.config: RunConfig | None = None
+        self.last_summary: Summary | None = None
+        self.telemetry: TelemetryStatus | None = None
+        self.devices: DevicesReport | None = None
+
+    @property
+    def running(self) -> bool:
+        """True from :meth:`start` until the terminal event has been queued."""
+        return self._pump is not None and self._pump.is_alive()
+
+    def start(self, cfg: RunConfig) -> None:
+        """Start ``cfg`` in a new run process; returns at once.
+
+        Raises:
+            ConfigError: A setting this machine cannot run (checked through NVML, without
+                torch), e.g. ``cuda`` with no GPU.
+            RuntimeError: A run is already in progress.
+        """
+        if self.running:
+            raise RuntimeError("a run is already in progress; stop it first")
+        self.devices = list_devices(self._nvml)
+        preflight(cfg, self.devices)
+        gpu_index = None
+        if self.devices.available:
+            gpu_index = int(cfg.device.split(":")[1]) if ":" in cfg.device else 0
+        self.config = cfg
+        self._out = queue.Queue()
+        self._columns = SampleColumns()
+        self._measure_start = None
+        self._started = None
+        self._stop_requested_at = None
+        self.last_summary = None
+        ctx = mp.get_context("spawn")
+        self._mpq = ctx.Queue()
+        self._stop_event = ctx.Event()
+        self._sampler = Sampler(
+            self._nvml,
+            gpu_index,
+            hz=self.sample_hz,
+            on_sample=self._on_sample,
+            on_status=self._on_status,
+        )
+        self._sampler.start()
+        os.environ.setdefault("CUDA_DEVICE_ORDER", "PCI_BUS_ID")  # CUDA index == NVML index
+        self._proc = ctx.Process(
+            target=worker.run,
+            args=(cfg.to_dict(), self._mpq, self._stop_event),
+            name="trainfer-run",
+            daemon=True,
+        )
+        self._proc.start()
+        self._sampler.watch_pid(self._proc.pid)
+        self._pump = threading.Thread(target=self._pump_loop, name="trainfer-pump", daemon=True)
+        self._pump.start()
+
+    def stop(self) -> None:
+        """Ask the run to stop; it ends within about a second (terminated after the grace)."""
+        if self._stop_event is not None and self.running:
+            self._stop_event.set()
+            if self._stop_requested_at is None:
+                self._stop_requested_at = time.monotonic()
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Stop any run and join the run process and threads."""
+        self.stop()
+        if self._pump is not None:
+            self._pump.join(timeout)
+        if self._sampler is not None:
+            self._sampler.stop()
+
+    def samples(self) -> list[Sample]:
+        """The sampler's ring buffer (most recent hour)."""
+        return list(self._sampler.samples) if self._sampler is not None else []
+
+    # ---- consuming events ----------------------------------------------------------
+
+    async def events(self) -> AsyncIterator[Event]:
+        """Yield every event of the current run; ends after its Summary or Failed."""
+        if self._pump is None:
+            return
+        while True:
+            try:
+                ev = self._out.get_nowait()
+            except queue.Empty:
+                await asyncio.sleep(0.02)
+                continue
+            if ev is _END:
+                return
+            yield ev
+
+    def iter_events(self) -> Iterator[Event]:
+        """Blocking form of :meth:`events` for the command line."""
+        if self._pump is None:
+            return
+        while True:
+            ev = self._out.get()
+            if ev is _END:
+                return
+            yield ev
+
+    # ---- threads -------------------------------------------------------------------
+
+    def _on_sample(self, sample: Sample) -> None:
+        self._columns.append(sample)
+        self._out.put(sample)
+
+    def _on_status(self, status: TelemetryStatus) -> None:
+        self.telemetry = status
+        self._out.put(status)
+
+    def _pump_loop(self) -> None:
+        proc, mpq = self._proc, self._mpq
+        terminal: Event | None = None
+        terminated = False
+        while terminal is None:
+            try:
+                ev = mpq.get(timeout=0.05)
+            except queue.Empty:
+                ev = None
+            except (EOFError, OSError):
+                ev = None
+            if ev is not None:
+                terminal = self._forward(ev)
+                continue
+            if not proc.is_alive():
+                terminal = self._drain_after_exit(proc, terminated)
+                break
+            if self._stop_requested_at is not None:
+                waited = time.monotonic() - self._stop_requested_at
+                if waited > STOP_GRACE_S and not terminated:
+                    proc.terminate()
+                    terminated = True
+                elif waited > STOP_GRACE_S + 1.0:
+                    proc.kill()
+        proc.join(2.0)
+        if proc.is_alive():
+            proc.kill()
+            proc.join(1.0)
+        if self._sampler is not None:
+            self._sampler.stop()
+        self._out.put(_END)
+
+    def _forward(self, ev: Event) -> Event | None:
+        """Queue one run event; returns it when it ends the run."""
+        if isinstance(ev, Started):
+            self._started = ev
+        elif isinstance(ev, Phase) and ev.name == "measure":
+            self._measure_start = ev.t_s
+        elif isinstance(ev, Summary):
+            ev = self._complete_summary(ev)
+            self.last_summary = ev
+        self._out.put(ev)
+        return ev if isinstance(ev, (Summary, Failed)) else None
+
+    def _drain_after_exit(self, proc: Any, terminated: bool) -> Event:
+        """The run process is gone: forward what it left, or report how it died."""
+        deadline = time.monotonic() + 0.5
+        while time.monotonic() < deadline:
+            try:
+                ev = self._mpq.get(timeout=0.05)
+            except (queue.Empty, EOFError, OSError):
+                continue
+            terminal = self._forward(ev)
+            if terminal is not None:
+                return terminal
+        if terminated:
+            failed = Failed(
+                time.monotonic(),
+                "stopped",
+                "stopped: the step in progress did not finish within "
+                f"{STOP_GRACE_S:g} s, so the run process was terminated",
+                "use a smaller batch or a shorter run to get a summary after Stop",
+            )
+        else:
+            failed = Failed(
+                time.monotonic(),
+                "crash",
+                f"the run process exited with code {proc.exitcode} without a result",
+                "a negative code is a signal (-9: killed, often for lack of host memory); "
+                "try a smaller batch size",
+            )
+        self._out.put(failed)
+        return failed
+
+    def _complete_summary(self, summary: Summary) -> Summary:
+        """Add telemetry over the measured phase to the run process's summary."""
+        end = summary.measure_end_t_s
+        deadline = time.monotonic() + 3.0 / self.sample_hz + 0.3
+        while time.monotonic() < deadline:  # let the sampler pass the end of the window
+            last = self._columns.last_t()
+            if last is not None and last >= end:
+                break
+            time.sleep(0.01)
+        stats = self._columns.window(summary.measure_start_t_s, end)
+        status = self.telemetry
+        on_gpu = summary.device.startswith("cuda") and status is not None and status.gpu_available
+        samples = summary.measured_steps * summary.batch_size
+        changes: dict[str, Any] = {"mean_cpu_util_pct": stats.mean_cpu_util_pct}
+        if on_gpu:
+            energy = stats.energy_j
+            tokens = samples * summary.input_size if summary.tokens_per_s is not None else 0
+            changes.update(
+                energy_j=energy,
+                energy_source=stats.energy_source,
+                energy_per_sample_j=energy / samples if energy is not None and samples else None,
+                energy_per_token_j=energy / tokens if energy is not None and tokens else None,
+                mean_power_w=stats.mean_power_w,
+                peak_power_w=stats.peak_power_w,
+                mean_gpu_util_pct=stats.mean_gpu_util_pct,
+            )
+            if stats.samples == 0:
+                changes["telemetry_note"] = "the measured phase was shorter than one sample"
+        elif summary.device.startswith("cuda"):
+            changes["telemetry_note"] = status.message if status else "no telemetry"
+        else:
+            reason = status.message if status and not status.gpu_available else ""
+            changes["telemetry_note"] = (
+                "ran on the CPU: power, energy and GPU utilization are measured for NVIDIA "
+                "GPUs only" + (f" ({reason})" if reason else "")
+            )
+        return dataclasses.replace(summary, **changes)

@@ -1,0 +1,86 @@
+"""Entry point of the run process (started with multiprocessing ``spawn``).
+
+Failure is an event: any exception becomes :class:`engine.events.Failed` after every
+reference to the run's tensors is dropped (so CUDA memory is freed before the parent
+hears about it). The run process never raises across the process boundary.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import signal
+import sys
+import time
+import traceback
+from typing import Any
+
+from engine.config import ConfigError, RunConfig
+from engine.events import Failed
+
+
+def classify(exc: BaseException, cfg: RunConfig | None) -> Failed:
+    """Turn an exception from the run into a :class:`Failed` with a hint."""
+    now = time.monotonic()
+    if isinstance(exc, ConfigError):
+        return Failed(now, "config", exc.message, f"change the {exc.field} setting", exc.field)
+    name = type(exc).__name__
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else name
+    batch = f" (now {cfg.batch_size})" if cfg is not None and cfg.batch_size else ""
+    if name == "OutOfMemoryError" or "out of memory" in text.lower():
+        return Failed(
+            now,
+            "oom",
+            f"out of memory: {text}",
+            f"lower the batch size{batch} or the input size, or use bf16",
+            "batch_size",
+        )
+    if "CUDA" in text or "cuda" in name.lower() or "cuDNN" in text:
+        return Failed(
+            now,
+            "cuda",
+            f"CUDA error: {text}",
+            "the GPU reported an error; try again, or run on the CPU to check the model",
+        )
+    if isinstance(exc, MemoryError):
+        return Failed(now, "oom", "out of host memory", f"lower the batch size{batch}", "batch_size")
+    return Failed(
+        now,
+        "error",
+        f"{name}: {text}",
+        "this looks like a bug in Trainfer; the run process printed the traceback on stderr",
+    )
+
+
+def run(cfg_dict: dict[str, Any], queue: Any, stop_event: Any) -> None:
+    """Run one configuration; every event goes to ``queue``; ``stop_event`` asks to stop."""
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    # Ctrl-C in a terminal reaches the whole process group: the parent asks us to stop
+    # through stop_event, so the run process ignores SIGINT and ends cleanly.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    failed: Failed | None = None
+    cfg: RunConfig | None = None
+    try:
+        cfg = RunConfig.from_dict(cfg_dict)
+        from engine.loop import execute  # imports torch: only in the run process
+
+        summary = execute(cfg, queue.put, stop_event.is_set)
+        if summary is not None:
+            queue.put(summary)
+        else:
+            queue.put(Failed(time.monotonic(), "stopped", "stopped before the measured phase"))
+    except BaseException as exc:  # noqa: BLE001 - every failure must become an event
+        if not isinstance(exc, (ConfigError, KeyboardInterrupt)):
+            traceback.print_exc(file=sys.stderr)
+        failed = classify(exc, cfg)
+        exc.__traceback__ = None
+        del exc
+    finally:
+        gc.collect()  # drop the frames that held the model and its tensors
+        torch = sys.modules.get("torch")
+        if torch is not None and torch.cuda.is_initialized():
+            torch.cuda.empty_cache()
+    if failed is not None:
+        queue.put(failed)
+    queue.close()
+    queue.join_thread()

@@ -1,0 +1,352 @@
+"""The Live tab: telemetry and step statistics of the current run against time.
+
+Plots are built once; events append to :class:`gui.series.Series` buffers and a 10 Hz
+``QTimer`` pushes changed buffers to their curves with ``setData`` (STYLE.md 5). x is
+seconds since the run started (the moment Start was pressed). Training and inference
+keep their colours; the last run of the other mode, for the same model, stays on the
+plots so the two can be compared.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from engine.events import Phase, Sample, StepStats, TelemetryStatus
+from gui import theme
+from gui.plot_panel import ErrorSink, PlotPanel
+from gui.series import Series
+from gui.units import GIB
+
+MODES = ("train", "infer")
+STEP_PHASES = ("warmup", "measure")
+GPU_KEYS = ("gpu_util", "gpu_mem", "power", "energy")
+STEP_KEYS = ("throughput", "step_time", "loss")
+HOST_KEYS = ("cpu_util", "rss")
+ORDER_WITH_GPU = (*STEP_KEYS, *GPU_KEYS, *HOST_KEYS)
+ORDER_WITHOUT_GPU = (*STEP_KEYS, *HOST_KEYS, *GPU_KEYS)
+COLUMNS = 3
+REFRESH_MS = 100
+"""Plot refresh period (10 Hz)."""
+SUPPORT_KEYS = {
+    "gpu_util": ("gpu_util_pct", "utilization", "gpu_util"),
+    "gpu_mem": ("mem_used_bytes", "memory", "mem"),
+    "power": ("power_w", "power"),
+    "energy": ("energy_j", "energy", "total_energy"),
+}
+"""Names a :class:`TelemetryStatus` ``supported`` dict may use for each GPU plot."""
+LABEL_POSITIONS = (0.93, 0.78, 0.63)
+"""Heights (fraction of the plot) of phase labels, cycled so close phases don't overlap."""
+
+
+@dataclass
+class _Trace:
+    """The buffers of one run of one mode."""
+
+    model: str = ""
+    series: dict[str, Series] = field(default_factory=dict)
+
+    def clear(self) -> None:
+        for s in self.series.values():
+            s.clear()
+
+    def has_data(self, key: str) -> bool:
+        return any(
+            s.has_finite for name, s in self.series.items() if name.split("/")[0] == key
+        )
+
+
+class LivePlots(QWidget):
+    """Nine live plots, a legend, and the phase marks of the current run.
+
+    Feed it with :meth:`begin_run` and the event slots (:meth:`add_sample`,
+    :meth:`add_step`, :meth:`add_phase`, :meth:`set_telemetry_status`).
+    """
+
+    def __init__(self, on_error: ErrorSink | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        theme.apply_plot_theme()
+        self._t0: float | None = None
+        self._mode = "train"
+        self._is_lm = False
+        self._warmup_region: list[pg.LinearRegionItem] = []
+        self._warmup_open = False
+        self._n_phases = 0
+        self._gpu_available = True
+        self._gpu_note: str | None = None
+        self._unsupported: set[str] = set()
+
+        titles = {
+            "throughput": (self.tr("Throughput"), self.tr("samples/s")),
+            "step_time": (self.tr("Step time"), self.tr("ms")),
+            "loss": (self.tr("Training loss"), self.tr("loss")),
+            "gpu_util": (self.tr("GPU utilization (NVML)"), self.tr("%")),
+            "gpu_mem": (self.tr("GPU memory in use"), self.tr("GiB")),
+            "power": (self.tr("Power draw"), self.tr("W")),
+            "energy": (self.tr("Energy (cumulative)"), self.tr("J")),
+            "cpu_util": (self.tr("CPU utilization (machine)"), self.tr("%")),
+            "rss": (self.tr("Run process memory (RSS)"), self.tr("GiB")),
+        }
+        self._panels: dict[str, PlotPanel] = {
+            key: PlotPanel(key, title, unit, on_error) for key, (title, unit) in titles.items()
+        }
+        self._traces = {mode: _Trace() for mode in MODES}
+        self._curves: dict[tuple[str, str, str], pg.PlotDataItem] = {}
+        for mode in MODES:
+            color = theme.mode_color(mode)
+            trace = self._traces[mode]
+            for key, panel in self._panels.items():
+                if key in STEP_KEYS:
+                    for phase in STEP_PHASES:
+                        trace.series[f"{key}/{phase}"] = Series()
+                        self._curves[(key, mode, phase)] = self._step_curve(panel, color, phase)
+                else:
+                    trace.series[f"{key}/measure"] = Series()
+                    self._curves[(key, mode, "measure")] = panel.add_curve(
+                        pg.mkPen(color, width=2)
+                    )
+
+        self._grid = QGridLayout()
+        self._grid.setSpacing(6)
+        self._arrange(ORDER_WITH_GPU)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(self._legend())
+        layout.addLayout(self._grid, 1)
+
+        self._timer = QTimer(self)
+        self._timer.setInterval(REFRESH_MS)
+        self._timer.timeout.connect(self.refresh)
+        self._timer.start()
+        self._update_loss_note()
+
+    # -- construction ----------------------------------------------------------------
+    @staticmethod
+    def _step_curve(panel: PlotPanel, color: str, phase: str) -> pg.PlotDataItem:
+        if phase == "warmup":
+            # Warm-up steps: dashed, hollow circles; never averaged into the results.
+            return panel.add_curve(
+                pg.mkPen(color, width=1, style=Qt.DashLine),
+                symbol="o",
+                symbolSize=6,
+                symbolPen=pg.mkPen(color, width=1.5),
+                symbolBrush=pg.mkBrush(255, 255, 255),
+            )
+        return panel.add_curve(pg.mkPen(color, width=2))
+
+    def _legend(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setContentsMargins(4, 0, 4, 0)
+        items = (
+            f"<span style='color:{theme.TRAIN_COLOR}; font-size:14pt'>■</span> "
+            + self.tr("training"),
+            f"<span style='color:{theme.INFER_COLOR}; font-size:14pt'>■</span> "
+            + self.tr("inference"),
+            "<span style='font-size:12pt'>- ○ -</span> " + self.tr("warm-up steps (not measured)"),
+            "<span style='background:#E9ECEF'>&nbsp;&nbsp;&nbsp;&nbsp;</span> "
+            + self.tr("warm-up phase"),
+            "<span style='color:#495057'>┆</span> " + self.tr("phase change"),
+        )
+        for text in items:
+            label = QLabel(text)
+            label.setTextFormat(Qt.RichText)
+            row.addWidget(label)
+            row.addSpacing(12)
+        row.addStretch(1)
+        self._x_note = QLabel(self.tr("x: seconds since Start was pressed"))
+        row.addWidget(self._x_note)
+        return row
+
+    def _arrange(self, order: tuple[str, ...]) -> None:
+        for i, key in enumerate(order):
+            self._grid.addWidget(self._panels[key], i // COLUMNS, i % COLUMNS)
+
+    # -- accessors -------------------------------------------------------------------
+    def panel(self, key: str) -> PlotPanel:
+        """The plot panel for ``key`` (``"gpu_util"``, ``"throughput"``, ...)."""
+        return self._panels[key]
+
+    def panels(self) -> dict[str, PlotPanel]:
+        """Every plot panel by key."""
+        return dict(self._panels)
+
+    def curve(self, key: str, mode: str, phase: str = "measure") -> pg.PlotDataItem:
+        """The curve of ``key`` for ``mode``; step plots also have a ``"warmup"`` curve."""
+        return self._curves[(key, mode, phase)]
+
+    def order(self) -> list[str]:
+        """Plot keys in grid order (row by row)."""
+        found = []
+        for key, panel in self._panels.items():
+            idx = self._grid.indexOf(panel)
+            found.append((idx, key))
+        return [key for _, key in sorted(found)]
+
+    # -- run lifecycle ---------------------------------------------------------------
+    def begin_run(self, mode: str, model: str, is_language_model: bool, t0_s: float) -> None:
+        """Reset ``mode``'s curves for a new run that started at monotonic ``t0_s``.
+
+        The other mode's last run stays visible if it ran the same model.
+        """
+        self._t0 = t0_s
+        self._mode = mode
+        self._is_lm = is_language_model
+        other = self._traces["infer" if mode == "train" else "train"]
+        if other.model != model:
+            other.clear()
+            other.model = ""
+        trace = self._traces[mode]
+        trace.clear()
+        trace.model = model
+        self._unsupported.clear()
+        for panel in self._panels.values():
+            panel.clear_phase_marks()
+            panel.plot_item.enableAutoRange()
+        self._warmup_region = []
+        self._warmup_open = False
+        self._n_phases = 0
+        unit = self.tr("tokens/s") if is_language_model else self.tr("samples/s")
+        self._panels["throughput"].plot_item.setLabel("left", unit)
+        self._update_gpu_notes()
+        self._update_loss_note()
+        self.refresh()
+
+    def _x(self, t_s: float) -> float:
+        return t_s - self._t0 if self._t0 is not None else 0.0
+
+    def _series(self, key: str, phase: str = "measure") -> Series:
+        return self._traces[self._mode].series[f"{key}/{phase}"]
+
+    # -- event slots -----------------------------------------------------------------
+    def add_sample(self, sample: Sample) -> None:
+        """Append one telemetry reading; ``None`` fields become gaps."""
+        if self._t0 is None:
+            return
+        x = self._x(sample.t_s)
+        self._series("gpu_util").append(x, sample.gpu_util_pct)
+        mem = sample.mem_used_bytes
+        self._series("gpu_mem").append(x, None if mem is None else mem / GIB)
+        self._series("power").append(x, sample.power_w)
+        if sample.energy_j is not None:
+            # Only some samples carry the (slow to read) energy counter: no gap between them.
+            self._series("energy").append(x, sample.energy_j)
+        self._series("cpu_util").append(x, sample.cpu_util_pct)
+        rss = sample.process_rss_bytes
+        self._series("rss").append(x, None if rss is None else rss / GIB)
+
+    def add_step(self, step: StepStats) -> None:
+        """Append one step record to throughput, step time and (training) loss."""
+        if self._t0 is None:
+            return
+        x = self._x(step.t_s)
+        phase = "warmup" if step.phase == "warmup" else "measure"
+        rate = step.tokens_per_s if self._is_lm else step.samples_per_s
+        self._series("throughput", phase).append(x, rate)
+        self._series("step_time", phase).append(x, step.step_ms)
+        if step.loss is not None:
+            self._series("loss", phase).append(x, step.loss)
+
+    def add_phase(self, phase: Phase) -> None:
+        """Mark a phase change: a labelled line; the warm-up is also shaded."""
+        if self._t0 is None:
+            return
+        x = self._x(phase.t_s)
+        labels = {
+            "build": self.tr("build"),
+            "warmup": self.tr("warm-up"),
+            "measure": self.tr("measure"),
+            "done": self.tr("done"),
+        }
+        label = labels.get(phase.name, phase.name)
+        position = LABEL_POSITIONS[self._n_phases % len(LABEL_POSITIONS)]
+        self._n_phases += 1
+        regions = []
+        for panel in self._panels.values():
+            line = panel.add_phase_line(x, label)
+            line.label.setPosition(position)
+            if phase.name == "warmup":
+                regions.append(panel.add_region(x, x))
+        if phase.name == "warmup":
+            self._warmup_region = regions
+            self._warmup_open = True
+        elif phase.name in ("measure", "done") and self._warmup_open:
+            self._close_warmup(x)
+
+    def _close_warmup(self, x: float) -> None:
+        for region in self._warmup_region:
+            lo, _ = region.getRegion()
+            region.setRegion((lo, max(lo, x)))
+        self._warmup_open = False
+
+    def set_telemetry_status(self, status: TelemetryStatus) -> None:
+        """Show why GPU plots are empty (no driver, unsupported readings), if they are."""
+        self.set_gpu_available(status.gpu_available, status.message)
+        self._unsupported = {
+            key
+            for key, names in SUPPORT_KEYS.items()
+            if any(status.supported.get(n) is False for n in names)
+        }
+        self._update_gpu_notes()
+
+    def set_gpu_available(self, available: bool, message: str = "") -> None:
+        """Say whether an NVIDIA GPU can be read; ``message`` says why not."""
+        if available != self._gpu_available:
+            self._arrange(ORDER_WITH_GPU if available else ORDER_WITHOUT_GPU)
+        self._gpu_available = available
+        self._gpu_note = None if available else self.tr("N/A — {0}").format(
+            message or self.tr("no NVIDIA GPU found")
+        )
+        self._update_gpu_notes()
+
+    def gpu_available(self) -> bool:
+        """Whether the GPU plots can show data."""
+        return self._gpu_available
+
+    def _update_gpu_notes(self) -> None:
+        for key in GPU_KEYS:
+            note = self._gpu_note
+            if note is None and key in self._unsupported:
+                note = self.tr("N/A — not supported by this GPU")
+            self._panels[key].set_note(note)
+
+    def _update_loss_note(self) -> None:
+        note = None
+        if self._mode == "infer" and not self._traces["train"].has_data("loss"):
+            note = self.tr("Inference computes no loss; run training to see it fall.")
+        self._panels["loss"].set_note(note)
+
+    # -- timer -----------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Push changed buffers to their curves (called at 10 Hz)."""
+        for mode, trace in self._traces.items():
+            for name, series in trace.series.items():
+                if not series.dirty:
+                    continue
+                key, phase = name.split("/")
+                curve = self._curves[(key, mode, phase)]
+                if series.has_finite:
+                    x, y = series.view()
+                    curve.setData(x, y, connect="finite")
+                else:
+                    series.view()
+                    curve.setData([], [])
+        if self._warmup_open and self._warmup_region:
+            latest = self._latest_x()
+            if latest is not None:
+                for region in self._warmup_region:
+                    lo, _ = region.getRegion()
+                    region.setRegion((lo, max(lo, latest)))
+
+    def _latest_x(self) -> float | None:
+        xs = [s.last_x() for s in self._traces[self._mode].series.values()]
+        finite = [x for x in xs if x is not None and math.isfinite(x)]
+        return max(finite) if finite else None
+
+    def stop_timer(self) -> None:
+        """Stop refreshing (the window is closing)."""
+        self._timer.stop()

@@ -1,0 +1,72 @@
+"""Number formatting for labels and cards: units in the text, ``N/A`` for ``None``."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QCoreApplication
+
+GIB = float(1 << 30)
+"""Bytes per GiB."""
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Units", text)
+
+
+def not_available() -> str:
+    """The text shown for a reading the device does not support (translated ``N/A``)."""
+    return _tr("N/A")
+
+
+def _ok(value: float | None) -> bool:
+    return value is not None and math.isfinite(value)
+
+
+def fmt_rate(value: float | None, unit: str) -> str:
+    """``1234.5, "samples/s"`` -> ``"1,234 samples/s"``; three significant digits below 100."""
+    if not _ok(value):
+        return not_available()
+    assert value is not None
+    text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+    return f"{text} {unit}"
+
+
+def fmt_ms(value: float | None) -> str:
+    """Milliseconds with three significant digits (``"12.3 ms"``)."""
+    if not _ok(value):
+        return not_available()
+    assert value is not None
+    return f"{value:,.0f} ms" if abs(value) >= 1000 else f"{value:.3g} ms"
+
+
+def fmt_gib(n_bytes: float | None) -> str:
+    """Bytes as GiB with two decimals (``"1.65 GiB"``)."""
+    if not _ok(n_bytes):
+        return not_available()
+    assert n_bytes is not None
+    return f"{n_bytes / GIB:.2f} GiB"
+
+
+def fmt_joules(value: float | None) -> str:
+    """Joules with three significant digits (``"0.137 J"``, ``"1,234 J"``)."""
+    if not _ok(value):
+        return not_available()
+    assert value is not None
+    return f"{value:,.0f} J" if abs(value) >= 1000 else f"{value:.3g} J"
+
+
+def fmt_watts(value: float | None) -> str:
+    """Watts without decimals (``"624 W"``)."""
+    if not _ok(value):
+        return not_available()
+    assert value is not None
+    return f"{value:.0f} W"
+
+
+def fmt_pct(value: float | None) -> str:
+    """A percentage with one decimal (``"99.8%"``)."""
+    if not _ok(value):
+        return not_available()
+    assert value is not None
+    return f"{value:.1f}%"
