@@ -107,7 +107,8 @@ def comparison_text(cmp: Comparison, lang: str = "en", width: int | None = None)
     rule = "-+-".join("-" * w for w in widths)
     out = []
     for i, row in enumerate(table):
-        wrapped = [textwrap.wrap(c, w) or [""] for c, w in zip(row, widths)]
+        wrapped = [textwrap.wrap(c, w, break_on_hyphens=False) or [""]
+                   for c, w in zip(row, widths)]
         for k in range(max(len(c) for c in wrapped)):
             out.append(" | ".join(
                 (c[k] if k < len(c) else "").ljust(w) for c, w in zip(wrapped, widths)

@@ -197,11 +197,13 @@ class Session:
             proc.kill()
             proc.join(1.0)
         if self._sampler is not None:
-            self._sampler.stop()
+            self._sampler.stop()  # no Sample after the terminal event
+        self._out.put(terminal)
         self._out.put(_END)
 
     def _forward(self, ev: Event) -> Event | None:
-        """Queue one run event; returns it when it ends the run."""
+        """Queue one run event; a terminal one is returned instead, for the pump to queue
+        last, after the sampler has stopped."""
         if isinstance(ev, Started):
             self._started = ev
         elif isinstance(ev, Phase) and ev.name == "measure":
@@ -209,8 +211,10 @@ class Session:
         elif isinstance(ev, Summary):
             ev = self._complete_summary(ev)
             self.last_summary = ev
+        if isinstance(ev, (Summary, Failed)):
+            return ev
         self._out.put(ev)
-        return ev if isinstance(ev, (Summary, Failed)) else None
+        return None
 
     def _drain_after_exit(self, proc: Any, terminated: bool) -> Event:
         """The run process is gone: forward what it left, or report how it died."""
@@ -239,7 +243,6 @@ class Session:
                 "a negative code is a signal (-9: killed, often for lack of host memory); "
                 "try a smaller batch size",
             )
-        self._out.put(failed)
         return failed
 
     def _complete_summary(self, summary: Summary) -> Summary:

@@ -58,8 +58,12 @@ class PlotPanel(QWidget):
         bold.setBold(True)
         self._title_label.setFont(bold)
 
-        self.png_button = self._tool_button(self.tr("PNG"), self.tr("Export this plot as a PNG image"), "png")
-        self.svg_button = self._tool_button(self.tr("SVG"), self.tr("Export this plot as an SVG image"), "svg")
+        self.png_button = self._tool_button(
+            self.tr("PNG"), self.tr("Export this plot as a PNG image"), "png"
+        )
+        self.svg_button = self._tool_button(
+            self.tr("SVG"), self.tr("Export this plot as an SVG image"), "svg"
+        )
 
         header = QHBoxLayout()
         header.setContentsMargins(4, 0, 4, 0)

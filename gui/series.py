@@ -59,5 +59,5 @@ class Series:
         return self._x[: self._n], self._y[: self._n]
 
     def last_x(self) -> float | None:
-        """x of the newest point, or ``None`` when empty."""
+        """The x of the newest point, or ``None`` when empty."""
         return float(self._x[self._n - 1]) if self._n else None

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from engine.catalog import CATALOG
 from engine.events import Summary
 from gui import theme
 from gui.units import fmt_gib, fmt_joules, fmt_ms, fmt_rate, fmt_watts, not_available
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("SummaryCard", text)
 
 
 def throughput_text(summary: Summary) -> str:
@@ -30,7 +34,7 @@ def energy_text(summary: Summary) -> str:
         per = f"{fmt_joules(summary.energy_per_sample_j)}/{summary.sample_unit.rstrip('s')}"
     text = f"{per} · {fmt_joules(summary.energy_j)}"
     if summary.energy_source == "estimated_from_power":
-        text += " " + QLabel.tr("(estimated)")
+        text += " " + _tr("(estimated)")
     return text
 
 
@@ -125,7 +129,7 @@ class SummaryCard(QFrame):
 
 def history_line(summary: Summary) -> str:
     """One line for the run list: mode, model, device, throughput, step, memory, energy."""
-    mode = QLabel.tr("training") if summary.mode == "train" else QLabel.tr("inference")
+    mode = _tr("training") if summary.mode == "train" else _tr("inference")
     parts = [
         f"{mode} · {summary.model} · {summary.device}",
         throughput_text(summary),

@@ -1,0 +1,39 @@
+# Trainfer: `make run` starts the app, `make test` runs the whole suite headless.
+# Both create .venv when it is missing. The venv sees the system's site-packages, so a
+# torch that is already installed there is used as it is, not downloaded again.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv --system-site-packages $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+run: $(VENV)/.installed
+	$(BIN)/trainfer
+
+# 1) the engine's tests with Qt made unimportable (the engine must run without it),
+# 2) everything else with Qt offscreen.
+test: $(VENV)/.installed-dev
+	TRAINFER_BLOCK_QT=1 $(BIN)/python -m pytest -q -p no:pytest-qt -W ignore::pytest.PytestConfigWarning tests/engine
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q --ignore=tests/engine tests
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+bench: $(VENV)/.installed
+	$(BIN)/python bench/overhead.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,126 @@
+"""Application entry point: ``python -m gui`` or ``trainfer`` with no subcommand.
+
+One QApplication, the qasync event loop as asyncio's loop (so the bridge's asyncio task
+and Qt share the main thread), one :class:`~gui.main_window.MainWindow`. Closing the
+window stops any run and joins the run process and threads before ``main`` returns.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+import qasync
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtWidgets import QApplication
+
+APP_NAME = "Trainfer"
+TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "resources" / "translations"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Command-line options of the desktop application."""
+    parser = argparse.ArgumentParser(
+        prog="trainfer",
+        description="Trainfer desktop app: training vs inference, measured live.",
+    )
+    parser.add_argument(
+        "--autostart",
+        metavar="MODEL:MODE[,MODEL:MODE...]",
+        help="start these runs one after another when the window opens "
+        "(e.g. mlp:train,mlp:infer); for demos and screenshots",
+    )
+    parser.add_argument(
+        "--seconds", type=float, default=None, help="measured seconds of each autostarted run"
+    )
+    parser.add_argument(
+        "--device", default=None, help="device for autostarted runs: auto, cpu, cuda:N"
+    )
+    parser.add_argument(
+        "--tab", choices=("live", "compare"), default="live", help="tab shown at start"
+    )
+    parser.add_argument(
+        "--lang", default=None, help="interface language (e.g. pt_BR, en); default: the system's"
+    )
+    return parser
+
+
+def install_translators(app: QApplication, lang: str | None) -> list[QTranslator]:
+    """Load Qt's own and Trainfer's translations for ``lang`` (or the system locale).
+
+    Missing translation files are not an error: the interface stays in English.
+    """
+    locale = QLocale(lang) if lang else QLocale.system()
+    installed = []
+    for directory, prefix in (
+        (QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath), "qtbase"),
+        (str(TRANSLATIONS_DIR), "trainfer"),
+    ):
+        translator = QTranslator(app)
+        if translator.load(locale, prefix, "_", directory):
+            app.installTranslator(translator)
+            installed.append(translator)
+    return installed
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Open the window and run until it is closed.
+
+    Args:
+        argv: Options (without the program name); ``None`` reads ``sys.argv[1:]``.
+            Unknown options are passed on to Qt (e.g. ``-platform offscreen``).
+
+    Returns:
+        The process exit status (0 on a normal close, 2 on bad options).
+    """
+    args, qt_args = build_parser().parse_known_args(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+
+    from gui.autostart import AutoStarter, parse_specs
+    from gui.main_window import MainWindow
+
+    specs = []
+    if args.autostart:
+        try:
+            specs = parse_specs(args.autostart)
+        except ValueError as exc:
+            print(f"trainfer: --autostart: {exc}", file=sys.stderr)
+            return 2
+
+    app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    install_translators(app, args.lang)
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    window = MainWindow()
+    if args.tab == "compare":
+        window.tabs.setCurrentWidget(window.compare)
+    window.show()
+    if specs:
+        AutoStarter(window, specs, seconds=args.seconds, device=args.device).begin()
+
+    try:
+        with loop:
+            loop.run_forever()  # returns when the last window has closed
+            window.shutdown()  # closeEvent did this already; harmless twice
+            _finish_tasks(loop)
+    finally:
+        asyncio.set_event_loop(None)
+    return 0
+
+
+def _finish_tasks(loop: asyncio.AbstractEventLoop) -> None:
+    """Cancel tasks still pending (the bridge's) and let them end before the loop closes."""
+    pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+    for task in pending:
+        task.cancel()
+    if pending:
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+
+if __name__ == "__main__":
+    sys.exit(main())

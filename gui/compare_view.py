@@ -1,0 +1,215 @@
+"""The Compare tab: the document's tables beside what was measured for one model.
+
+It keeps the latest training and inference :class:`~engine.events.Summary` per model and
+fills its table from :func:`engine.compare.build` whenever a summary arrives or the
+selected model changes. The document's text is shown in Portuguese, as written, with a
+switch to English.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from engine import compare
+from engine.catalog import CATALOG
+from engine.events import Summary
+from gui import theme
+from gui.summary_card import SummaryCard, history_line
+
+COL_ASPECT, COL_DOC_TRAIN, COL_DOC_INFER, COL_MEAS_TRAIN, COL_MEAS_INFER, COL_RATIO = range(6)
+LANGUAGES = ("pt", "en")
+
+
+class CompareView(QWidget):
+    """Summary cards, the comparison table and the list of runs.
+
+    Args:
+        on_error: Receives ``(message, hint)`` if the comparison cannot be built.
+    """
+
+    def __init__(
+        self, on_error: Callable[[str, str], None] | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._on_error = on_error
+        self._model = next(iter(CATALOG))
+        self._latest: dict[tuple[str, str], Summary] = {}
+        self.comparison: compare.Comparison | None = None
+
+        self._title = QLabel()
+        self._title.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        self.language_combo = QComboBox()
+        self.language_combo.setObjectName("language_combo")
+        self.language_combo.addItem(self.tr("Document: Português (original)"), "pt")
+        self.language_combo.addItem(self.tr("Document: English (translation)"), "en")
+        self.language_combo.currentIndexChanged.connect(lambda _i: self.refresh())
+        top = QHBoxLayout()
+        top.addWidget(self._title, 1)
+        top.addWidget(self.language_combo)
+
+        self.train_card = SummaryCard("train")
+        self.infer_card = SummaryCard("infer")
+        cards = QHBoxLayout()
+        cards.addWidget(self.train_card, 1)
+        cards.addWidget(self.infer_card, 1)
+
+        self.table = QTableWidget(0, 6)
+        self.table.setObjectName("compare_table")
+        self.table.setWordWrap(True)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.Stretch)
+        header.setSectionResizeMode(COL_ASPECT, QHeaderView.ResizeToContents)
+        header.sectionResized.connect(lambda *_a: self.table.resizeRowsToContents())
+        self._set_headers()
+
+        self.history = QListWidget()
+        self.history.setObjectName("run_history")
+        history_box = QWidget()
+        history_layout = QVBoxLayout(history_box)
+        history_layout.setContentsMargins(0, 0, 0, 0)
+        history_layout.addWidget(QLabel(self.tr("Runs (newest first)")))
+        history_layout.addWidget(self.history)
+
+        splitter = QSplitter(Qt.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(history_box)
+        splitter.setStretchFactor(0, 4)
+        splitter.setStretchFactor(1, 1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(top)
+        layout.addLayout(cards)
+        layout.addWidget(splitter, 1)
+        self.refresh()
+
+    # -- inputs ----------------------------------------------------------------------
+    @property
+    def language(self) -> str:
+        """``"pt"`` or ``"en"``: the language of the document's text."""
+        return str(self.language_combo.currentData())
+
+    def set_language(self, lang: str) -> None:
+        """Show the document in ``"pt"`` (as written) or ``"en"``."""
+        self.language_combo.setCurrentIndex(self.language_combo.findData(lang))
+
+    def set_model(self, model_id: str) -> None:
+        """Compare the latest runs of ``model_id``."""
+        if model_id != self._model:
+            self._model = model_id
+            self.refresh()
+
+    def add_summary(self, summary: Summary) -> None:
+        """Keep ``summary`` as the latest of its model and mode, list it, and refresh."""
+        self._latest[(summary.model, summary.mode)] = summary
+        item = QListWidgetItem(history_line(summary))
+        item.setForeground(QBrush(QColor(theme.mode_color(summary.mode))))
+        self.history.insertItem(0, item)
+        if summary.model == self._model:
+            self.refresh()
+
+    def latest(self, model_id: str, mode: str) -> Summary | None:
+        """The latest summary of ``model_id`` in ``mode``, or ``None``."""
+        return self._latest.get((model_id, mode))
+
+    # -- output ----------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Rebuild cards and table from the latest summaries of the selected model."""
+        train = self.latest(self._model, "train")
+        infer = self.latest(self._model, "infer")
+        info = CATALOG.get(self._model)
+        self._title.setText(
+            self.tr("Training vs inference — {0}").format(info.title if info else self._model)
+        )
+        self.train_card.set_summary(train)
+        self.infer_card.set_summary(infer)
+        try:
+            self.comparison = compare.build(train, infer)
+        except (ValueError, OSError, KeyError) as exc:
+            self.comparison = None
+            self.table.setRowCount(0)
+            if self._on_error is not None:
+                self._on_error(
+                    self.tr("Could not build the comparison: {0}").format(exc),
+                    self.tr("Check that Trainfer's resources folder is installed."),
+                )
+            return
+        self._fill(self.comparison)
+
+    def _set_headers(self) -> None:
+        self.table.setHorizontalHeaderLabels(
+            [
+                self.tr("Aspect"),
+                self.tr("Training — document"),
+                self.tr("Inference — document"),
+                self.tr("Training — measured"),
+                self.tr("Inference — measured"),
+                self.tr("Training ÷ inference"),
+            ]
+        )
+        for col, mode in (
+            (COL_DOC_TRAIN, "train"),
+            (COL_MEAS_TRAIN, "train"),
+            (COL_DOC_INFER, "infer"),
+            (COL_MEAS_INFER, "infer"),
+        ):
+            self.table.horizontalHeaderItem(col).setForeground(
+                QBrush(QColor(theme.mode_color(mode)))
+            )
+
+    def _fill(self, comparison: compare.Comparison) -> None:
+        lang = self.language
+        self.table.setRowCount(len(comparison.rows))
+        train_bg = QBrush(QColor(theme.TRAIN_TINT))
+        infer_bg = QBrush(QColor(theme.INFER_TINT))
+        for r, row in enumerate(comparison.rows):
+            cells = (
+                (row.aspect.get(lang, row.aspect.get("pt", "")), None),
+                (row.doc_train.get(lang, ""), train_bg),
+                (row.doc_infer.get(lang, ""), infer_bg),
+                (row.measured_train, train_bg),
+                (row.measured_infer, infer_bg),
+                (row.ratio_text, None),
+            )
+            for c, (text, bg) in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setTextAlignment(Qt.AlignLeft | Qt.AlignTop)
+                if bg is not None:
+                    item.setBackground(bg)
+                if c == COL_ASPECT:
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
+                if c == COL_RATIO and row.ratio is not None:
+                    item.setToolTip(f"{row.ratio:.3f}")
+                self.table.setItem(r, c, item)
+        self.table.resizeRowsToContents()
+
+    def cell_text(self, row: int, col: int) -> str:
+        """Text of one table cell (``""`` if empty)."""
+        item = self.table.item(row, col)
+        return item.text() if item is not None else ""
+
+    def row_ids(self) -> list[str]:
+        """Document row ids in table order."""
+        return [row.id for row in self.comparison.rows] if self.comparison else []

@@ -1,0 +1,121 @@
+"""The run process as the GUI sees it: spawn, events, stop, crash, telemetry merge."""
+
+import dataclasses
+import os
+import signal
+import time
+
+import pytest
+
+from engine.config import ConfigError, RunConfig
+from engine.events import Failed, Phase, Sample, Started, StepStats, Summary, TelemetryStatus
+from engine.session import Session
+from engine.telemetry.nvml import Nvml
+from fake_nvml import FakeNvmlLib
+
+
+def collect(session, until=None, timeout=90.0):
+    events = []
+    t0 = time.monotonic()
+    for ev in session.iter_events():
+        events.append(ev)
+        if until is not None and until(ev):
+            break
+        assert time.monotonic() - t0 < timeout
+    return events
+
+
+def test_cpu_run_end_to_end_without_nvml():
+    s = Session(nvml=Nvml(FakeNvmlLib(missing_library=True)))
+    s.start(RunConfig(model="mlp", mode="train", device="cpu", batch_size=64, seconds=1.5))
+    events = collect(s)
+    s.close()
+    status = next(e for e in events if isinstance(e, TelemetryStatus))
+    assert not status.gpu_available and "no NVIDIA driver" in status.message
+    assert any(isinstance(e, Started) for e in events)
+    assert [e.name for e in events if isinstance(e, Phase)] == ["build", "warmup", "measure", "done"]
+    assert sum(isinstance(e, StepStats) for e in events) >= 3
+    samples = [e for e in events if isinstance(e, Sample)]
+    assert len(samples) > 20 and all(x.gpu_util_pct is None for x in samples)
+    assert any(x.process_rss_bytes for x in samples)  # the run process is watched
+    summary = events[-1]
+    assert isinstance(summary, Summary) and summary is s.last_summary
+    assert summary.energy_j is None and "CPU" in summary.telemetry_note
+    assert summary.mean_cpu_util_pct is not None
+    assert summary.loss_last < summary.loss_first
+    assert not s.running
+
+
+def test_stop_ends_the_run_within_a_second_with_a_partial_summary():
+    s = Session(nvml=Nvml(FakeNvmlLib(missing_library=True)))
+    s.start(RunConfig(model="mlp", mode="infer", device="cpu", batch_size=32, seconds=120))
+    collect(s, until=lambda e: isinstance(e, Phase) and e.name == "measure")
+    time.sleep(0.3)
+    t = time.monotonic()
+    s.stop()
+    rest = collect(s)
+    assert time.monotonic() - t < 1.5
+    assert isinstance(rest[-1], Summary) and rest[-1].stopped_early
+    s.close()
+
+
+def test_a_run_process_that_dies_becomes_failed_crash():
+    s = Session(nvml=Nvml(FakeNvmlLib(missing_library=True)))
+    s.start(RunConfig(model="mlp", mode="infer", device="cpu", batch_size=32, seconds=120))
+    started = collect(s, until=lambda e: isinstance(e, Started))[-1]
+    os.kill(started.pid, signal.SIGKILL)
+    t = time.monotonic()
+    rest = collect(s)
+    assert time.monotonic() - t < 2.0
+    failed = rest[-1]
+    assert isinstance(failed, Failed) and failed.kind == "crash" and "-9" in failed.message
+    s.close()
+
+
+def test_error_in_run_process_becomes_failed_with_hint(monkeypatch):
+    # tf32 on the CPU passes the NVML preflight when "auto" would pick a GPU the fake
+    # reports, but torch finds no CUDA device: the run process must say so, not crash.
+    s = Session(nvml=Nvml(FakeNvmlLib()))
+    s.start(RunConfig(model="mlp", mode="infer", device="cuda:0", steps=1))
+    failed = collect(s)[-1]
+    s.close()
+    assert isinstance(failed, Failed) and failed.kind == "config"
+    assert failed.field == "device" and "cpu" in failed.message
+
+
+def test_cuda_without_gpu_is_refused_before_spawning():
+    s = Session(nvml=Nvml(FakeNvmlLib(missing_library=True)))
+    with pytest.raises(ConfigError) as err:
+        s.start(RunConfig(model="mlp", device="cuda"))
+    assert err.value.field == "device"
+    assert not s.running
+
+
+def test_summary_gets_energy_from_the_counter_on_a_gpu_run():
+    """The telemetry merge, with a fake H200: energy over the window from the counter."""
+    s = Session(nvml=Nvml(FakeNvmlLib(speed=1.0)), sample_hz=40)
+    s.devices = None
+    from engine.telemetry.sampler import Sampler
+
+    s._sampler = Sampler(s._nvml, 0, hz=40, on_sample=s._on_sample, on_status=s._on_status)
+    s._sampler.start()
+    t0 = time.monotonic()
+    time.sleep(1.2)
+    s._sampler.stop()
+    base = dict(
+        model="resnet50", mode="infer", device="cuda:0", device_name="NVIDIA H200",
+        precision="bf16", batch_size=256, input_size=224, sample_unit="images",
+        optimizer=None, learning_rate=None, params=1, param_bytes=4, warmup_steps=3,
+        measured_steps=10, measured_s=1.0, stopped_early=False, samples_per_s=2560.0,
+        tokens_per_s=None, step_ms_median=100.0, step_ms_p95=100.0, step_ms_mean=100.0,
+        warmup_step_ms_first=500.0, peak_mem_bytes=1, peak_mem_source="cuda_max_allocated",
+        loss_first=None, loss_last=None, weights_changed=False, torch_version="x",
+        started_unix_s=0.0, measure_start_t_s=t0 + 0.1, measure_end_t_s=t0 + 1.1,
+    )
+    merged = s._complete_summary(Summary(**base))
+    assert merged.energy_source == "nvml_counter" and merged.energy_j > 0
+    assert merged.energy_per_sample_j == pytest.approx(merged.energy_j / 2560)
+    assert merged.mean_power_w is not None and merged.mean_gpu_util_pct is not None
+    cpu = s._complete_summary(Summary(**{**base, "device": "cpu"}))
+    assert cpu.energy_j is None and "CPU" in cpu.telemetry_note
+    assert dataclasses.asdict(merged)["energy_j"] == merged.energy_j

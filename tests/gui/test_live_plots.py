@@ -1,0 +1,144 @@
+"""Live plots fed with synthetic events: data, gaps, warm-up marks, N/A notes."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from engine.events import Phase, Sample, StepStats, TelemetryStatus
+from gui.live_plots import GPU_KEYS, HOST_KEYS, LivePlots
+
+
+@pytest.fixture
+def live(qtbot):
+    widget = LivePlots()
+    qtbot.addWidget(widget)
+    widget.begin_run("train", "mlp", False, t0_s=100.0)
+    return widget
+
+
+def _y(curve):
+    return np.asarray(curve.yData if curve.yData is not None else [], dtype=float)
+
+
+def _feed_gpu_run(live: LivePlots) -> None:
+    live.add_phase(Phase(100.1, "build"))
+    live.add_phase(Phase(101.0, "warmup"))
+    for i in range(3):
+        live.add_step(StepStats(101.2 + 0.1 * i, i + 1, "warmup", 100.0, 640.0, None, 2.3))
+    live.add_phase(Phase(101.5, "measure"))
+    for i in range(20):
+        t = 100.0 + 0.05 * i
+        live.add_sample(
+            Sample(
+                t,
+                gpu_util_pct=None if i == 5 else 50.0 + i,
+                mem_used_bytes=(2 + i) << 30,
+                power_w=300.0,
+                energy_j=10.0 * i if i % 4 == 0 else None,
+                cpu_util_pct=40.0,
+                process_rss_bytes=1 << 30,
+            )
+        )
+    for i in range(5):
+        live.add_step(StepStats(101.6 + 0.1 * i, i + 1, "measure", 50.0, 1280.0, None, 2.0 - i / 10))
+    live.add_phase(Phase(102.5, "done"))
+    live.refresh()
+
+
+def test_curves_receive_data_against_seconds_since_start(live):
+    _feed_gpu_run(live)
+    x = np.asarray(live.curve("gpu_util", "train").xData)
+    assert x[0] == pytest.approx(0.0) and x[-1] == pytest.approx(0.95)
+    assert len(_y(live.curve("throughput", "train"))) == 5
+    assert len(_y(live.curve("throughput", "train", "warmup"))) == 3
+    assert _y(live.curve("gpu_mem", "train"))[-1] == pytest.approx(21.0)  # GiB
+    assert len(_y(live.curve("loss", "train"))) == 5
+    assert len(_y(live.curve("cpu_util", "train"))) == 20
+    assert _y(live.curve("rss", "train"))[0] == pytest.approx(1.0)
+
+
+def test_unsupported_reading_is_a_gap_not_zero(live):
+    _feed_gpu_run(live)
+    y = _y(live.curve("gpu_util", "train"))
+    assert math.isnan(y[5]) and 0.0 not in y
+    assert live.curve("gpu_util", "train").opts["connect"] == "finite"
+
+
+def test_energy_only_from_samples_that_carry_it(live):
+    _feed_gpu_run(live)
+    y = _y(live.curve("energy", "train"))
+    assert list(y) == [0.0, 40.0, 80.0, 120.0, 160.0]
+
+
+def test_warmup_steps_have_their_own_style(live):
+    _feed_gpu_run(live)
+    warm = live.curve("step_time", "train", "warmup")
+    meas = live.curve("step_time", "train", "measure")
+    assert warm.opts["symbol"] == "o" and meas.opts["symbol"] is None
+    assert warm.opts["pen"].style() != meas.opts["pen"].style()
+
+
+def test_phases_are_marked_with_lines_and_a_shaded_warmup(live):
+    _feed_gpu_run(live)
+    items = live.panel("throughput").phase_items()
+    regions = [i for i in items if type(i).__name__ == "LinearRegionItem"]
+    lines = [i for i in items if type(i).__name__ == "InfiniteLine"]
+    assert len(lines) == 4  # build, warm-up, measure, done
+    assert [line.label.format for line in lines] == ["build", "warm-up", "measure", "done"]
+    assert len(regions) == 1
+    assert regions[0].getRegion() == pytest.approx((1.0, 1.5))
+
+
+def test_training_and_inference_keep_their_colours(live):
+    from gui import theme
+
+    assert live.curve("power", "train").opts["pen"].color().name().upper() == theme.TRAIN_COLOR
+    assert live.curve("power", "infer").opts["pen"].color().name().upper() == theme.INFER_COLOR
+
+
+def test_other_mode_stays_for_the_same_model_only(live):
+    _feed_gpu_run(live)
+    live.begin_run("infer", "mlp", False, t0_s=200.0)
+    live.refresh()
+    assert len(_y(live.curve("power", "train"))) == 20  # kept for comparison
+    assert len(_y(live.curve("power", "infer"))) == 0
+    live.begin_run("infer", "resnet18", False, t0_s=300.0)
+    live.refresh()
+    assert len(_y(live.curve("power", "train"))) == 0  # another model: cleared
+
+
+def test_no_gpu_shows_the_reason_in_each_gpu_plot_and_cpu_plots_lead(live):
+    message = "no NVIDIA driver found (libnvidia-ml could not be loaded)"
+    live.set_telemetry_status(TelemetryStatus(1.0, False, message))
+    for key in GPU_KEYS:
+        assert live.panel(key).note() == f"N/A — {message}"
+    for key in HOST_KEYS:
+        assert live.panel(key).note() == ""
+    order = live.order()
+    assert order.index("cpu_util") < order.index("gpu_util")
+    assert order.index("rss") < order.index("gpu_util")
+
+
+def test_unsupported_gpu_reading_says_so(live):
+    status = TelemetryStatus(
+        1.0, True, "reading GPU 0", 0, "Old GPU", {"gpu_util": True, "energy": False}
+    )
+    live.set_telemetry_status(status)
+    assert "not supported" in live.panel("energy").note()
+    assert live.panel("gpu_util").note() == ""
+
+
+def test_language_models_plot_tokens_per_second(live):
+    live.begin_run("train", "gpt2-tiny", True, t0_s=0.0)
+    live.add_step(StepStats(1.0, 1, "measure", 10.0, 100.0, 12800.0, 5.0))
+    live.refresh()
+    assert _y(live.curve("throughput", "train"))[0] == 12800.0
+    assert live.panel("throughput").plot_item.getAxis("left").labelText == "tokens/s"
+
+
+def test_inference_without_training_explains_missing_loss(live):
+    live.begin_run("infer", "resnet18", False, t0_s=0.0)
+    assert "no loss" in live.panel("loss").note()
