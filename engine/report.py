@@ -98,6 +98,8 @@ def comparison_text(cmp: Comparison, lang: str = "en", width: int | None = None)
     weights = [0.7, 1.0, 1.0, 1.2, 1.2, 1.1]
     avail = width - 3 * (len(heads) - 1)
     widths = [max(10, int(avail * w / sum(weights))) for w in weights]
+    longest_word = max(len(word) for r in cmp.rows for word in r.aspect[lang].split())
+    widths[0] = max(widths[0], longest_word)  # never break an aspect's word
     table = [heads]
     for r in cmp.rows:
         table.append([
