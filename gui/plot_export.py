@@ -17,6 +17,8 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from gui import svg_compat
+
 FORMATS = ("png", "svg")
 DEFAULT_PNG_WIDTH = 1600
 """Pixel width of exported PNGs (ImageExporter needs an int)."""
@@ -60,6 +62,7 @@ def export_plot(
             exporter.parameters()["width"] = int(width)
             exporter.export(str(path))
         else:
+            svg_compat.install()
             SVGExporter(plot_item).export(str(path))
     finally:
         if title:

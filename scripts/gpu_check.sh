@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The one prepared check for a machine with an NVIDIA GPU (no Qt needed there).
+#   bash scripts/gpu_check.sh            # results under $OUT (default out/gpu_check)
+# Runs resnet50 and gpt2 in both modes (bf16, 20 s measured each), the overhead and
+# sampler benchmarks, and prints a table beside DESIGN.md's H200 reference numbers.
+# Takes about 5 minutes on an H200. Never changes clocks, power limits or GPU modes.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3}
+OUT=${OUT:-out/gpu_check}
+SECONDS_PER_RUN=${SECONDS_PER_RUN:-20}
+mkdir -p "$OUT"
+export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
+
+echo "== machine"
+{ date -u; nvidia-smi --query-gpu=name,driver_version,memory.total,power.limit --format=csv;
+  $PY -c "import torch, sys; print('python', sys.version.split()[0], 'torch', torch.__version__, 'cuda', torch.version.cuda)"; } | tee "$OUT/machine.txt"
+$PY -m engine devices | tee "$OUT/devices.txt"
+$PY -m engine devices --json > "$OUT/devices.json"
+
+run() {  # name, then trainfer run arguments
+  local name=$1; shift
+  echo "== $name"
+  timeout 240 $PY -m engine run "$@" --device cuda --precision bf16 --seconds "$SECONDS_PER_RUN" --json \
+    > "$OUT/$name.json" 2> "$OUT/$name.log"
+  echo "exit $? ($(tail -c 300 "$OUT/$name.log" | tr '\n' ' ' | tail -c 200))"
+}
+run resnet50-train --model resnet50 --mode train --batch-size 256
+run resnet50-infer --model resnet50 --mode infer --batch-size 256
+run resnet50-infer-b1 --model resnet50 --mode infer --batch-size 1
+run gpt2-train --model gpt2 --mode train --batch-size 16 --input-size 1024
+run gpt2-infer --model gpt2 --mode infer --batch-size 16 --input-size 1024
+
+echo "== overhead (plain loop vs Trainfer, alternated)"
+timeout 300 $PY bench/overhead.py --model resnet50 --mode train --device cuda --precision bf16 \
+  --batch-size 256 --seconds 10 --rounds 2 2>&1 | tee "$OUT/overhead.txt"
+echo "== sampler"
+timeout 60 $PY bench/sampler.py --hz 20 --seconds 10 2>&1 | tee "$OUT/sampler.txt"
+
+echo "== results beside DESIGN.md's reference numbers"
+$PY scripts/gpu_report.py "$OUT" | tee "$OUT/report.md"

@@ -1,0 +1,54 @@
+"""Print gpu_check.sh results as a Markdown table beside DESIGN.md's H200 numbers.
+
+    python scripts/gpu_report.py OUT_DIR
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+# DESIGN.md, "Reference numbers": a plain PyTorch loop on an H200, torch 2.11, bf16.
+REFERENCE = {
+    "resnet50-train": ("4,735 img/s", "11.0 GiB", "0.137 J/img", "624 W", "99.8%"),
+    "resnet50-infer": ("15,579 img/s", "1.65 GiB", "0.043 J/img", "676 W", "99.9%"),
+    "resnet50-infer-b1": ("263 img/s (3.81 ms)", "0.41 GiB", "0.537 J/img", "149 W", "32%"),
+    "gpt2-train": ("150,530 tok/s", "23.8 GiB", "0.0041 J/tok", "599 W", "99.9%"),
+    "gpt2-infer": ("437,322 tok/s", "3.8 GiB", "0.0014 J/tok", "583 W", "99.2%"),
+}
+
+
+def cell(s: dict) -> tuple[str, ...]:
+    lm = s.get("tokens_per_s") is not None
+    rate = f"{s['tokens_per_s']:,.0f} tok/s" if lm else f"{s['samples_per_s']:,.0f} img/s"
+    if not lm and s["batch_size"] == 1:
+        rate += f" ({s['step_ms_median']:.2f} ms)"
+    mem = f"{s['peak_mem_bytes'] / 2**30:.2f} GiB"
+    per = s.get("energy_per_token_j") if lm else s.get("energy_per_sample_j")
+    energy = f"{per:.4g} J/{'tok' if lm else 'img'}" if per is not None else "N/A"
+    power = f"{s['mean_power_w']:.0f} W" if s.get("mean_power_w") is not None else "N/A"
+    util = f"{s['mean_gpu_util_pct']:.1f}%" if s.get("mean_gpu_util_pct") is not None else "N/A"
+    return rate, mem, energy, power, util
+
+
+def main() -> None:
+    out = Path(sys.argv[1])
+    print("| workload | throughput | peak allocated | energy | mean power | NVML util |")
+    print("|---|---|---|---|---|---|")
+    for name, ref in REFERENCE.items():
+        path = out / f"{name}.json"
+        try:
+            s = json.loads(path.read_text().strip().splitlines()[-1])
+        except (OSError, ValueError, IndexError):
+            print(f"| {name} (Trainfer) | no result ({path.name} missing or empty) | | | | |")
+        else:
+            if s.get("event") == "Failed":
+                print(f"| {name} (Trainfer) | failed: {s['kind']}: {s['message']} | | | | |")
+            else:
+                print(f"| {name} (Trainfer) | " + " | ".join(cell(s)) + " |")
+        print(f"| {name} (DESIGN.md reference) | " + " | ".join(ref) + " |")
+
+
+if __name__ == "__main__":
+    main()
