@@ -60,7 +60,7 @@ class ModelInfo:
         return "image side (pixels)"
 
     def default_batch_size(self, mode: str, device_kind: str) -> int:
-        """Default batch size for ``mode`` (``train``/``infer``) on ``device_kind`` (``cpu``/``cuda``)."""
+        """Default batch size for ``mode`` (train/infer) on ``device_kind`` (cpu/cuda)."""
         table = self.default_batch_gpu if device_kind == "cuda" else self.default_batch_cpu
         return table[mode]
 

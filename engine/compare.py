@@ -257,8 +257,11 @@ _ROWS: dict[str, tuple[Callable[[Summary], str], str, Callable[[Summary], float 
 
 
 def _energy_ratio_text(train: Summary, infer: Summary, base: str) -> str:
-    """Energy per sample and power can disagree (DESIGN.md: ResNet-50 inference drew
-    676 W against 624 W for training yet used 3.2× less energy per image); say both."""
+    """Say both energy per sample and power: they can disagree.
+
+    DESIGN.md: on an H200, ResNet-50 inference drew 676 W against 624 W for training yet
+    used 3.2× less energy per image.
+    """
     if train.mean_power_w is None or infer.mean_power_w is None:
         return base
     return (

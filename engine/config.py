@@ -94,7 +94,9 @@ class RunConfig:
         if self.batch_size is not None:
             _int_range("batch_size", self.batch_size, 1, MAX_BATCH, "a batch size of at least 1")
         if self.seconds is not None and self.steps is not None:
-            raise ConfigError("seconds", "give a duration in seconds or a number of steps, not both")
+            raise ConfigError(
+                "seconds", "give a duration in seconds or a number of steps, not both"
+            )
         if self.seconds is None and self.steps is None:
             object.__setattr__(self, "seconds", 10.0)
         if self.seconds is not None:

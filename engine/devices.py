@@ -81,4 +81,6 @@ def preflight(cfg: RunConfig, report: DevicesReport) -> None:
             )
     will_use_cpu = cfg.device == "cpu" or (cfg.device == "auto" and not report.available)
     if will_use_cpu and cfg.precision == "tf32":
-        raise ConfigError("precision", "tf32 exists only on NVIDIA GPUs; on the CPU use fp32 or bf16")
+        raise ConfigError(
+            "precision", "tf32 exists only on NVIDIA GPUs; on the CPU use fp32 or bf16"
+        )

@@ -168,8 +168,10 @@ class TelemetryStatus(_Event):
 
 @dataclass(frozen=True)
 class Summary(_Event):
-    """The result of one run. Step-time and memory fields come from the run process;
-    power, energy and utilization from the sampler over the measured phase.
+    """The result of one run.
+
+    Step-time and memory fields come from the run process; power, energy and
+    utilization from the sampler over the measured phase.
 
     Attributes:
         model, mode, device, device_name, precision, batch_size, input_size, sample_unit:
@@ -270,5 +272,5 @@ class Failed(_Event):
     field: str | None = None
 
 
-Event = Union[Started, Phase, StepStats, Sample, TelemetryStatus, Summary, Failed]
+Event = Union[Started, Phase, StepStats, Sample, TelemetryStatus, Summary, Failed]  # noqa: UP007
 TERMINAL = (Summary, Failed)

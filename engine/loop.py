@@ -368,7 +368,10 @@ def execute(cfg: RunConfig, emit: Emit, should_stop: ShouldStop) -> Summary | No
     )
     _sync(device)  # sync point: every measured step has finished
     t_end = time.monotonic()
-    peak = torch.cuda.max_memory_allocated(device) if cuda else max(peak_rss[0], proc.memory_info().rss)
+    if cuda:
+        peak = torch.cuda.max_memory_allocated(device)
+    else:
+        peak = max(peak_rss[0], proc.memory_info().rss)
     weights_changed = _param_checksum(runner.module) != checksum_before
     emit(Phase(t_end, "done", "stopped" if stopped else "completed"))
 

@@ -17,10 +17,12 @@ def summary_text(s: Summary) -> str:
     if s.tokens_per_s is not None:
         rate += f" ({fmt_num(s.tokens_per_s, 'tokens/s')})"
     mem_what = "CUDA peak allocated" if s.peak_mem_source == "cuda_max_allocated" else "peak RSS"
-    lines = [
+    title = (
         f"{s.model} · {s.mode} · {s.device} ({s.device_name}) · {s.precision} · "
         f"batch {s.batch_size} · input {s.input_size}"
-        + (" · STOPPED EARLY" if s.stopped_early else ""),
+        + (" · STOPPED EARLY" if s.stopped_early else "")
+    )
+    lines: list[tuple[str, str]] = [
         ("measured", f"{s.measured_steps} steps in {s.measured_s:.2f} s "
                      f"(after {s.warmup_steps} warm-up steps, not averaged in)"),
         ("throughput", rate),
@@ -51,9 +53,7 @@ def summary_text(s: Summary) -> str:
     else:
         lines.append(("energy, power", f"N/A: {s.telemetry_note}"))
     lines.append(("CPU utilization", fmt_num(s.mean_cpu_util_pct, "%")))
-    out = [lines[0]]  # type: ignore[list-item]
-    out += [f"  {k:<17}{v}" for k, v in lines[1:]]  # type: ignore[misc]
-    return "\n".join(out)
+    return "\n".join([title] + [f"  {k:<17}{v}" for k, v in lines])
 
 
 def progress_text(phase: str, step: StepStats | None, sample: Sample | None,
@@ -108,7 +108,7 @@ def comparison_text(cmp: Comparison, lang: str = "en", width: int | None = None)
         ])
     rule = "-+-".join("-" * w for w in widths)
     out = []
-    for i, row in enumerate(table):
+    for row in table:
         wrapped = [textwrap.wrap(c, w, break_on_hyphens=False) or [""]
                    for c, w in zip(row, widths)]
         for k in range(max(len(c) for c in wrapped)):

@@ -202,8 +202,10 @@ class Session:
         self._out.put(_END)
 
     def _forward(self, ev: Event) -> Event | None:
-        """Queue one run event; a terminal one is returned instead, for the pump to queue
-        last, after the sampler has stopped."""
+        """Queue one run event; a terminal one is returned instead.
+
+        The pump queues the terminal event last, after the sampler has stopped.
+        """
         if isinstance(ev, Started):
             self._started = ev
         elif isinstance(ev, Phase) and ev.name == "measure":

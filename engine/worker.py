@@ -43,7 +43,9 @@ def classify(exc: BaseException, cfg: RunConfig | None) -> Failed:
             "the GPU reported an error; try again, or run on the CPU to check the model",
         )
     if isinstance(exc, MemoryError):
-        return Failed(now, "oom", "out of host memory", f"lower the batch size{batch}", "batch_size")
+        return Failed(
+            now, "oom", "out of host memory", f"lower the batch size{batch}", "batch_size"
+        )
     return Failed(
         now,
         "error",

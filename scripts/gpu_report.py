@@ -1,6 +1,6 @@
 """Print gpu_check.sh results as a Markdown table beside DESIGN.md's H200 numbers.
 
-    python scripts/gpu_report.py OUT_DIR
+python scripts/gpu_report.py OUT_DIR
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ REFERENCE = {
 
 
 def cell(s: dict) -> tuple[str, ...]:
+    """The five measured columns of one summary."""
     lm = s.get("tokens_per_s") is not None
     rate = f"{s['tokens_per_s']:,.0f} tok/s" if lm else f"{s['samples_per_s']:,.0f} img/s"
     if not lm and s["batch_size"] == 1:
@@ -33,6 +34,7 @@ def cell(s: dict) -> tuple[str, ...]:
 
 
 def main() -> None:
+    """Print the table for the folder named on the command line."""
     out = Path(sys.argv[1])
     print("| workload | throughput | peak allocated | energy | mean power | NVML util |")
     print("|---|---|---|---|---|---|")

@@ -37,8 +37,13 @@ class Gpt2Spec(ModelSpec):
         logging.getLogger("transformers").setLevel(logging.ERROR)
         from transformers import GPT2Config, GPT2LMHeadModel
 
+        size = _SIZES[info.id]
         config = GPT2Config(
-            vocab_size=VOCAB_SIZE, n_positions=max(1024, input_size), **_SIZES[info.id]
+            vocab_size=VOCAB_SIZE,
+            n_positions=max(1024, input_size),
+            n_layer=size["n_layer"],
+            n_embd=size["n_embd"],
+            n_head=size["n_head"],
         )
         self.module = GPT2LMHeadModel(config)
         self.module.config.use_cache = False

@@ -12,6 +12,7 @@ fake with the same function names.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -102,7 +103,7 @@ class Nvml:
     """
 
     def __init__(self, lib: ModuleType | Any | None = None) -> None:
-        self._lib = lib
+        self._lib: Any = lib
         self._lock = threading.Lock()
         self._handles: dict[int, Any] = {}
         self._supported: dict[int, dict[str, bool]] = {}
@@ -149,10 +150,8 @@ class Nvml:
     def shutdown(self) -> None:
         """Release NVML; safe to call twice."""
         if self._initialized:
-            try:
+            with contextlib.suppress(Exception):  # shutting down, nothing to report to
                 self._lib.nvmlShutdown()
-            except Exception:  # noqa: BLE001 - shutting down, nothing to report to
-                pass
             self._initialized = False
             self._handles.clear()
 

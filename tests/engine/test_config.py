@@ -62,9 +62,10 @@ def test_cuda_without_gpu_is_a_config_error_before_spawning():
 
 
 def test_cuda_index_out_of_range(tmp_path):
+    from fake_nvml import FakeNvmlLib
+
     from engine.devices import list_devices, preflight
     from engine.telemetry.nvml import Nvml
-    from fake_nvml import FakeNvmlLib
 
     report = list_devices(Nvml(FakeNvmlLib()))
     assert report.available and report.gpus[0].name == "NVIDIA H200"

@@ -6,12 +6,12 @@ import signal
 import time
 
 import pytest
+from fake_nvml import FakeNvmlLib
 
 from engine.config import ConfigError, RunConfig
 from engine.events import Failed, Phase, Sample, Started, StepStats, Summary, TelemetryStatus
 from engine.session import Session
 from engine.telemetry.nvml import Nvml
-from fake_nvml import FakeNvmlLib
 
 
 def collect(session, until=None, timeout=90.0):
@@ -33,7 +33,8 @@ def test_cpu_run_end_to_end_without_nvml():
     status = next(e for e in events if isinstance(e, TelemetryStatus))
     assert not status.gpu_available and "no NVIDIA driver" in status.message
     assert any(isinstance(e, Started) for e in events)
-    assert [e.name for e in events if isinstance(e, Phase)] == ["build", "warmup", "measure", "done"]
+    phases = [e.name for e in events if isinstance(e, Phase)]
+    assert phases == ["build", "warmup", "measure", "done"]
     assert sum(isinstance(e, StepStats) for e in events) >= 3
     samples = [e for e in events if isinstance(e, Sample)]
     assert len(samples) > 20 and all(x.gpu_util_pct is None for x in samples)

@@ -5,12 +5,12 @@ import threading
 import time
 
 import pytest
+from fake_nvml import TRACE, FakeNvmlLib
 
 from engine.events import Sample
 from engine.telemetry.nvml import GpuLost, Nvml, NvmlUnavailable
 from engine.telemetry.sampler import Sampler
 from engine.telemetry.window import SampleColumns
-from fake_nvml import TRACE, FakeNvmlLib
 
 
 class ManualClock:
