@@ -91,6 +91,9 @@ class StepStats(_Event):
         n_steps: Steps this record averages: 1, unless steps finish faster than about 20
             per second, when the run process averages them to keep the event rate bounded.
             ``step`` is then the last of them.
+        forward_ms: Forward pass (and loss, in training) of the step (ms).
+        backward_ms: Backward pass (ms); ``None`` in inference.
+        optimizer_ms: Optimizer step (ms); ``None`` in inference.
     """
 
     t_s: float
@@ -101,6 +104,9 @@ class StepStats(_Event):
     tokens_per_s: float | None
     loss: float | None
     n_steps: int = 1
+    forward_ms: float | None = None
+    backward_ms: float | None = None
+    optimizer_ms: float | None = None
 
 
 @dataclass(frozen=True)
@@ -126,6 +132,15 @@ class Sample(_Event):
         process_rss_bytes: Resident set size of the run process.
         sys_mem_used_bytes: Host memory in use.
         sys_mem_total_bytes: Host memory total.
+        power_instant_w: Instant power draw (``NVML_FI_DEV_POWER_INSTANT``, W).
+        mem_clock_mhz: Memory clock (MHz).
+        clock_event_reasons: Bitmask of clock-event (throttle) reasons
+            (``engine.telemetry.nvml.decode_clock_events``).
+        pcie_tx_bytes_per_s, pcie_rx_bytes_per_s: PCIe throughput (read about once a second).
+        sm_activity_pct, sm_occupancy_pct, tensor_activity_pct, dram_bw_util_pct,
+            fp32_activity_pct, fp16_activity_pct: GPM metrics over the window since the
+            previous GPM reading (Hopper and newer; read every few samples, ``None`` in
+            between).
     """
 
     t_s: float
@@ -142,6 +157,17 @@ class Sample(_Event):
     process_rss_bytes: int | None = None
     sys_mem_used_bytes: int | None = None
     sys_mem_total_bytes: int | None = None
+    power_instant_w: float | None = None
+    mem_clock_mhz: float | None = None
+    clock_event_reasons: int | None = None
+    pcie_tx_bytes_per_s: float | None = None
+    pcie_rx_bytes_per_s: float | None = None
+    sm_activity_pct: float | None = None
+    sm_occupancy_pct: float | None = None
+    tensor_activity_pct: float | None = None
+    dram_bw_util_pct: float | None = None
+    fp32_activity_pct: float | None = None
+    fp16_activity_pct: float | None = None
 
 
 @dataclass(frozen=True)
@@ -206,6 +232,26 @@ class Summary(_Event):
         torch_version: torch in the run process.
         started_unix_s: Wall-clock start (Unix seconds).
         measure_start_t_s, measure_end_t_s: Monotonic edges of the measured phase.
+        forward_ms_median, backward_ms_median, optimizer_ms_median: Median time of each
+            part of a measured step (ms); backward and optimizer are ``None`` in inference.
+        flops_per_step: FLOPs of one step, counted once with
+            ``torch.utils.flop_counter.FlopCounterMode`` (see :mod:`engine.measure`).
+        tflops_per_s: Achieved TFLOP/s = FLOPs per sample × samples/s / 10¹².
+        peak_tflops: The GPU's peak dense TFLOP/s for this precision
+            (:mod:`engine.peaks`), ``None`` for an unknown GPU or the CPU.
+        mfu_pct: Model FLOPs utilization, ``100 × tflops_per_s / peak_tflops``.
+        mem_params_bytes, mem_grads_bytes, mem_optimizer_bytes, mem_inputs_bytes,
+            mem_activations_bytes: The memory breakdown (see :mod:`engine.measure`).
+        mem_reserved_bytes: Peak reserved by the CUDA caching allocator (``None`` on CPU).
+        mem_method: How the breakdown was obtained, in words.
+        warmup_start_t_s: Monotonic start of warm-up (its end is ``measure_start_t_s``).
+        energy_warmup_j: Energy over warm-up (same source as ``energy_j``).
+        mean_power_instant_w, peak_power_instant_w: Instant power draw
+            (``NVML_FI_DEV_POWER_INSTANT``) over the measured phase (W); ``mean_power_w``
+            and ``peak_power_w`` are from ``nvmlDeviceGetPowerUsage`` (a 1 s average on
+            recent GPUs).
+        mean_sm_activity_pct, mean_sm_occupancy_pct, mean_tensor_activity_pct,
+            mean_dram_bw_util_pct: GPM metrics over the measured phase (Hopper and newer).
     """
 
     model: str
@@ -248,6 +294,28 @@ class Summary(_Event):
     mean_gpu_util_pct: float | None = None
     mean_cpu_util_pct: float | None = None
     telemetry_note: str = ""
+    forward_ms_median: float | None = None
+    backward_ms_median: float | None = None
+    optimizer_ms_median: float | None = None
+    flops_per_step: int | None = None
+    tflops_per_s: float | None = None
+    peak_tflops: float | None = None
+    mfu_pct: float | None = None
+    mem_params_bytes: int | None = None
+    mem_grads_bytes: int | None = None
+    mem_optimizer_bytes: int | None = None
+    mem_inputs_bytes: int | None = None
+    mem_activations_bytes: int | None = None
+    mem_reserved_bytes: int | None = None
+    mem_method: str = ""
+    warmup_start_t_s: float | None = None
+    energy_warmup_j: float | None = None
+    mean_power_instant_w: float | None = None
+    peak_power_instant_w: float | None = None
+    mean_sm_activity_pct: float | None = None
+    mean_sm_occupancy_pct: float | None = None
+    mean_tensor_activity_pct: float | None = None
+    mean_dram_bw_util_pct: float | None = None
 
 
 @dataclass(frozen=True)

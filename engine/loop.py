@@ -29,7 +29,9 @@ import torch
 from engine.catalog import CATALOG
 from engine.config import ConfigError, RunConfig
 from engine.events import Event, Phase, Started, StepStats, Summary
+from engine.measure import breakdown, count_step
 from engine.models import ModelSpec, build_spec
+from engine.peaks import peak_tflops
 
 MAX_IN_FLIGHT = 2
 EVENT_INTERVAL_S = 0.05  # at most ~20 StepStats events per second; faster steps are averaged
@@ -128,12 +130,48 @@ def _param_checksum(module: torch.nn.Module) -> tuple[float, float]:
     return total.item(), squares.item()
 
 
+def _no_mark() -> None:
+    pass
+
+
+class _CudaTimer:
+    """CUDA events at the start of a step and at each mark (no host synchronization)."""
+
+    def __init__(self) -> None:
+        self.events = [torch.cuda.Event(enable_timing=True)]
+        self.events[0].record()
+
+    def mark(self) -> None:
+        ev = torch.cuda.Event(enable_timing=True)
+        ev.record()
+        self.events.append(ev)
+
+    def done(self) -> bool:
+        return bool(self.events[-1].query())
+
+    def parts_ms(self) -> list[float]:
+        self.events[-1].synchronize()  # sync point: waits only when MAX_IN_FLIGHT are queued
+        return [a.elapsed_time(b) for a, b in zip(self.events, self.events[1:])]
+
+
+class _HostTimer:
+    """Host clock at the start of a step and at each mark (CPU work is synchronous)."""
+
+    def __init__(self) -> None:
+        self.stamps = [time.perf_counter()]
+
+    def mark(self) -> None:
+        self.stamps.append(time.perf_counter())
+
+    def parts_ms(self) -> list[float]:
+        return [(b - a) * 1000.0 for a, b in zip(self.stamps, self.stamps[1:])]
+
+
 @dataclass
 class _Pending:
     step: int
     phase: str
-    start: Any  # torch.cuda.Event
-    end: Any
+    timer: _CudaTimer
     loss: torch.Tensor | None
 
 
@@ -146,17 +184,20 @@ class _StepReporter:
         self.tokens_per_sample = tokens_per_sample
         self.times_ms: dict[str, list[float]] = {"warmup": [], "measure": []}
         self.losses: dict[str, list[float]] = {"warmup": [], "measure": []}
-        self._acc: list[tuple[int, float, float | None]] = []
+        self.parts_ms: dict[str, list[list[float]]] = {"warmup": [], "measure": []}
+        self._acc: list[tuple[int, float, float | None, list[float]]] = []
         self._acc_phase = ""
         self._last_emit = 0.0
 
-    def add(self, phase: str, step: int, step_ms: float, loss: float | None) -> None:
+    def add(self, phase: str, step: int, parts_ms: list[float], loss: float | None) -> None:
+        step_ms = sum(parts_ms)
         self.times_ms[phase].append(step_ms)
+        self.parts_ms[phase].append(parts_ms)
         if loss is not None:
             self.losses[phase].append(loss)
         if self._acc and self._acc_phase != phase:
             self.flush()
-        self._acc.append((step, step_ms, loss))
+        self._acc.append((step, step_ms, loss, parts_ms))
         self._acc_phase = phase
         now = time.monotonic()
         if phase == "warmup" or now - self._last_emit >= EVENT_INTERVAL_S:
@@ -169,6 +210,7 @@ class _StepReporter:
         n = len(self._acc)
         ms = sum(a[1] for a in self._acc) / n
         losses = [a[2] for a in self._acc if a[2] is not None]
+        parts = [sum(a[3][i] for a in self._acc) / n for i in range(len(self._acc[0][3]))]
         sps = self.batch * 1000.0 / ms if ms > 0 else float("nan")
         self.emit(
             StepStats(
@@ -180,6 +222,9 @@ class _StepReporter:
                 tokens_per_s=sps * self.tokens_per_sample if self.tokens_per_sample else None,
                 loss=sum(losses) / len(losses) if losses else None,
                 n_steps=n,
+                forward_ms=parts[0] if parts else None,
+                backward_ms=parts[1] if len(parts) == 3 else None,
+                optimizer_ms=parts[2] if len(parts) == 3 else None,
             )
         )
         self._acc = []
@@ -223,24 +268,42 @@ class _Runner:
         self.params = sum(p.numel() for p in module.parameters())
         self.param_bytes = sum(p.numel() * p.element_size() for p in module.parameters())
 
-    def step(self) -> torch.Tensor | None:
-        """One step on a fresh batch; returns the detached loss (training) or ``None``."""
-        inputs, targets = self.spec.make_batch()
+    @property
+    def marks(self) -> int:
+        """Timing marks a step makes: forward, backward, optimizer (training) or forward."""
+        return 3 if self.training else 1
+
+    def step(
+        self, batch: tuple[Any, torch.Tensor] | None = None, mark: Callable[[], None] = _no_mark
+    ) -> torch.Tensor | None:
+        """One step; returns the detached loss (training) or ``None`` (inference).
+
+        Args:
+            batch: ``(inputs, targets)``; a fresh synthetic batch when ``None``.
+            mark: Called after the forward pass (with the loss), after the backward pass
+                and after the optimizer step, so the caller can time each part.
+        """
+        inputs, targets = batch if batch is not None else self.spec.make_batch()
         if not self.training:
             with torch.inference_mode(), _autocast(self.cfg.precision, self.device):
                 self.spec.forward(inputs)
+            mark()
             return None
         assert self.optimizer is not None
         with _autocast(self.cfg.precision, self.device):
             loss = self.spec.loss(self.spec.forward(inputs), targets)
+        mark()
         self.optimizer.zero_grad(set_to_none=True)
         if self.scaler is not None:
             self.scaler.scale(loss).backward()
+            mark()
             self.scaler.step(self.optimizer)
             self.scaler.update()
         else:
             loss.backward()
+            mark()
             self.optimizer.step()
+        mark()
         return loss.detach()
 
 
@@ -267,9 +330,9 @@ def _run_phase(
     stopped = False
 
     def finish(p: _Pending) -> None:
-        p.end.synchronize()  # sync point: waits only when MAX_IN_FLIGHT steps are queued
+        parts = p.timer.parts_ms()
         loss = p.loss.item() if p.loss is not None else None  # done already: no stall
-        reporter.add(p.phase, p.step, p.start.elapsed_time(p.end), loss)
+        reporter.add(p.phase, p.step, parts, loss)
 
     while True:
         if max_steps is not None and step >= max_steps:
@@ -280,19 +343,18 @@ def _run_phase(
             stopped = True
             break
         step += 1
+        batch = runner.spec.make_batch()  # data is made before the step's clock starts
         if cuda:
-            start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-            start.record()
-            loss_t = runner.step()
-            end.record()
-            pending.append(_Pending(step, phase, start, end, loss_t))
-            while pending and (len(pending) > MAX_IN_FLIGHT or pending[0].end.query()):
+            timer = _CudaTimer()
+            loss_t = runner.step(batch, timer.mark)
+            pending.append(_Pending(step, phase, timer, loss_t))
+            while pending and (len(pending) > MAX_IN_FLIGHT or pending[0].timer.done()):
                 finish(pending.popleft())
         else:
-            t = time.perf_counter()
-            loss_t = runner.step()
+            host = _HostTimer()
+            loss_t = runner.step(batch, host.mark)
             loss = loss_t.item() if loss_t is not None else None  # CPU work is already done
-            reporter.add(phase, step, (time.perf_counter() - t) * 1000.0, loss)
+            reporter.add(phase, step, host.parts_ms(), loss)
         if on_step is not None:
             on_step()
     while pending:
@@ -337,9 +399,11 @@ def execute(cfg: RunConfig, emit: Emit, should_stop: ShouldStop) -> Summary | No
             build_s=time.monotonic() - t_build,
         )
     )
+    count = count_step(runner)  # FLOPs and activation sizes, on an untimed step
     reporter = _StepReporter(emit, runner.batch_size, runner.spec.tokens_per_sample)
+    t_warmup = time.monotonic()
     if cfg.warmup_steps:
-        emit(Phase(time.monotonic(), "warmup", f"{cfg.warmup_steps} steps"))
+        emit(Phase(t_warmup, "warmup", f"{cfg.warmup_steps} steps"))
         _, stopped = _run_phase(runner, "warmup", reporter, should_stop, cfg.warmup_steps, None)
         if stopped:
             emit(Phase(time.monotonic(), "done", "stopped during warm-up"))
@@ -372,6 +436,7 @@ def execute(cfg: RunConfig, emit: Emit, should_stop: ShouldStop) -> Summary | No
         peak = torch.cuda.max_memory_allocated(device)
     else:
         peak = max(peak_rss[0], proc.memory_info().rss)
+    mem = breakdown(runner, count, peak if cuda else None)
     weights_changed = _param_checksum(runner.module) != checksum_before
     emit(Phase(t_end, "done", "stopped" if stopped else "completed"))
 
@@ -382,11 +447,16 @@ def execute(cfg: RunConfig, emit: Emit, should_stop: ShouldStop) -> Summary | No
     sps = samples / measured_s if measured_s > 0 and steps else None
     tps = sps * runner.spec.tokens_per_sample if sps and runner.spec.tokens_per_sample else None
     warm = reporter.times_ms["warmup"]
+    parts = list(zip(*reporter.parts_ms["measure"])) if times else []
+    name = device_name(device)
+    flops_per_sample = count.flops / runner.batch_size
+    tflops = flops_per_sample * sps / 1e12 if sps and count.flops else None
+    peak_tf = peak_tflops(name, cfg.precision) if cuda else None
     return Summary(
         model=cfg.model,
         mode=cfg.mode,
         device=str(device),
-        device_name=device_name(device),
+        device_name=name,
         precision=cfg.precision,
         batch_size=runner.batch_size,
         input_size=runner.input_size,
@@ -414,6 +484,21 @@ def execute(cfg: RunConfig, emit: Emit, should_stop: ShouldStop) -> Summary | No
         started_unix_s=started_unix,
         measure_start_t_s=t_measure,
         measure_end_t_s=t_end,
+        forward_ms_median=statistics.median(parts[0]) if parts else None,
+        backward_ms_median=statistics.median(parts[1]) if len(parts) == 3 else None,
+        optimizer_ms_median=statistics.median(parts[2]) if len(parts) == 3 else None,
+        flops_per_step=count.flops,
+        tflops_per_s=tflops,
+        peak_tflops=peak_tf,
+        mfu_pct=100.0 * tflops / peak_tf if tflops and peak_tf else None,
+        mem_params_bytes=mem.params,
+        mem_grads_bytes=mem.grads,
+        mem_optimizer_bytes=mem.optimizer,
+        mem_inputs_bytes=mem.inputs,
+        mem_activations_bytes=mem.activations,
+        mem_reserved_bytes=mem.reserved,
+        mem_method=mem.method,
+        warmup_start_t_s=t_warmup,
     )
 
 

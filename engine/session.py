@@ -264,7 +264,17 @@ class Session:
         if on_gpu:
             energy = stats.energy_j
             tokens = samples * summary.input_size if summary.tokens_per_s is not None else 0
+            warm = None
+            if summary.warmup_start_t_s is not None and summary.warmup_steps:
+                warm = self._columns.window(summary.warmup_start_t_s, summary.measure_start_t_s)
             changes.update(
+                energy_warmup_j=warm.energy_j if warm is not None else None,
+                mean_power_instant_w=stats.mean_power_instant_w,
+                peak_power_instant_w=stats.peak_power_instant_w,
+                mean_sm_activity_pct=stats.mean_sm_activity_pct,
+                mean_sm_occupancy_pct=stats.mean_sm_occupancy_pct,
+                mean_tensor_activity_pct=stats.mean_tensor_activity_pct,
+                mean_dram_bw_util_pct=stats.mean_dram_bw_util_pct,
                 energy_j=energy,
                 energy_source=stats.energy_source,
                 energy_per_sample_j=energy / samples if energy is not None and samples else None,

@@ -25,11 +25,26 @@ class NVMLError(Exception):
         self.value = value
 
 
+class _GpmMetricsGet:
+    def __init__(self):
+        self.version = 0
+        self.numMetrics = 0
+        self.sample1 = self.sample2 = None
+        self.metrics = [SimpleNamespace(metricId=0, nvmlReturn=0, value=0.0) for _ in range(98)]
+
+
+GPM_IDS = {2: "sm_util", 3: "sm_occupancy", 5: "tensor_util", 10: "dram_bw_util",
+           12: "fp32_util", 13: "fp16_util"}
+
+
 class FakeNvmlLib:
     NVML_TEMPERATURE_GPU = 0
     NVML_CLOCK_SM = 1
+    NVML_CLOCK_MEM = 2
+    NVML_GPM_METRICS_GET_VERSION = 1
     nvmlMemory_v2 = object()
     NVMLError = NVMLError
+    c_nvmlGpmMetricsGet_t = _GpmMetricsGet
 
     def __init__(
         self,
@@ -42,6 +57,8 @@ class FakeNvmlLib:
         counter_reset_after_s: float | None = None,
         slow: dict[str, tuple[float, float]] | None = None,
         gpus: int = 1,
+        nan_after_s: float | None = None,
+        gpm: bool = True,
     ) -> None:
         data = json.loads(TRACE.read_text())
         self.device = data["device"]
@@ -56,6 +73,8 @@ class FakeNvmlLib:
         self.counter_reset_after_s = counter_reset_after_s
         self.slow = slow or {}  # function name -> (after replay seconds, delay seconds)
         self.gpus = gpus
+        self.nan_after_s = nan_after_s
+        self.gpm = gpm
         self.calls: dict[str, int] = {}
 
     # ---- helpers -------------------------------------------------------------------
@@ -117,7 +136,46 @@ class FakeNvmlLib:
 
     def nvmlDeviceGetPowerUsage(self, handle):
         self._enter("nvmlDeviceGetPowerUsage")
+        if self.nan_after_s is not None and self.replay_s() >= self.nan_after_s:
+            return float("nan")  # a driver glitch
         return int(self.row()[3] * 1000)
+
+    def nvmlDeviceGetFieldValues(self, handle, field_ids):
+        self._enter("nvmlDeviceGetFieldValues")
+        assert field_ids == [186]  # NVML_FI_DEV_POWER_INSTANT
+        # the trace has one power column; serve it as the instant reading too
+        value = SimpleNamespace(uiVal=int(self.row()[3] * 1000))
+        return [SimpleNamespace(nvmlReturn=0, value=value)]
+
+    def nvmlGpmQueryDeviceSupport(self, handle):
+        self._enter("nvmlGpmQueryDeviceSupport")
+        return SimpleNamespace(isSupportedDevice=1 if self.gpm else 0)
+
+    def nvmlGpmSampleAlloc(self):
+        return SimpleNamespace(t=None)
+
+    def nvmlGpmSampleFree(self, sample):
+        pass
+
+    def nvmlGpmSampleGet(self, handle, sample):
+        self._enter("nvmlGpmSampleGet")
+        sample.t = self.replay_s() % self.times[-1]
+        return sample
+
+    def nvmlGpmMetricsGet(self, mg):
+        """Mean of the trace's GPM readings inside the window (the last one before it
+        when none falls inside), as a real GPM pair of samples would give."""
+        self._enter("nvmlGpmMetricsGet")
+        t1, t2 = mg.sample1.t, mg.sample2.t
+        rows = [r[5] for r in self.rows if r[5] is not None and t1 < r[0] <= t2]
+        if not rows:
+            rows = [r[5] for r in self.rows if r[5] is not None and r[0] <= t2][-1:]
+        for i in range(mg.numMetrics):
+            m = mg.metrics[i]
+            key = GPM_IDS[m.metricId]
+            m.value = sum(r[key] for r in rows) / len(rows) if rows else 0.0
+            m.nvmlReturn = 0
+        return mg
 
     def nvmlDeviceGetTotalEnergyConsumption(self, handle):
         self._enter("nvmlDeviceGetTotalEnergyConsumption")

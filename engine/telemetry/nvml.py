@@ -13,12 +13,57 @@ fake with the same function names.
 from __future__ import annotations
 
 import contextlib
+import math
 import threading
+import time
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
-READINGS = ("gpu_util", "memory", "power", "energy", "temperature", "sm_clock")
+READINGS = (
+    "gpu_util", "memory", "power", "power_instant", "energy", "temperature", "sm_clock",
+    "mem_clock", "clock_events", "pcie", "gpm",
+)
+
+# GPM metric ids (nvml.h, NVML_GPM_METRIC_*) -> Sample field names. Hopper and newer.
+GPM_METRICS = {
+    "sm_activity_pct": 2,  # NVML_GPM_METRIC_SM_UTIL: % of SMs busy
+    "sm_occupancy_pct": 3,  # NVML_GPM_METRIC_SM_OCCUPANCY: % of warps resident vs max
+    "tensor_activity_pct": 5,  # NVML_GPM_METRIC_ANY_TENSOR_UTIL
+    "dram_bw_util_pct": 10,  # NVML_GPM_METRIC_DRAM_BW_UTIL: % of peak DRAM bandwidth
+    "fp32_activity_pct": 12,  # NVML_GPM_METRIC_FP32_UTIL (non-tensor FP32 pipe)
+    "fp16_activity_pct": 13,  # NVML_GPM_METRIC_FP16_UTIL (non-tensor FP16 pipe)
+}
+GPM_MIN_WINDOW_S = 0.1  # DESIGN.md: shorter GPM windows return nothing useful
+_FI_DEV_POWER_INSTANT = 186  # NVML_FI_DEV_POWER_INSTANT, milliwatts
+_PCIE_TX, _PCIE_RX = 0, 1  # NVML_PCIE_UTIL_TX_BYTES, NVML_PCIE_UTIL_RX_BYTES (KB/s)
+
+# nvmlClocksEventReason* bits (nvml.h) -> short names
+CLOCK_EVENT_NAMES = {
+    0x1: "gpu_idle",
+    0x2: "applications_clocks_setting",
+    0x4: "sw_power_cap",
+    0x8: "hw_slowdown",
+    0x10: "sync_boost",
+    0x20: "sw_thermal_slowdown",
+    0x40: "hw_thermal_slowdown",
+    0x80: "hw_power_brake_slowdown",
+    0x100: "display_clock_setting",
+}
+
+
+def decode_clock_events(mask: int | None) -> list[str]:
+    """Names of the clock-event (throttle) reasons set in ``mask``; ``[]`` for none."""
+    if mask is None:
+        return []
+    return [name for bit, name in CLOCK_EVENT_NAMES.items() if mask & bit]
+
+
+def _finite(value: float | None) -> float | None:
+    """``None`` for a NaN or infinite reading (a driver glitch is a gap, not a number)."""
+    if value is None or not math.isfinite(value):
+        return None
+    return value
 
 _NOT_SUPPORTED = 3  # NVML_ERROR_NOT_SUPPORTED
 _FUNCTION_NOT_FOUND = 13  # NVML_ERROR_FUNCTION_NOT_FOUND
@@ -48,6 +93,8 @@ class GpuInfo:
         memory_total_bytes: Device memory, or ``None``.
         power_limit_w: Enforced power limit (W), or ``None``.
         supported: Reading name (see ``READINGS``) -> whether this GPU supports it.
+        memory_api: ``"nvmlMemory_v2"`` or ``"nvmlMemory_v1"`` (v1 counts memory the
+            driver reserves as used), or ``None`` without memory readings.
     """
 
     index: int
@@ -56,6 +103,7 @@ class GpuInfo:
     memory_total_bytes: int | None
     power_limit_w: float | None
     supported: dict[str, bool] = field(default_factory=dict)
+    memory_api: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict for JSON output."""
@@ -66,6 +114,7 @@ class GpuInfo:
             "memory_total_bytes": self.memory_total_bytes,
             "power_limit_w": self.power_limit_w,
             "supported": dict(self.supported),
+            "memory_api": self.memory_api,
         }
 
 
@@ -77,9 +126,15 @@ class GpuReading:
         util_pct: Percent of the last sample period in which any kernel ran.
         mem_used_bytes, mem_total_bytes: Device memory (``nvmlMemory_v2`` where available).
         power_w: ``nvmlDeviceGetPowerUsage`` in watts (a 1 s average on recent GPUs).
+        power_instant_w: ``NVML_FI_DEV_POWER_INSTANT`` in watts.
         energy_j: Total energy counter in joules since the driver loaded (raw, may reset).
         temperature_c: Core temperature (°C).
         sm_clock_mhz: SM clock (MHz).
+        mem_clock_mhz: Memory clock (MHz).
+        clock_event_reasons: Bitmask of why clocks are held down
+            (:func:`decode_clock_events`).
+        pcie_tx_bytes_per_s, pcie_rx_bytes_per_s: PCIe throughput (read on request only:
+            NVML samples it over 20 ms per call).
     """
 
     util_pct: float | None = None
@@ -89,6 +144,11 @@ class GpuReading:
     energy_j: float | None = None
     temperature_c: float | None = None
     sm_clock_mhz: float | None = None
+    power_instant_w: float | None = None
+    mem_clock_mhz: float | None = None
+    clock_event_reasons: int | None = None
+    pcie_tx_bytes_per_s: float | None = None
+    pcie_rx_bytes_per_s: float | None = None
 
 
 def _error_value(exc: BaseException) -> int | None:
@@ -108,6 +168,7 @@ class Nvml:
         self._handles: dict[int, Any] = {}
         self._supported: dict[int, dict[str, bool]] = {}
         self._memory_v1: set[int] = set()  # GPUs that refused nvmlMemory_v2
+        self._gpm: dict[int, list[Any]] = {}  # index -> [previous sample, its time, spare]
         self._initialized = False
 
     @property
@@ -150,6 +211,11 @@ class Nvml:
     def shutdown(self) -> None:
         """Release NVML; safe to call twice."""
         if self._initialized:
+            for prev, _, spare in self._gpm.values():
+                for sample in (prev, spare):
+                    with contextlib.suppress(Exception):
+                        self._lib.nvmlGpmSampleFree(sample)
+            self._gpm.clear()
             with contextlib.suppress(Exception):  # shutting down, nothing to report to
                 self._lib.nvmlShutdown()
             self._initialized = False
@@ -203,8 +269,13 @@ class Nvml:
         except Exception:  # noqa: BLE001
             uuid = ""
         limit_mw = self._call(index, "power_limit", "nvmlDeviceGetPowerManagementLimit")
-        reading = self.read(index, energy=True)
+        reading = self.read(index, energy=True, pcie=True)
+        self._supported.setdefault(index, {})["gpm"] = self.gpm_supported(index)
         supported = {r: self._supported.get(index, {}).get(r, False) for r in READINGS}
+        memory_api = None
+        if reading.mem_total_bytes is not None:
+            v1 = index in self._memory_v1 or not hasattr(self._lib, "nvmlMemory_v2")
+            memory_api = "nvmlMemory_v1" if v1 else "nvmlMemory_v2"
         return GpuInfo(
             index=index,
             name=name,
@@ -212,6 +283,7 @@ class Nvml:
             memory_total_bytes=reading.mem_total_bytes,
             power_limit_w=limit_mw / 1000.0 if limit_mw is not None else None,
             supported=supported,
+            memory_api=memory_api,
         )
 
     def supported(self, index: int) -> dict[str, bool]:
@@ -228,13 +300,87 @@ class Nvml:
             self._supported[index].pop("memory", None)
         return self._call(index, "memory", "nvmlDeviceGetMemoryInfo")
 
-    def read(self, index: int, energy: bool = True) -> GpuReading:
-        """Poll GPU ``index``.
+    def _power_instant_mw(self, index: int) -> float | None:
+        values = self._call(
+            index, "power_instant", "nvmlDeviceGetFieldValues", [_FI_DEV_POWER_INSTANT]
+        )
+        if values is None:
+            return None
+        v = values[0]
+        if v.nvmlReturn != 0:
+            self._supported[index]["power_instant"] = False
+            return None
+        return float(v.value.uiVal)
+
+    def _clock_events(self, index: int) -> int | None:
+        fn = "nvmlDeviceGetCurrentClocksEventReasons"
+        if not hasattr(self._lib, fn):  # bindings before the rename
+            fn = "nvmlDeviceGetCurrentClocksThrottleReasons"
+        value = self._call(index, "clock_events", fn)
+        return int(value) if value is not None else None
+
+    def gpm_supported(self, index: int) -> bool:
+        """Whether GPU ``index`` has GPM metrics (Hopper and newer)."""
+        known = self._supported.get(index, {}).get("gpm")
+        if known is not None:
+            return known
+        support = self._call(index, "gpm", "nvmlGpmQueryDeviceSupport")
+        ok = bool(support is not None and getattr(support, "isSupportedDevice", 0))
+        self._supported.setdefault(index, {})["gpm"] = ok
+        return ok
+
+    def read_gpm(self, index: int) -> dict[str, float | None] | None:
+        """GPM metrics over the window since the previous call (see ``GPM_METRICS``).
+
+        Returns ``None`` on the first call, when the window is shorter than
+        ``GPM_MIN_WINDOW_S``, or when GPM is unsupported.
+
+        Raises:
+            GpuLost: The GPU stopped answering.
+        """
+        if not self.gpm_supported(index):
+            return None
+        lib = self._lib
+        now = time.monotonic()
+        state = self._gpm.get(index)
+        try:
+            with self._lock:
+                if state is None:
+                    prev, spare = lib.nvmlGpmSampleAlloc(), lib.nvmlGpmSampleAlloc()
+                    lib.nvmlGpmSampleGet(self._handle(index), prev)
+                    self._gpm[index] = [prev, now, spare]
+                    return None
+                prev, t_prev, spare = state
+                if now - t_prev < GPM_MIN_WINDOW_S:
+                    return None
+                lib.nvmlGpmSampleGet(self._handle(index), spare)
+                mg = lib.c_nvmlGpmMetricsGet_t()
+                mg.version = lib.NVML_GPM_METRICS_GET_VERSION
+                mg.numMetrics = len(GPM_METRICS)
+                mg.sample1, mg.sample2 = prev, spare
+                for i, metric_id in enumerate(GPM_METRICS.values()):
+                    mg.metrics[i].metricId = metric_id
+                lib.nvmlGpmMetricsGet(mg)
+                self._gpm[index] = [spare, now, prev]
+        except Exception as exc:
+            if _error_value(exc) == _GPU_IS_LOST:
+                raise GpuLost(f"GPU {index} is lost (fell off the bus or hung)") from exc
+            if _error_value(exc) in (_NOT_SUPPORTED, _FUNCTION_NOT_FOUND):
+                self._supported[index]["gpm"] = False
+            return None
+        return {
+            name: _finite(float(mg.metrics[i].value)) if mg.metrics[i].nvmlReturn == 0 else None
+            for i, name in enumerate(GPM_METRICS)
+        }
+
+    def read(self, index: int, energy: bool = True, pcie: bool = False) -> GpuReading:
+        """Poll GPU ``index``; NaN or infinite values come back as ``None``.
 
         Args:
             index: NVML index.
             energy: Also read the total-energy counter (about 4 ms per call on an H200,
                 DESIGN.md; the sampler reads it at a lower rate).
+            pcie: Also read PCIe throughput (NVML samples it over 20 ms per call).
 
         Raises:
             GpuLost: The GPU stopped answering.
@@ -252,12 +398,30 @@ class Nvml:
         clock = self._call(
             index, "sm_clock", "nvmlDeviceGetClockInfo", getattr(self._lib, "NVML_CLOCK_SM", 1)
         )
+        mem_clock = self._call(
+            index, "mem_clock", "nvmlDeviceGetClockInfo", getattr(self._lib, "NVML_CLOCK_MEM", 2)
+        )
+        instant_mw = self._power_instant_mw(index)
+        events = self._clock_events(index)
+        tx = rx = None
+        if pcie:
+            tx = self._call(index, "pcie", "nvmlDeviceGetPcieThroughput", _PCIE_TX)
+            rx = self._call(index, "pcie", "nvmlDeviceGetPcieThroughput", _PCIE_RX)
+
+        def scaled(v: Any, k: float) -> float | None:
+            return _finite(float(v) * k) if v is not None else None
+
         return GpuReading(
-            util_pct=float(util.gpu) if util is not None else None,
+            util_pct=scaled(util.gpu, 1.0) if util is not None else None,
             mem_used_bytes=int(mem.used) if mem is not None else None,
             mem_total_bytes=int(mem.total) if mem is not None else None,
-            power_w=power_mw / 1000.0 if power_mw is not None else None,
-            energy_j=energy_mj / 1000.0 if energy_mj is not None else None,
-            temperature_c=float(temp) if temp is not None else None,
-            sm_clock_mhz=float(clock) if clock is not None else None,
+            power_w=scaled(power_mw, 1e-3),  # milliwatts -> W
+            energy_j=scaled(energy_mj, 1e-3),  # millijoules -> J
+            temperature_c=scaled(temp, 1.0),
+            sm_clock_mhz=scaled(clock, 1.0),
+            power_instant_w=scaled(instant_mw, 1e-3),
+            mem_clock_mhz=scaled(mem_clock, 1.0),
+            clock_event_reasons=events,
+            pcie_tx_bytes_per_s=scaled(tx, 1024.0),  # KB/s -> bytes/s
+            pcie_rx_bytes_per_s=scaled(rx, 1024.0),
         )

@@ -30,6 +30,9 @@ class WindowStats:
         mean_gpu_util_pct: Mean NVML utilization (%).
         mean_cpu_util_pct: Mean whole-machine CPU utilization (%).
         samples: Number of samples inside the window.
+        mean_power_instant_w, peak_power_instant_w: Instant power draw (W).
+        mean_sm_activity_pct, mean_sm_occupancy_pct, mean_tensor_activity_pct,
+            mean_dram_bw_util_pct: Means of the GPM readings inside the window.
     """
 
     energy_j: float | None
@@ -39,6 +42,22 @@ class WindowStats:
     mean_gpu_util_pct: float | None
     mean_cpu_util_pct: float | None
     samples: int
+    mean_power_instant_w: float | None = None
+    peak_power_instant_w: float | None = None
+    mean_sm_activity_pct: float | None = None
+    mean_sm_occupancy_pct: float | None = None
+    mean_tensor_activity_pct: float | None = None
+    mean_dram_bw_util_pct: float | None = None
+
+
+_MEANS = (
+    "power_instant_w", "sm_activity_pct", "sm_occupancy_pct", "tensor_activity_pct",
+    "dram_bw_util_pct",
+)
+
+
+def _mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
 
 
 class SampleColumns:
@@ -54,6 +73,7 @@ class SampleColumns:
         self.cpu = array("d")
         self.energy_t = array("d")  # times of samples that carry a counter reading
         self.energy = array("d")
+        self.extra = {name: array("d") for name in _MEANS}
 
     def __len__(self) -> int:
         return len(self.t)
@@ -64,6 +84,8 @@ class SampleColumns:
         self.power.append(_f(s.power_w))
         self.util.append(_f(s.gpu_util_pct))
         self.cpu.append(_f(s.cpu_util_pct))
+        for name, col in self.extra.items():
+            col.append(_f(getattr(s, name)))
         if s.energy_j is not None and math.isfinite(s.energy_j):
             self.energy_t.append(s.t_s)
             self.energy.append(s.energy_j)
@@ -85,7 +107,17 @@ class SampleColumns:
                 (ts[i + 1] - ts[i]) * (power[i] + power[i + 1]) / 2 for i in range(len(ts) - 1)
             )
             source = "estimated_from_power"
+        extra = {
+            name: [v for v in col[lo:hi] if math.isfinite(v)] for name, col in self.extra.items()
+        }
+        instant = extra["power_instant_w"]
         return WindowStats(
+            mean_power_instant_w=_mean(instant),
+            peak_power_instant_w=max(instant) if instant else None,
+            mean_sm_activity_pct=_mean(extra["sm_activity_pct"]),
+            mean_sm_occupancy_pct=_mean(extra["sm_occupancy_pct"]),
+            mean_tensor_activity_pct=_mean(extra["tensor_activity_pct"]),
+            mean_dram_bw_util_pct=_mean(extra["dram_bw_util_pct"]),
             energy_j=energy,
             energy_source=source if energy is not None else None,
             mean_power_w=sum(power) / len(power) if power else None,

@@ -113,8 +113,12 @@ def test_summary_gets_energy_from_the_counter_on_a_gpu_run():
         loss_first=None, loss_last=None, weights_changed=False, torch_version="x",
         started_unix_s=0.0, measure_start_t_s=t0 + 0.1, measure_end_t_s=t0 + 1.1,
     )
-    merged = s._complete_summary(Summary(**base))
+    merged = s._complete_summary(Summary(**base, warmup_start_t_s=t0))
     assert merged.energy_source == "nvml_counter" and merged.energy_j > 0
+    assert merged.energy_warmup_j is not None and merged.energy_warmup_j >= 0
+    assert merged.mean_power_instant_w is not None and merged.peak_power_instant_w is not None
+    assert merged.mean_sm_activity_pct is not None  # GPM from the trace
+    assert merged.mean_tensor_activity_pct is not None
     assert merged.energy_per_sample_j == pytest.approx(merged.energy_j / 2560)
     assert merged.mean_power_w is not None and merged.mean_gpu_util_pct is not None
     cpu = s._complete_summary(Summary(**{**base, "device": "cpu"}))

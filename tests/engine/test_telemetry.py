@@ -147,3 +147,47 @@ def test_sampler_thread_stops():
     s.start()
     s.stop()
     assert not any(t.name == "trainfer-sampler" for t in threading.enumerate())
+
+
+def test_gpm_and_instant_power_from_the_trace():
+    lib = FakeNvmlLib(speed=8.0)  # past the idle start of the trace quickly
+    lib.t0 -= 20.0 / 8.0  # start 20 s into the trace (ResNet-50 training)
+    samples, statuses, _ = run_sampler(lib, 1.0, hz=20.0)
+    assert statuses[0].supported["gpm"] and statuses[0].supported["power_instant"]
+    gpm = [s for s in samples if s.sm_activity_pct is not None]
+    assert 2 <= len(gpm) <= len(samples) // 3  # every 4th tick, not in between
+    assert all(0 <= s.sm_activity_pct <= 100 for s in gpm)
+    assert any(s.tensor_activity_pct > 0 for s in gpm)
+    assert all(s.power_instant_w is not None for s in samples)
+
+
+def test_gpm_unsupported_is_none_not_zero():
+    samples, statuses, _ = run_sampler(FakeNvmlLib(gpm=False), 0.5, hz=20.0)
+    assert not statuses[0].supported["gpm"]
+    assert all(s.sm_activity_pct is None for s in samples)
+
+
+def test_nan_readings_become_gaps_and_sampling_goes_on():
+    lib = FakeNvmlLib(nan_after_s=0.25)
+    samples, _, _ = run_sampler(lib, 0.6, hz=40.0)
+    late = [s for s in samples if s.t_s - samples[0].t_s > 0.35]
+    assert late and all(s.power_w is None for s in late)  # NaN -> None (a gap)
+    assert all(s.gpu_util_pct is not None for s in late)  # other readings flow
+
+
+def test_every_gpu_is_sampled_primary_reported():
+    lib = FakeNvmlLib(gpus=2)
+    s = Sampler(Nvml(lib), gpu_index=1, hz=40)
+    s.start()
+    time.sleep(0.3)
+    s.stop()
+    assert s.gpu_index == 1 and s.status.gpu_index == 1
+    assert all(x.gpu_index == 1 for x in s.samples)
+    assert len(s.samples_by_gpu[0]) > 3 and len(s.samples_by_gpu[1]) > 3
+
+
+def test_clock_event_names():
+    from engine.telemetry.nvml import decode_clock_events
+
+    assert decode_clock_events(0x1 | 0x4) == ["gpu_idle", "sw_power_cap"]
+    assert decode_clock_events(0) == [] and decode_clock_events(None) == []

@@ -1,0 +1,79 @@
+"""FLOPs, the memory breakdown, the step-time split and MFU."""
+
+import pytest
+
+from engine.config import RunConfig
+from engine.loop import execute
+from engine.peaks import peak_tflops
+
+
+def run(**kw):
+    cfg = RunConfig(**{"device": "cpu", "batch_size": 16, "steps": 3, "warmup_steps": 1, **kw})
+    return execute(cfg, lambda e: None, lambda: False)
+
+
+def mlp_matmul_flops(batch, training):
+    """2 FLOPs per multiply-add: forward 2·B·ΣW; backward adds 2·B·ΣW for the weight
+    gradients and 2·B·W for the input gradients of every layer but the first."""
+    layers = [(784, 2048), (2048, 2048), (2048, 10)]
+    fwd = sum(2 * batch * i * o for i, o in layers)
+    if not training:
+        return fwd
+    grad_w = fwd
+    grad_x = sum(2 * batch * i * o for i, o in layers[1:])
+    return fwd + grad_w + grad_x
+
+
+@pytest.mark.parametrize("mode", ["train", "infer"])
+def test_mlp_flops_match_the_analytic_count(mode):
+    s = run(model="mlp", mode=mode)
+    assert s.flops_per_step == mlp_matmul_flops(16, mode == "train")
+    assert s.tflops_per_s == pytest.approx(
+        s.flops_per_step / 16 * s.samples_per_s / 1e12, rel=1e-9)
+    assert s.mfu_pct is None  # no MFU on a CPU (no peak table entry)
+
+
+def test_adamw_fp32_training_memory_identities():
+    s = run(model="mlp", mode="train", optimizer="adamw")
+    assert s.mem_params_bytes == s.param_bytes
+    assert s.mem_grads_bytes == s.mem_params_bytes  # one gradient per parameter
+    assert s.mem_optimizer_bytes == 2 * s.mem_params_bytes  # exp_avg and exp_avg_sq
+    assert s.mem_inputs_bytes == 16 * 784 * 4 + 16 * 8  # float32 inputs, int64 labels
+    assert s.mem_activations_bytes > 0 and "saved for backward" in s.mem_method
+
+
+def test_sgd_momentum_state_is_one_copy():
+    s = run(model="mlp", mode="train", optimizer="sgd")
+    assert s.mem_optimizer_bytes == s.mem_params_bytes
+
+
+def test_inference_has_no_gradients_or_optimizer_state():
+    s = run(model="resnet18", mode="infer", input_size=32)
+    assert s.mem_grads_bytes == 0 and s.mem_optimizer_bytes == 0
+    assert s.mem_activations_bytes > 0 and "largest layer output" in s.mem_method
+
+
+def test_training_split_adds_up_to_the_step():
+    s = run(model="mlp", mode="train", steps=5)
+    parts = s.forward_ms_median + s.backward_ms_median + s.optimizer_ms_median
+    assert parts == pytest.approx(s.step_ms_median, rel=0.5)
+    assert all(x > 0 for x in (s.forward_ms_median, s.backward_ms_median,
+                               s.optimizer_ms_median))
+    i = run(model="mlp", mode="infer")
+    assert i.forward_ms_median == pytest.approx(i.step_ms_median, rel=0.5)
+    assert i.backward_ms_median is None and i.optimizer_ms_median is None
+
+
+def test_training_saves_more_activations_than_inference_holds():
+    t = run(model="resnet18", mode="train", input_size=32)
+    i = run(model="resnet18", mode="infer", input_size=32)
+    assert t.mem_activations_bytes > i.mem_activations_bytes
+
+
+def test_peak_table():
+    assert peak_tflops("NVIDIA H200", "bf16") == 989.5
+    assert peak_tflops("NVIDIA H100 80GB HBM3", "fp32") == 67.0
+    assert peak_tflops("NVIDIA A100-SXM4-80GB", "tf32") == 156.0
+    assert peak_tflops("NVIDIA H100 PCIe", "bf16") == 756.5
+    assert peak_tflops("Tesla V100-SXM2-16GB", "bf16") is None  # no bf16 on Volta
+    assert peak_tflops("NVIDIA GeForce GTX 1080", "fp32") is None  # unknown: no guess
