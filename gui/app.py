@@ -80,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
     from gui.autostart import AutoStarter, parse_specs
+    from gui.binding_check import binding_problem
     from gui.main_window import MainWindow
 
     specs = []
@@ -101,6 +102,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.tab == "compare":
         window.tabs.setCurrentWidget(window.compare)
     window.show()
+    problem = binding_problem()
+    if problem:
+        print(f"trainfer: {problem}", file=sys.stderr)
+        window.report_error(problem, window.tr("Then start Trainfer again."))
     if specs:
         AutoStarter(window, specs, seconds=args.seconds, device=args.device).begin()
 

@@ -243,7 +243,7 @@ class Sampler:
     def _tick(self) -> None:
         t = time.monotonic()
         host = self._host.read()
-        common = {
+        common: dict[str, Any] = {
             "cpu_util_pct": host.cpu_util_pct,
             "process_cpu_pct": host.process_cpu_pct,
             "process_rss_bytes": host.process_rss_bytes,

@@ -113,6 +113,20 @@ def qloop(qapp):
     asyncio.set_event_loop(None)
 
 
+@pytest.fixture(scope="session")
+def _binding_ok():
+    from gui.binding_check import binding_problem
+
+    return binding_problem()
+
+
+@pytest.fixture(autouse=True)
+def usable_qt_binding(_binding_ok):
+    """Fail (instead of aborting the whole run) on a Qt binding that breaks refcounts."""
+    if _binding_ok:
+        pytest.fail(_binding_ok, pytrace=False)
+
+
 @pytest.fixture(autouse=True)
 def no_leaks(qapp):
     """Fail a test that leaves a Trainfer thread or a visible window behind."""
