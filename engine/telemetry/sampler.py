@@ -207,6 +207,7 @@ class Sampler:
         nv = self._nvml
         want_energy = self.ticks % self.energy_every == 0 and not track.estimate_energy
         r = nv.read(track.index, energy=want_energy, pcie=self.ticks % self.pcie_every == 0)
+        energy: float | None = None
         if r.energy_j is not None:
             resets = track.resets
             energy = track.counter(r.energy_j)
@@ -217,8 +218,6 @@ class Sampler:
                 )
         elif track.estimate_energy:
             energy = track.integrate(t, r.power_w)
-        else:
-            energy = None
         fields: dict[str, Any] = {
             "gpu_index": track.index,
             "gpu_util_pct": r.util_pct,
