@@ -182,22 +182,51 @@ def _objective(s: Summary) -> str:
 
 
 def _key_ops(s: Summary) -> str:
-    ops = "forward + loss + backward + optimizer" if s.mode == "train" else "forward only"
-    return f"{ops}: {fmt_num(s.step_ms_median, 'ms')}/step (median, batch {s.batch_size})"
+    step = f"{fmt_num(s.step_ms_median, 'ms')}/step (median, batch {s.batch_size})"
+    if s.mode == "train" and s.backward_ms_median is not None:
+        return (
+            f"forward+loss {fmt_num(s.forward_ms_median, 'ms')} + backward "
+            f"{fmt_num(s.backward_ms_median, 'ms')} + optimizer "
+            f"{fmt_num(s.optimizer_ms_median, 'ms')} = {step}"
+        )
+    if s.mode == "train":
+        return f"forward + loss + backward + optimizer: {step}"
+    return f"forward only: {step}"
+
+
+def _flops_per_sample(s: Summary) -> float | None:
+    return s.flops_per_step / s.batch_size if s.flops_per_step else None
 
 
 def _complexity(s: Summary) -> str:
-    return f"{fmt_num(_ms_per_sample(s), 'ms')}/{s.sample_unit.rstrip('s')} ({_rate(s)})"
+    per = _flops_per_sample(s)
+    flops = f"{fmt_num(per / 1e9 if per else None, 'GFLOP')}/{s.sample_unit.rstrip('s')}"
+    tf = f", {fmt_num(s.tflops_per_s, 'TFLOP/s')}" if s.tflops_per_s else ""
+    mfu = f", MFU {s.mfu_pct:.0f}%" if s.mfu_pct is not None else ""
+    return f"{flops}{tf}{mfu}; {fmt_num(_ms_per_sample(s), 'ms')}/{s.sample_unit.rstrip('s')}"
 
 
 def _memory(s: Summary) -> str:
     what = "peak allocated" if s.peak_mem_source == "cuda_max_allocated" else "peak process RSS"
-    return f"{fmt_bytes(s.peak_mem_bytes)} {what}"
+    text = f"{fmt_bytes(s.peak_mem_bytes)} {what}"
+    if s.mem_params_bytes is not None:
+        text += (
+            f" (parameters {fmt_bytes(s.mem_params_bytes)}, gradients "
+            f"{fmt_bytes(s.mem_grads_bytes)}, optimizer state "
+            f"{fmt_bytes(s.mem_optimizer_bytes)}, activations "
+            f"{fmt_bytes(s.mem_activations_bytes)})"
+        )
+    return text
 
 
 def _gpu_util(s: Summary) -> str:
     if _on_gpu(s) and s.mean_gpu_util_pct is not None:
-        return f"{s.mean_gpu_util_pct:.0f}% NVML utilization"
+        text = f"{s.mean_gpu_util_pct:.0f}% NVML utilization"
+        if s.mean_sm_activity_pct is not None:
+            text += f", SM activity {s.mean_sm_activity_pct:.0f}%"
+        if s.mean_tensor_activity_pct is not None:
+            text += f", Tensor Cores {s.mean_tensor_activity_pct:.0f}%"
+        return text
     cpu = f"; CPU {s.mean_cpu_util_pct:.0f}%" if s.mean_cpu_util_pct is not None else ""
     if not _on_gpu(s):
         return f"N/A: ran on the CPU{cpu}"
@@ -229,14 +258,17 @@ def _energy(s: Summary) -> str:
         else f"{fmt_energy(s.energy_per_sample_j)}/{s.sample_unit.rstrip('s')}"
     )
     est = " (estimated)" if s.energy_source == "estimated_from_power" else ""
-    return f"{per}{est}, mean {fmt_num(s.mean_power_w, 'W')}"
+    power = f"mean {fmt_num(s.mean_power_w, 'W')}"
+    if s.mean_power_instant_w is not None:
+        power += f" (1 s average), {fmt_num(s.mean_power_instant_w, 'W')} instant"
+    return f"{per}{est}, {power}"
 
 
 _ROWS: dict[str, tuple[Callable[[Summary], str], str, Callable[[Summary], float | None], str]] = {
     "objective": (_objective, "", lambda s: None, ""),
     "key_operations": (_key_ops, "step_ms", lambda s: s.step_ms_median, "step time"),
     "computational_complexity": (
-        _complexity, "ms_per_sample", _ms_per_sample, "time per sample"
+        _complexity, "flops_per_sample", _flops_per_sample, "FLOPs per sample"
     ),
     "memory_use": (_memory, "peak_mem_bytes", lambda s: s.peak_mem_bytes, "peak memory"),
     "gpu_utilization": (

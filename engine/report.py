@@ -28,8 +28,28 @@ def summary_text(s: Summary) -> str:
         ("throughput", rate),
         ("step time", f"{fmt_num(s.step_ms_median, 'ms')} median, "
                       f"{fmt_num(s.step_ms_p95, 'ms')} p95"),
-        ("peak memory", f"{fmt_bytes(s.peak_mem_bytes)} ({mem_what})"),
     ]
+    if s.backward_ms_median is not None:
+        lines.append(("step split", f"forward+loss {fmt_num(s.forward_ms_median, 'ms')}, "
+                                    f"backward {fmt_num(s.backward_ms_median, 'ms')}, "
+                                    f"optimizer {fmt_num(s.optimizer_ms_median, 'ms')} "
+                                    "(medians)"))
+    if s.flops_per_step:
+        mfu = (f", MFU {s.mfu_pct:.1f}% of {fmt_num(s.peak_tflops, 'TFLOP/s')} peak"
+               if s.mfu_pct is not None else ", MFU N/A (no peak rate known for this device)")
+        lines.append(("compute", f"{fmt_num(s.flops_per_step / 1e9, 'GFLOP')}/step, "
+                                 f"{fmt_num(s.tflops_per_s, 'TFLOP/s')}{mfu}"))
+    lines.append(("peak memory", f"{fmt_bytes(s.peak_mem_bytes)} ({mem_what})"))
+    if s.mem_params_bytes is not None:
+        reserved = (f", reserved {fmt_bytes(s.mem_reserved_bytes)}"
+                    if s.mem_reserved_bytes is not None else "")
+        lines.append(("memory split", f"parameters {fmt_bytes(s.mem_params_bytes)}, "
+                                      f"gradients {fmt_bytes(s.mem_grads_bytes)}, "
+                                      f"optimizer state {fmt_bytes(s.mem_optimizer_bytes)}, "
+                                      f"inputs {fmt_bytes(s.mem_inputs_bytes)}, "
+                                      f"activations {fmt_bytes(s.mem_activations_bytes)}"
+                                      f"{reserved}"))
+        lines.append(("", f"({s.mem_method})"))
     if s.mode == "train":
         loss = (
             f"{s.loss_first:.4f} → {s.loss_last:.4f} (first → last measured step)"
@@ -48,8 +68,18 @@ def summary_text(s: Summary) -> str:
         )
         lines.append(("energy", f"{fmt_energy(s.energy_j)}{per}{est}"))
         lines.append(("power", f"{fmt_num(s.mean_power_w, 'W')} mean, "
-                               f"{fmt_num(s.peak_power_w, 'W')} peak"))
-        lines.append(("GPU utilization", fmt_num(s.mean_gpu_util_pct, "%")))
+                               f"{fmt_num(s.peak_power_w, 'W')} peak (1 s average)"))
+        if s.mean_power_instant_w is not None:
+            lines.append(("instant power", f"{fmt_num(s.mean_power_instant_w, 'W')} mean, "
+                                           f"{fmt_num(s.peak_power_instant_w, 'W')} peak"))
+        if s.energy_warmup_j is not None:
+            lines.append(("warm-up energy", fmt_energy(s.energy_warmup_j)))
+        lines.append(("GPU utilization", fmt_num(s.mean_gpu_util_pct, "%") + " (NVML)"))
+        if s.mean_sm_activity_pct is not None:
+            lines.append(("SM activity", f"{fmt_num(s.mean_sm_activity_pct, '%')}, Tensor "
+                                         f"Cores {fmt_num(s.mean_tensor_activity_pct, '%')}, "
+                                         f"DRAM bandwidth "
+                                         f"{fmt_num(s.mean_dram_bw_util_pct, '%')} (GPM)"))
     else:
         lines.append(("energy, power", f"N/A: {s.telemetry_note}"))
     lines.append(("CPU utilization", fmt_num(s.mean_cpu_util_pct, "%")))
