@@ -78,8 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     models.add_argument("--json", action="store_true")
     devices = sub.add_parser("devices", help="list NVIDIA GPUs and the readings each supports")
     devices.add_argument("--json", action="store_true")
-    gui = sub.add_parser("gui", help="open the desktop app (the default)")
-    gui.add_argument("rest", nargs=argparse.REMAINDER)
+    sub.add_parser(
+        "gui", help="open the desktop app (the default); options: `trainfer gui --help`"
+    )
     return parser
 
 
@@ -285,10 +286,11 @@ def cmd_gui(rest: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Parse ``argv`` and run the command; returns the exit status."""
     argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0] == "gui" or (argv[0].startswith("--") and argv[0] != "--help"):
+        # the desktop app parses its own options (--autostart, --tab, ...)
+        return cmd_gui(argv[1:] if argv and argv[0] == "gui" else argv)
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command in (None, "gui"):
-        return cmd_gui(getattr(args, "rest", []) or [])
     handlers = {"run": cmd_run, "compare": cmd_compare, "models": cmd_models,
                 "devices": cmd_devices}
     try:

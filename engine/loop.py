@@ -389,7 +389,7 @@ def execute(cfg: RunConfig, emit: Emit, should_stop: ShouldStop) -> Summary | No
             pid=proc.pid,
             device=str(device),
             device_name=device_name(device),
-            torch_version=torch.__version__,
+            torch_version=str(torch.__version__),  # TorchVersion would make the reader import torch
             params=runner.params,
             param_bytes=runner.param_bytes,
             batch_size=runner.batch_size,
@@ -480,7 +480,7 @@ def execute(cfg: RunConfig, emit: Emit, should_stop: ShouldStop) -> Summary | No
         loss_first=losses[0] if losses else None,
         loss_last=losses[-1] if losses else None,
         weights_changed=weights_changed,
-        torch_version=torch.__version__,
+        torch_version=str(torch.__version__),  # TorchVersion would make the reader import torch
         started_unix_s=started_unix,
         measure_start_t_s=t_measure,
         measure_end_t_s=t_end,

@@ -19,6 +19,7 @@ import asyncio
 import dataclasses
 import multiprocessing as mp
 import os
+import pickle
 import queue
 import threading
 import time
@@ -50,9 +51,10 @@ class Session:
         self._nvml = nvml
         self._out: queue.Queue[Any] = queue.Queue()
         self._proc: Any = None
-        self._mpq: Any = None
+        self._conn: Any = None
         self._stop_event: Any = None
         self._stop_requested_at: float | None = None
+        self._ended = threading.Event()  # the current run's terminal event is queued
         self._sampler: Sampler | None = None
         self._pump: threading.Thread | None = None
         self._columns = SampleColumns()
@@ -66,7 +68,7 @@ class Session:
     @property
     def running(self) -> bool:
         """True from :meth:`start` until the terminal event has been queued."""
-        return self._pump is not None and self._pump.is_alive()
+        return self._pump is not None and self._pump.is_alive() and not self._ended.is_set()
 
     def start(self, cfg: RunConfig) -> None:
         """Start ``cfg`` in a new run process; returns at once.
@@ -76,6 +78,8 @@ class Session:
                 torch), e.g. ``cuda`` with no GPU.
             RuntimeError: A run is already in progress.
         """
+        if self._pump is not None and self._ended.is_set():
+            self._pump.join(5.0)  # the previous run has ended; its process is exiting
         if self.running:
             raise RuntimeError("a run is already in progress; stop it first")
         self.devices = list_devices(self._nvml)
@@ -89,9 +93,10 @@ class Session:
         self._measure_start = None
         self._started = None
         self._stop_requested_at = None
+        self._ended = threading.Event()
         self.last_summary = None
         ctx = mp.get_context("spawn")
-        self._mpq = ctx.Queue()
+        self._conn, sender = ctx.Pipe(duplex=False)
         self._stop_event = ctx.Event()
         self._sampler = Sampler(
             self._nvml,
@@ -104,11 +109,12 @@ class Session:
         os.environ.setdefault("CUDA_DEVICE_ORDER", "PCI_BUS_ID")  # CUDA index == NVML index
         self._proc = ctx.Process(
             target=worker.run,
-            args=(cfg.to_dict(), self._mpq, self._stop_event),
+            args=(cfg.to_dict(), sender, self._stop_event),
             name="trainfer-run",
             daemon=True,
         )
         self._proc.start()
+        sender.close()  # the run process holds the only sending end: EOF when it exits
         self._sampler.watch_pid(self._proc.pid)
         self._pump = threading.Thread(target=self._pump_loop, name="trainfer-pump", daemon=True)
         self._pump.start()
@@ -169,16 +175,11 @@ class Session:
         self._out.put(status)
 
     def _pump_loop(self) -> None:
-        proc, mpq = self._proc, self._mpq
+        proc, conn = self._proc, self._conn
         terminal: Event | None = None
         terminated = False
         while terminal is None:
-            try:
-                ev = mpq.get(timeout=0.05)
-            except queue.Empty:
-                ev = None
-            except (EOFError, OSError):
-                ev = None
+            ev = self._receive(conn, 0.05)
             if ev is not None:
                 terminal = self._forward(ev)
                 continue
@@ -192,14 +193,30 @@ class Session:
                     terminated = True
                 elif waited > STOP_GRACE_S + 1.0:
                     proc.kill()
-        proc.join(2.0)
+        if self._sampler is not None:
+            self._sampler.stop()  # no Sample after the terminal event
+        self._out.put(terminal)  # before the (slow) interpreter exit of the run process
+        self._ended.set()
+        proc.join(3.0)
         if proc.is_alive():
             proc.kill()
             proc.join(1.0)
-        if self._sampler is not None:
-            self._sampler.stop()  # no Sample after the terminal event
-        self._out.put(terminal)
+        conn.close()
         self._out.put(_END)
+
+    @staticmethod
+    def _receive(conn: Any, timeout: float) -> Any:
+        """The next event from the run process, or ``None``.
+
+        ``None`` also when the process is gone: one killed mid-send leaves a truncated
+        message, read as nothing.
+        """
+        try:
+            if conn.poll(timeout):
+                return conn.recv()
+        except (EOFError, OSError, pickle.UnpicklingError):
+            time.sleep(timeout)  # closed: the pump notices the exit through is_alive
+        return None
 
     def _forward(self, ev: Event) -> Event | None:
         """Queue one run event; a terminal one is returned instead.
@@ -222,9 +239,8 @@ class Session:
         """The run process is gone: forward what it left, or report how it died."""
         deadline = time.monotonic() + 0.5
         while time.monotonic() < deadline:
-            try:
-                ev = self._mpq.get(timeout=0.05)
-            except (queue.Empty, EOFError, OSError):
+            ev = self._receive(self._conn, 0.05)
+            if ev is None:
                 continue
             terminal = self._forward(ev)
             if terminal is not None:

@@ -54,8 +54,13 @@ def classify(exc: BaseException, cfg: RunConfig | None) -> Failed:
     )
 
 
-def run(cfg_dict: dict[str, Any], queue: Any, stop_event: Any) -> None:
-    """Run one configuration; every event goes to ``queue``; ``stop_event`` asks to stop."""
+def run(cfg_dict: dict[str, Any], conn: Any, stop_event: Any) -> None:
+    """Run one configuration; every event goes to ``conn``; ``stop_event`` asks to stop.
+
+    ``conn`` is the sending end of a ``multiprocessing.Pipe``: ``send`` writes in the
+    calling thread, so an event is on its way when it is emitted (a ``Queue``'s feeder
+    thread can be starved for seconds on a busy 2-core machine).
+    """
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     # Ctrl-C in a terminal reaches the whole process group: the parent asks us to stop
     # through stop_event, so the run process ignores SIGINT and ends cleanly.
@@ -66,11 +71,11 @@ def run(cfg_dict: dict[str, Any], queue: Any, stop_event: Any) -> None:
         cfg = RunConfig.from_dict(cfg_dict)
         from engine.loop import execute  # imports torch: only in the run process
 
-        summary = execute(cfg, queue.put, stop_event.is_set)
+        summary = execute(cfg, conn.send, stop_event.is_set)
         if summary is not None:
-            queue.put(summary)
+            conn.send(summary)
         else:
-            queue.put(Failed(time.monotonic(), "stopped", "stopped before the measured phase"))
+            conn.send(Failed(time.monotonic(), "stopped", "stopped before the measured phase"))
     except BaseException as exc:  # noqa: BLE001 - every failure must become an event
         if not isinstance(exc, (ConfigError, KeyboardInterrupt)):
             traceback.print_exc(file=sys.stderr)
@@ -83,6 +88,5 @@ def run(cfg_dict: dict[str, Any], queue: Any, stop_event: Any) -> None:
         if torch is not None and torch.cuda.is_initialized():
             torch.cuda.empty_cache()
     if failed is not None:
-        queue.put(failed)
-    queue.close()
-    queue.join_thread()
+        conn.send(failed)
+    conn.close()

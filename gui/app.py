@@ -17,8 +17,9 @@ import qasync
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
+from engine.resources import resources_dir
+
 APP_NAME = "Trainfer"
-TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "resources" / "translations"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,6 +49,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _translations_dir() -> Path:
+    try:
+        return resources_dir() / "translations"
+    except FileNotFoundError:
+        return Path()
+
+
 def install_translators(app: QApplication, lang: str | None) -> list[QTranslator]:
     """Load Qt's own and Trainfer's translations for ``lang`` (or the system locale).
 
@@ -57,7 +65,7 @@ def install_translators(app: QApplication, lang: str | None) -> list[QTranslator
     installed = []
     for directory, prefix in (
         (QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath), "qtbase"),
-        (str(TRANSLATIONS_DIR), "trainfer"),
+        (str(_translations_dir()), "trainfer"),
     ):
         translator = QTranslator(app)
         if translator.load(locale, prefix, "_", directory):
@@ -126,6 +134,7 @@ def _finish_tasks(loop: asyncio.AbstractEventLoop) -> None:
         task.cancel()
     if pending:
         loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+
 
 if __name__ == "__main__":
     sys.exit(main())

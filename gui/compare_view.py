@@ -84,6 +84,7 @@ class CompareView(QWidget):
 
         self.history = QListWidget()
         self.history.setObjectName("run_history")
+        self.history.setMinimumHeight(60)
         history_box = QWidget()
         history_layout = QVBoxLayout(history_box)
         history_layout.setContentsMargins(0, 0, 0, 0)
@@ -95,6 +96,7 @@ class CompareView(QWidget):
         splitter.addWidget(history_box)
         splitter.setStretchFactor(0, 4)
         splitter.setStretchFactor(1, 1)
+        splitter.setSizes([600, 110])
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)

@@ -144,6 +144,15 @@ class ExperimentPanel(QWidget):
         self.optimizer_combo.addItem(self.tr("AdamW"), "adamw")
         self.optimizer_combo.addItem(self.tr("SGD (momentum 0.9)"), "sgd")
 
+        for combo in (
+            self.model_combo,
+            self.device_combo,
+            self.precision_combo,
+            self.optimizer_combo,
+        ):
+            # Long entries (GPU names) must not widen the panel; the popup shows them whole.
+            combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
         form.addRow(self.tr("Model"), self.model_combo)
@@ -170,7 +179,7 @@ class ExperimentPanel(QWidget):
         buttons.addWidget(self.stop_button)
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(box)
         layout.addLayout(buttons)
         layout.addStretch(1)

@@ -32,13 +32,20 @@ ORDER_WITHOUT_GPU = (*STEP_KEYS, *HOST_KEYS, *GPU_KEYS)
 COLUMNS = 3
 REFRESH_MS = 100
 """Plot refresh period (10 Hz)."""
-SUPPORT_KEYS = {
-    "gpu_util": ("gpu_util_pct", "utilization", "gpu_util"),
-    "gpu_mem": ("mem_used_bytes", "memory", "mem"),
-    "power": ("power_w", "power"),
-    "energy": ("energy_j", "energy", "total_energy"),
+NEEDS = {
+    "gpu_util": ("gpu_util", "gpm"),
+    "gpu_mem": ("memory",),
+    "power": ("power", "power_instant"),
+    "energy": ("energy", "power"),
 }
-"""Names a :class:`TelemetryStatus` ``supported`` dict may use for each GPU plot."""
+"""Readings (``TelemetryStatus.supported`` keys) that can feed each GPU plot; a plot is
+N/A only when all of them are unsupported (energy is estimated from power without the
+counter)."""
+EXTRA_VARIANTS: dict[str, tuple[tuple[str, Qt.PenStyle, float, int], ...]] = {
+    "gpu_util": (("sm", Qt.DashLine, 1.5, 255), ("tensor", Qt.DotLine, 2.0, 255)),
+    "power": (("instant", Qt.SolidLine, 1.0, 130),),
+}
+"""Second curves of some telemetry plots: (variant, pen style, width, alpha)."""
 LABEL_POSITIONS = (0.93, 0.78, 0.63)
 """Heights (fraction of the plot) of phase labels, cycled so close phases don't overlap."""
 
@@ -55,9 +62,7 @@ class _Trace:
             s.clear()
 
     def has_data(self, key: str) -> bool:
-        return any(
-            s.has_finite for name, s in self.series.items() if name.split("/")[0] == key
-        )
+        return any(s.has_finite for name, s in self.series.items() if name.split("/")[0] == key)
 
 
 class LivePlots(QWidget):
@@ -76,6 +81,8 @@ class LivePlots(QWidget):
         self._warmup_region: list[pg.LinearRegionItem] = []
         self._warmup_open = False
         self._n_phases = 0
+        self._x_max = 0.0
+        self._follow: set[str] = set()
         self._gpu_available = True
         self._gpu_note: str | None = None
         self._unsupported: set[str] = set()
@@ -106,9 +113,29 @@ class LivePlots(QWidget):
                         self._curves[(key, mode, phase)] = self._step_curve(panel, color, phase)
                 else:
                     trace.series[f"{key}/measure"] = Series()
-                    self._curves[(key, mode, "measure")] = panel.add_curve(
-                        pg.mkPen(color, width=2)
-                    )
+                    self._curves[(key, mode, "measure")] = panel.add_curve(pg.mkPen(color, width=2))
+                    for variant, style, width, alpha in EXTRA_VARIANTS.get(key, ()):
+                        trace.series[f"{key}/{variant}"] = Series()
+                        pen = pg.mkPen(theme.mode_qcolor(mode, alpha), width=width, style=style)
+                        self._curves[(key, mode, variant)] = panel.add_curve(pen)
+        self._variant_names = {
+            "gpu_util": {
+                "measure": self.tr("NVML utilization"),
+                "sm": self.tr("SM activity (GPM)"),
+                "tensor": self.tr("Tensor Core activity (GPM)"),
+            },
+            "power": {
+                "measure": self.tr("1 s average (NVML)"),
+                "instant": self.tr("instant"),
+            },
+        }
+        self._variant_legends: dict[str, pg.LegendItem] = {}
+
+        for key, panel in self._panels.items():
+            # A user who pans or zooms a plot takes it off the shared, growing time axis.
+            panel.plot_item.getViewBox().sigRangeChangedManually.connect(
+                lambda *_a, k=key: self._follow.discard(k)
+            )
 
         self._grid = QGridLayout()
         self._grid.setSpacing(6)
@@ -162,6 +189,21 @@ class LivePlots(QWidget):
         row.addWidget(self._x_note)
         return row
 
+    def _add_variant_legend(self, key: str) -> None:
+        """Explain line styles (not colours) of a plot with several readings, once."""
+        if key in self._variant_legends:
+            return
+        legend = self._panels[key].plot_item.addLegend(
+            offset=(-4, 4), brush=pg.mkBrush(255, 255, 255, 110), labelTextSize="8pt"
+        )
+        styles = {"measure": (Qt.SolidLine, 2.0)}
+        styles.update({v: (st, w) for v, st, w, _a in EXTRA_VARIANTS[key]})
+        for variant, name in self._variant_names[key].items():
+            style, width = styles[variant]
+            sample = pg.PlotDataItem(pen=pg.mkPen(theme.PHASE_LINE, width=width, style=style))
+            legend.addItem(sample, name)
+        self._variant_legends[key] = legend
+
     def _arrange(self, order: tuple[str, ...]) -> None:
         for i, key in enumerate(order):
             self._grid.addWidget(self._panels[key], i // COLUMNS, i % COLUMNS)
@@ -176,7 +218,11 @@ class LivePlots(QWidget):
         return dict(self._panels)
 
     def curve(self, key: str, mode: str, phase: str = "measure") -> pg.PlotDataItem:
-        """The curve of ``key`` for ``mode``; step plots also have a ``"warmup"`` curve."""
+        """The curve of ``key`` for ``mode``.
+
+        ``phase`` picks a second curve: ``"warmup"`` on step plots, ``"sm"`` and
+        ``"tensor"`` on GPU utilization, ``"instant"`` on power.
+        """
         return self._curves[(key, mode, phase)]
 
     def order(self) -> list[str]:
@@ -206,7 +252,10 @@ class LivePlots(QWidget):
         self._unsupported.clear()
         for panel in self._panels.values():
             panel.clear_phase_marks()
-            panel.plot_item.enableAutoRange()
+            panel.plot_item.enableAutoRange(y=True)
+        self._follow = set(self._panels)
+        self._x_max = 0.0
+        self._set_x_range(1.0)
         self._warmup_region = []
         self._warmup_open = False
         self._n_phases = 0
@@ -229,6 +278,9 @@ class LivePlots(QWidget):
             return
         x = self._x(sample.t_s)
         self._series("gpu_util").append(x, sample.gpu_util_pct)
+        self._series("gpu_util", "sm").append(x, sample.sm_activity_pct)
+        self._series("gpu_util", "tensor").append(x, sample.tensor_activity_pct)
+        self._series("power", "instant").append(x, sample.power_instant_w)
         mem = sample.mem_used_bytes
         self._series("gpu_mem").append(x, None if mem is None else mem / GIB)
         self._series("power").append(x, sample.power_w)
@@ -237,7 +289,8 @@ class LivePlots(QWidget):
             self._series("energy").append(x, sample.energy_j)
         self._series("cpu_util").append(x, sample.cpu_util_pct)
         rss = sample.process_rss_bytes
-        self._series("rss").append(x, None if rss is None else rss / GIB)
+        # A running process never has 0 bytes resident; 0 means it has exited: a gap.
+        self._series("rss").append(x, rss / GIB if rss else None)
 
     def add_step(self, step: StepStats) -> None:
         """Append one step record to throughput, step time and (training) loss."""
@@ -286,11 +339,18 @@ class LivePlots(QWidget):
     def set_telemetry_status(self, status: TelemetryStatus) -> None:
         """Show why GPU plots are empty (no driver, unsupported readings), if they are."""
         self.set_gpu_available(status.gpu_available, status.message)
+        supported = status.supported
         self._unsupported = {
             key
-            for key, names in SUPPORT_KEYS.items()
-            if any(status.supported.get(n) is False for n in names)
+            for key, names in NEEDS.items()
+            if names and all(supported.get(n) is False for n in names)
         }
+        estimated = supported.get("energy") is False and bool(supported.get("power"))
+        self._panels["energy"].set_title(
+            self.tr("Energy (cumulative, estimated from power)")
+            if estimated
+            else self.tr("Energy (cumulative)")
+        )
         self._update_gpu_notes()
 
     def set_gpu_available(self, available: bool, message: str = "") -> None:
@@ -298,8 +358,10 @@ class LivePlots(QWidget):
         if available != self._gpu_available:
             self._arrange(ORDER_WITH_GPU if available else ORDER_WITHOUT_GPU)
         self._gpu_available = available
-        self._gpu_note = None if available else self.tr("N/A — {0}").format(
-            message or self.tr("no NVIDIA GPU found")
+        self._gpu_note = (
+            None
+            if available
+            else self.tr("N/A — {0}").format(message or self.tr("no NVIDIA GPU found"))
         )
         self._update_gpu_notes()
 
@@ -332,15 +394,29 @@ class LivePlots(QWidget):
                 if series.has_finite:
                     x, y = series.view()
                     curve.setData(x, y, connect="finite")
+                    if phase != "measure" and key in EXTRA_VARIANTS:
+                        self._add_variant_legend(key)
                 else:
                     series.view()
                     curve.setData([], [])
+        latest = max(
+            (s.last_x() or 0.0 for t in self._traces.values() for s in t.series.values()),
+            default=0.0,
+        )
+        if latest > self._x_max:
+            self._x_max = latest
+            self._set_x_range(max(1.0, latest))
         if self._warmup_open and self._warmup_region:
             latest = self._latest_x()
             if latest is not None:
                 for region in self._warmup_region:
                     lo, _ = region.getRegion()
                     region.setRegion((lo, max(lo, latest)))
+
+    def _set_x_range(self, x_max: float) -> None:
+        """Every plot that follows the run shows 0 .. x_max seconds: one shared time axis."""
+        for key in self._follow:
+            self._panels[key].plot_item.setXRange(0.0, x_max, padding=0.02)
 
     def _latest_x(self) -> float | None:
         xs = [s.last_x() for s in self._traces[self._mode].series.values()]

@@ -91,6 +91,7 @@ class MainWindow(QMainWindow):
         scroll.setWidget(self.panel)
         scroll.setMinimumWidth(300)
         scroll.setFrameShape(QScrollArea.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -101,7 +102,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([330, 1270])
+        splitter.setSizes([350, 1250])
         self.setCentralWidget(splitter)
         self.resize(1600, 1000)
 
@@ -160,7 +161,8 @@ class MainWindow(QMainWindow):
             self.session.start(cfg)
         except ConfigError as exc:
             self.report_error(
-                exc.message, self.tr("Change the “{0}” setting and start again.").format(exc.field),
+                exc.message,
+                self.tr("Change the “{0}” setting and start again.").format(exc.field),
                 exc.field,
             )
             return False

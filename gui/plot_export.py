@@ -122,10 +122,12 @@ def export_with_dialog(
 def add_export_actions(
     parent: QWidget,
     plot_item: pg.PlotItem,
-    title: str,
+    title: str | Callable[[], str],
     on_error: Callable[[str, str], None] | None = None,
 ) -> list[QAction]:
     """Add "Export as PNG…" and "Export as SVG…" to the plot's right-click menu.
+
+    ``title`` may be a function, read when the action runs (titles can change).
 
     Returns:
         The actions added (PNG first), so callers and tests can trigger them.
@@ -138,7 +140,9 @@ def add_export_actions(
         action = QAction(labels[fmt], menu)
         action.setObjectName(f"export_{fmt}")
         action.triggered.connect(
-            lambda _checked=False, f=fmt: export_with_dialog(parent, plot_item, title, f, on_error)
+            lambda _checked=False, f=fmt: export_with_dialog(
+                parent, plot_item, title() if callable(title) else title, f, on_error
+            )
         )
         menu.addAction(action)
         actions.append(action)

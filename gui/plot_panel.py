@@ -11,9 +11,10 @@ from collections.abc import Callable
 from html import escape
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QPen
 from PySide6.QtWidgets import (
+    QGraphicsRectItem,
     QGraphicsTextItem,
     QHBoxLayout,
     QLabel,
@@ -85,8 +86,12 @@ class PlotPanel(QWidget):
         item.setMenuEnabled(True)
         item.hideButtons()
         for name in ("left", "bottom"):
-            item.getAxis(name).label.setFont(QFont(self.font().family(), 8))
-        self.export_actions = plot_export.add_export_actions(self, item, title, on_error)
+            axis = item.getAxis(name)
+            axis.enableAutoSIPrefix(False)  # "GiB (x0.001)" would confuse; units are fixed
+            axis.label.setFont(QFont(self.font().family(), 8))
+        self.export_actions = plot_export.add_export_actions(
+            self, item, lambda: self.title, on_error
+        )
 
         self._note = QGraphicsTextItem(item.getViewBox())
         self._note.setDefaultTextColor(QColor(theme.NA_TEXT))
@@ -95,6 +100,11 @@ class PlotPanel(QWidget):
         self._note.setFont(note_font)
         self._note.setZValue(1000)
         self._note.setVisible(False)
+        self._note_bg = QGraphicsRectItem(item.getViewBox())  # keeps the note legible
+        self._note_bg.setBrush(QBrush(QColor(255, 255, 255, 235)))
+        self._note_bg.setPen(QPen(Qt.NoPen))
+        self._note_bg.setZValue(999)
+        self._note_bg.setVisible(False)
         item.getViewBox().sigResized.connect(self._place_note)
 
         layout = QVBoxLayout(self)
@@ -102,6 +112,11 @@ class PlotPanel(QWidget):
         layout.setSpacing(0)
         layout.addLayout(header)
         layout.addWidget(self.plot_widget, 1)
+
+    def set_title(self, title: str) -> None:
+        """Change the title shown in the header and written into exported files."""
+        self.title = title
+        self._title_label.setText(title)
 
     @property
     def plot_item(self) -> pg.PlotItem:
@@ -119,10 +134,12 @@ class PlotPanel(QWidget):
         """Show ``text`` centred in the plot (``None`` hides it)."""
         if not text:
             self._note.setVisible(False)
+            self._note_bg.setVisible(False)
             self._note.setPlainText("")
             return
         self._note.setHtml(f"<div align='center'>{escape(text)}</div>")
         self._note.setVisible(True)
+        self._note_bg.setVisible(True)
         self._place_note()
 
     def note(self) -> str:
@@ -137,6 +154,15 @@ class PlotPanel(QWidget):
         self._note.setTextWidth(width)
         height = self._note.boundingRect().height()
         self._note.setPos(rect.left() + 8.0, rect.top() + max(0.0, (rect.height() - height) / 2))
+        text_width = self._note.document().idealWidth()
+        self._note_bg.setRect(
+            QRectF(
+                self._note.pos().x() + (width - text_width) / 2 - 6,
+                self._note.pos().y(),
+                text_width + 12,
+                height,
+            )
+        )
 
     # -- phase marks -----------------------------------------------------------------
     def add_phase_line(self, x: float, label: str) -> pg.InfiniteLine:

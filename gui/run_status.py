@@ -57,8 +57,10 @@ class RunStatusBar(QStatusBar):
             "stopped": "#495057",
             "failed": theme.ERROR_BORDER,
         }
-        color = theme.mode_color(mode) if state == "measuring" and mode else colors.get(
-            state, "#495057"
+        color = (
+            theme.mode_color(mode)
+            if state == "measuring" and mode
+            else colors.get(state, "#495057")
         )
         mode_name = ""
         if mode:

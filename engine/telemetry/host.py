@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import psutil
@@ -26,12 +27,21 @@ class HostReading:
     sys_mem_total_bytes: int | None
 
 
+MIN_CPU_INTERVAL_S = 0.005  # psutil returns a meaningless 0.0 for a shorter interval
+
+
 class HostProbe:
-    """Reads the host and, once :meth:`watch` is called, one process (the run process)."""
+    """Reads the host and, once :meth:`watch` is called, one process (the run process).
+
+    CPU percentages are "since the previous call" (psutil); a reading taken too soon after
+    the previous one is ``None``, not psutil's meaningless 0.0.
+    """
 
     def __init__(self) -> None:
         self._proc: psutil.Process | None = None
         psutil.cpu_percent(interval=None)  # primes the "since the previous call" counter
+        self._cpu_t = time.monotonic()
+        self._proc_t = self._cpu_t
 
     def watch(self, pid: int | None) -> None:
         """Follow process ``pid`` (``None`` stops following)."""
@@ -40,19 +50,29 @@ class HostProbe:
             try:
                 self._proc = psutil.Process(pid)
                 self._proc.cpu_percent(interval=None)
+                self._proc_t = time.monotonic()
             except psutil.Error:
                 self._proc = None
 
     def read(self) -> HostReading:
         """Poll now; never raises for a process that has exited (its fields are ``None``)."""
-        cpu = psutil.cpu_percent(interval=None)
+        now = time.monotonic()
+        cpu: float | None = psutil.cpu_percent(interval=None)
+        if now - self._cpu_t < MIN_CPU_INTERVAL_S:
+            cpu = None
+        self._cpu_t = now
         vm = psutil.virtual_memory()
         pcpu = rss = None
         if self._proc is not None:
             try:
                 with self._proc.oneshot():
+                    if self._proc.status() == psutil.STATUS_ZOMBIE:
+                        raise psutil.NoSuchProcess(self._proc.pid)  # exited, not reaped
                     pcpu = self._proc.cpu_percent(interval=None)
-                    rss = self._proc.memory_info().rss
+                    rss = self._proc.memory_info().rss or None
+                if now - self._proc_t < MIN_CPU_INTERVAL_S:
+                    pcpu = None
+                self._proc_t = now
             except psutil.Error:
                 self._proc = None
         return HostReading(

@@ -124,3 +124,27 @@ def test_summary_gets_energy_from_the_counter_on_a_gpu_run():
     cpu = s._complete_summary(Summary(**{**base, "device": "cpu"}))
     assert cpu.energy_j is None and "CPU" in cpu.telemetry_note
     assert dataclasses.asdict(merged)["energy_j"] == merged.energy_j
+
+
+def test_the_session_process_never_imports_torch():
+    """Events are plain data: receiving them must not import torch (or the GUI would
+    freeze for seconds while it loads, and DESIGN.md keeps CUDA out of that process)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from engine.config import RunConfig\n"
+        "from engine.session import Session\n"
+        "if __name__ == '__main__':\n"
+        "    s = Session()\n"
+        "    s.start(RunConfig(model='mlp', mode='train', device='cpu', batch_size=8, steps=2,"
+        " warmup_steps=1))\n"
+        "    kinds = {type(e).__name__ for e in s.iter_events()}\n"
+        "    s.close()\n"
+        "    assert 'Summary' in kinds, kinds\n"
+        "    assert 'torch' not in sys.modules, 'the session process imported torch'\n"
+    )
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       timeout=120)
+    assert p.returncode == 0, p.stderr

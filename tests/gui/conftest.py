@@ -12,33 +12,21 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from types import SimpleNamespace
 
 import pytest
 import qasync
+from fake_nvml import FakeNvmlLib  # tests/fake_nvml.py, on sys.path via tests/conftest.py
 
 from engine.events import Summary
 from engine.telemetry.nvml import Nvml
 from gui.main_window import MainWindow
 
-OFFSCREEN_NOISE = r"propagateSizeHints|QFont::setPointSizeF|This plugin does not support"
-
-LIBRARY_NOT_FOUND = 12  # NVML_ERROR_LIBRARY_NOT_FOUND
-
-
-class _NvmlError(Exception):
-    def __init__(self, value: int) -> None:
-        super().__init__(f"NVML error {value}")
-        self.value = value
-
-
-def _fail_init() -> None:
-    raise _NvmlError(LIBRARY_NOT_FOUND)
+OFFSCREEN_NOISE = r"This plugin does not support propagateSizeHints"
 
 
 def no_driver_nvml() -> Nvml:
     """An NVML whose library cannot be loaded, as on a machine without an NVIDIA driver."""
-    return Nvml(lib=SimpleNamespace(nvmlInit=_fail_init, nvmlShutdown=lambda: None))
+    return Nvml(lib=FakeNvmlLib(missing_library=True))
 
 
 def make_summary(mode: str = "train", model: str = "mlp", **changes) -> Summary:
@@ -108,7 +96,9 @@ def qloop(qapp):
     while any(not t.done() for t in pending) and time.monotonic() < deadline:
         qapp.processEvents()
     asyncio.events._set_running_loop(None)
-    loop.stop()  # no Qt event loop is executing here, so its app.exit() is a no-op
+    # Not loop.stop(): it calls QApplication.exit(), which leaves Qt's "quit now" flag set
+    # and starves the next test's timers. Mark the loop stopped, then close it.
+    loop._QEventLoop__is_running = False
     loop.close()
     asyncio.set_event_loop(None)
 

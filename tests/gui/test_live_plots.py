@@ -43,7 +43,9 @@ def _feed_gpu_run(live: LivePlots) -> None:
             )
         )
     for i in range(5):
-        live.add_step(StepStats(101.6 + 0.1 * i, i + 1, "measure", 50.0, 1280.0, None, 2.0 - i / 10))
+        live.add_step(
+            StepStats(101.6 + 0.1 * i, i + 1, "measure", 50.0, 1280.0, None, 2.0 - i / 10)
+        )
     live.add_phase(Phase(102.5, "done"))
     live.refresh()
 
@@ -123,12 +125,43 @@ def test_no_gpu_shows_the_reason_in_each_gpu_plot_and_cpu_plots_lead(live):
 
 
 def test_unsupported_gpu_reading_says_so(live):
-    status = TelemetryStatus(
-        1.0, True, "reading GPU 0", 0, "Old GPU", {"gpu_util": True, "energy": False}
-    )
-    live.set_telemetry_status(status)
+    supported = {"gpu_util": True, "gpm": False, "energy": False, "power": False}
+    supported["power_instant"] = False
+    live.set_telemetry_status(TelemetryStatus(1.0, True, "reading GPU 0", 0, "Old GPU", supported))
     assert "not supported" in live.panel("energy").note()
+    assert "not supported" in live.panel("power").note()
     assert live.panel("gpu_util").note() == ""
+
+
+def test_energy_without_its_counter_is_labelled_estimated(live):
+    supported = {"gpu_util": True, "energy": False, "power": True}
+    live.set_telemetry_status(TelemetryStatus(1.0, True, "reading GPU 0", 0, "GPU", supported))
+    assert live.panel("energy").note() == ""
+    assert "estimated" in live.panel("energy").title
+
+
+def test_sm_activity_tensor_activity_and_instant_power_get_their_own_curves(live):
+    assert live.panel("gpu_util").plot_item.legend is None
+    for i in range(4):
+        live.add_sample(
+            Sample(
+                100.0 + i * 0.05,
+                gpu_util_pct=32.0,
+                power_w=149.0,
+                power_instant_w=300.0 + i,
+                sm_activity_pct=6.0,
+                tensor_activity_pct=None if i == 0 else 0.3,
+            )
+        )
+    live.refresh()
+    assert list(_y(live.curve("gpu_util", "train", "sm"))) == [6.0] * 4
+    tensor = _y(live.curve("gpu_util", "train", "tensor"))
+    assert math.isnan(tensor[0]) and tensor[1] == 0.3
+    assert _y(live.curve("power", "train", "instant"))[-1] == 303.0
+    legend = live.panel("gpu_util").plot_item.legend
+    names = [label.text for _sample, label in legend.items]
+    assert names == ["NVML utilization", "SM activity (GPM)", "Tensor Core activity (GPM)"]
+    assert live.panel("power").plot_item.legend is not None
 
 
 def test_language_models_plot_tokens_per_second(live):
@@ -142,3 +175,17 @@ def test_language_models_plot_tokens_per_second(live):
 def test_inference_without_training_explains_missing_loss(live):
     live.begin_run("infer", "resnet18", False, t0_s=0.0)
     assert "no loss" in live.panel("loss").note()
+
+
+def test_all_plots_share_one_growing_time_axis(live):
+    _feed_gpu_run(live)
+    for key, panel in live.panels().items():
+        x0, x1 = panel.plot_item.getViewBox().viewRange()[0]
+        assert x0 <= 0.0 and x1 >= 2.0, key  # 0 .. last step at 2.0 s
+    viewbox = live.panel("power").plot_item.getViewBox()
+    viewbox.sigRangeChangedManually.emit([True, True])  # the user zoomed this plot
+    viewbox.setXRange(0.5, 0.7, padding=0)
+    live.add_step(StepStats(110.0, 6, "measure", 50.0, 1280.0, None, 1.0))
+    live.refresh()
+    assert live.panel("throughput").plot_item.getViewBox().viewRange()[0][1] >= 10.0
+    assert viewbox.viewRange()[0] == pytest.approx([0.5, 0.7])  # left where the user put it

@@ -1,0 +1,104 @@
+"""The application entry point, in child processes: no torch, clean exit during a run."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from gui.autostart import parse_specs
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run(code: str, timeout: float) -> subprocess.CompletedProcess:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def test_importing_the_gui_does_not_import_torch():
+    proc = _run("import gui.app, sys; assert 'torch' not in sys.modules", 60)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_the_window_opens_without_torch():
+    proc = _run(
+        """
+        import sys
+        from PySide6.QtWidgets import QApplication
+        app = QApplication([])
+        from gui.main_window import MainWindow
+        w = MainWindow()
+        w.show()
+        app.processEvents()
+        w.close()
+        assert 'torch' not in sys.modules, 'torch was imported'
+        print('ok')
+        """,
+        60,
+    )
+    assert proc.returncode == 0 and "ok" in proc.stdout, proc.stderr
+
+
+def test_closing_the_window_during_a_run_stops_it_and_exits_cleanly():
+    code = """
+        import sys, time
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QApplication
+        app = QApplication(sys.argv[:1])
+
+        def close_when_measuring():
+            for w in app.topLevelWidgets():
+                if type(w).__name__ == "MainWindow" and w.state == "measuring":
+                    print("run-pid", w.session._proc.pid, flush=True)
+                    w.close()
+                    return
+            QTimer.singleShot(100, close_when_measuring)
+
+        QTimer.singleShot(100, close_when_measuring)
+        from gui.app import main
+        if __name__ == "__main__":
+            rc = main(["--autostart", "mlp:train", "--seconds", "120", "--device", "cpu"])
+            print("exit", rc, flush=True)
+        """
+    t0 = time.monotonic()
+    proc = _run(code, 90)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "exit 0" in proc.stdout, proc.stdout + proc.stderr[-3000:]
+    assert time.monotonic() - t0 < 80
+    pid = int(proc.stdout.split("run-pid", 1)[1].split()[0])
+    deadline = time.monotonic() + 3
+    while psutil.pid_exists(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    alive = psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    assert not alive, "the run process outlived the window"
+
+
+def test_autostart_specs():
+    assert parse_specs("mlp:train, gpt2-tiny:infer,resnet18") == [
+        ("mlp", "train"),
+        ("gpt2-tiny", "infer"),
+        ("resnet18", "train"),
+    ]
+    with pytest.raises(ValueError, match="unknown model"):
+        parse_specs("nope:train")
+    with pytest.raises(ValueError, match="unknown mode"):
+        parse_specs("mlp:eval")
+
+
+def test_bad_autostart_exits_with_usage_error():
+    proc = _run("import sys; from gui.app import main; sys.exit(main(['--autostart', 'x']))", 60)
+    assert proc.returncode == 2 and "unknown model" in proc.stderr

@@ -1,0 +1,75 @@
+"""The Compare tab with synthetic summaries: rows, languages, cards, colours."""
+
+from __future__ import annotations
+
+import pytest
+
+from gui import theme
+from gui.compare_view import (
+    COL_ASPECT,
+    COL_DOC_INFER,
+    COL_DOC_TRAIN,
+    COL_MEAS_INFER,
+    COL_MEAS_TRAIN,
+    COL_RATIO,
+    CompareView,
+)
+
+
+@pytest.fixture
+def view(qtbot):
+    errors = []
+    widget = CompareView(on_error=lambda m, h: errors.append((m, h)))
+    widget.errors = errors
+    qtbot.addWidget(widget)
+    widget.set_model("mlp")
+    return widget
+
+
+def test_document_rows_are_shown_before_any_run(view):
+    assert view.table.rowCount() >= 8 and not view.errors
+    assert "not run yet" in view.cell_text(0, COL_MEAS_TRAIN)
+    assert "Not run yet" in view.train_card.text()
+
+
+def test_summaries_fill_measured_cells_and_ratios(view, summary_factory):
+    view.add_summary(summary_factory("train"))
+    view.add_summary(summary_factory("infer"))
+    rows = view.row_ids()
+    for r in range(len(rows)):
+        assert view.cell_text(r, COL_MEAS_TRAIN) and view.cell_text(r, COL_MEAS_INFER)
+    step_row = rows.index("key_operations")
+    assert "50" in view.cell_text(step_row, COL_MEAS_TRAIN)
+    assert "3.2" in view.cell_text(step_row, COL_RATIO)  # 50 ms / 15.6 ms
+    assert "1,280 vectors/s" in view.train_card.text()
+    assert "4,100 vectors/s" in view.infer_card.text()
+    assert "N/A" in view.train_card.text()  # no energy on a CPU
+    assert view.history.count() == 2
+
+
+def test_portuguese_as_written_with_a_switch_to_english(view):
+    row = view.row_ids().index("objective")
+    assert view.language == "pt"
+    assert view.cell_text(row, COL_ASPECT) == "Objetivo"
+    pt = view.cell_text(row, COL_DOC_TRAIN)
+    view.set_language("en")
+    assert view.cell_text(row, COL_ASPECT) == "Objective"
+    assert view.cell_text(row, COL_DOC_TRAIN) != pt and "weights" in view.cell_text(
+        row, COL_DOC_TRAIN
+    )
+
+
+def test_another_model_has_its_own_latest_runs(view, summary_factory):
+    view.add_summary(summary_factory("train"))
+    view.set_model("resnet18")
+    assert "not run yet" in view.cell_text(0, COL_MEAS_TRAIN)
+    view.set_model("mlp")
+    assert "not run yet" not in view.cell_text(0, COL_MEAS_TRAIN)
+
+
+def test_mode_colours_in_cells(view):
+    train_bg = view.table.item(0, COL_DOC_TRAIN).background().color().name().upper()
+    infer_bg = view.table.item(0, COL_DOC_INFER).background().color().name().upper()
+    assert train_bg == theme.TRAIN_TINT and infer_bg == theme.INFER_TINT
+    header = view.table.horizontalHeaderItem(COL_MEAS_TRAIN)
+    assert header.foreground().color().name().upper() == theme.TRAIN_COLOR

@@ -1,0 +1,175 @@
+"""The main window driven like a user: real CPU runs of the mlp model, Start and Stop."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+from fake_nvml import FakeNvmlLib
+from PySide6.QtCore import Qt
+
+from engine.catalog import CATALOG
+from engine.events import Failed
+from engine.telemetry.nvml import Nvml
+from gui.compare_view import COL_MEAS_INFER, COL_MEAS_TRAIN
+from gui.live_plots import GPU_KEYS
+from gui.main_window import MainWindow
+
+RUN_TIMEOUT_MS = 45_000  # spawn + torch import on a busy 2-core machine, plus the run
+
+
+def configure(window, mode: str, seconds: float = 2.0, batch: int = 32) -> None:
+    panel = window.panel
+    panel.set_model("mlp")
+    panel.set_mode(mode)
+    panel.set_device("cpu")
+    panel.set_duration(seconds, "seconds")
+    panel.batch_spin.setValue(batch)
+    panel.warmup_spin.setValue(2)
+
+
+def points(window, key: str, mode: str, phase: str = "measure") -> int:
+    data = window.live.curve(key, mode, phase).yData
+    return 0 if data is None else int(np.isfinite(np.asarray(data, dtype=float)).sum())
+
+
+def click(qtbot, button) -> None:
+    assert button.isEnabled()
+    qtbot.mouseClick(button, Qt.LeftButton)
+
+
+def test_training_then_inference_fill_the_plots_and_the_comparison(window, qtbot):
+    states = []
+    window.state_changed.connect(states.append)
+    configure(window, "train")
+    click(qtbot, window.panel.start_button)
+    assert window.running and window.state == "building"
+    assert not window.panel.start_button.isEnabled() and window.panel.stop_button.isEnabled()
+
+    qtbot.waitUntil(lambda: points(window, "throughput", "train") > 0, timeout=RUN_TIMEOUT_MS)
+    for key in ("step_time", "loss", "cpu_util", "rss"):
+        assert points(window, key, "train") > 0, key
+    assert points(window, "throughput", "train", "warmup") > 0
+    assert window.live.panel("throughput").phase_items()  # phases are marked
+    qtbot.waitUntil(lambda: not window.running, timeout=RUN_TIMEOUT_MS)
+    assert window.state == "done", window.banner.message()
+    assert {"building", "warmup", "measuring", "done"} <= set(states)
+    assert window.panel.start_button.isEnabled() and not window.panel.stop_button.isEnabled()
+    for key in GPU_KEYS:  # the session's TelemetryStatus agrees: no NVIDIA driver here
+        assert "no NVIDIA" in window.live.panel(key).note()
+
+    compare = window.compare
+    assert compare.latest("mlp", "train") is not None
+    assert "not run yet" in compare.cell_text(0, COL_MEAS_INFER)
+
+    configure(window, "infer")
+    click(qtbot, window.panel.start_button)
+    qtbot.waitUntil(lambda: not window.running, timeout=RUN_TIMEOUT_MS)
+    assert window.state == "done", window.banner.message()
+    assert points(window, "throughput", "infer") > 0
+    assert points(window, "throughput", "train") > 0  # the training run stays for comparison
+
+    rows = compare.table.rowCount()
+    assert rows >= 8
+    for row in range(rows):
+        for col in (COL_MEAS_TRAIN, COL_MEAS_INFER):
+            text = compare.cell_text(row, col)
+            assert text and "not run yet" not in text, (row, col, text)
+    assert "vectors/s" in compare.train_card.text()
+    assert compare.history.count() == 2
+
+
+def test_stop_ends_a_run_within_two_seconds(window, qtbot):
+    configure(window, "train", seconds=120.0)
+    click(qtbot, window.panel.start_button)
+    qtbot.waitUntil(lambda: window.state == "measuring", timeout=RUN_TIMEOUT_MS)
+    t0 = time.monotonic()
+    click(qtbot, window.panel.stop_button)
+    assert window.state == "stopping"
+    qtbot.waitUntil(lambda: not window.running, timeout=5_000)
+    assert time.monotonic() - t0 < 2.5
+    assert window.state == "done"
+    summary = window.compare.latest("mlp", "train")
+    assert summary is not None and summary.stopped_early
+
+
+def test_a_setting_the_machine_cannot_run_is_reported_in_the_banner(window, qtbot):
+    configure(window, "train")
+    window.panel.precision_combo.setCurrentIndex(window.panel.precision_combo.findData("tf32"))
+    errors = []
+    window.error_shown.connect(lambda m, h: errors.append((m, h)))
+    click(qtbot, window.panel.start_button)
+    assert not window.running and window.state == "idle"
+    assert window.banner.isVisible() and "tf32" in window.banner.message()
+    assert window.banner.hint()
+    assert errors and errors[0][0] == window.banner.message()
+    assert window.panel.precision_combo.styleSheet()  # the field at fault is outlined
+
+
+def test_a_failed_run_reaches_the_one_error_handler(window, qtbot):
+    window.bridge.failed.emit(
+        Failed(
+            0.0,
+            "oom",
+            "out of memory: tried to allocate 2 GiB",
+            "lower the batch size",
+            "batch_size",
+        )
+    )
+    assert window.state == "failed"
+    assert "out of memory" in window.banner.message()
+    assert window.banner.hint() == "lower the batch size"
+    assert window.panel.batch_spin.styleSheet()
+
+
+def test_without_nvml_the_gpu_plots_say_why(window):
+    for key in GPU_KEYS:
+        note = window.live.panel(key).note()
+        assert note.startswith("N/A — ") and "no NVIDIA driver found" in note
+    order = window.live.order()
+    assert order.index("cpu_util") < order.index("gpu_util")
+    assert "No GPU" in window.panel.device_note.text()
+    assert window.panel.device_combo.count() == 2  # auto, cpu
+
+
+@pytest.mark.parametrize("model", ["mlp", "resnet50"])
+@pytest.mark.parametrize("mode", ["train", "infer"])
+def test_batch_default_is_shown_for_the_model_mode_and_device(window, model, mode):
+    window.panel.set_model(model)
+    window.panel.set_mode(mode)
+    window.panel.set_device("cpu")
+    window.panel.batch_spin.setValue(0)
+    expected = CATALOG[model].default_batch_size(mode, "cpu")
+    assert window.panel.batch_spin.text() == f"default ({expected})"
+    assert window.panel.config().batch_size is None
+    window.panel.batch_spin.setValue(7)
+    assert window.panel.config().batch_size == 7
+
+
+@pytest.fixture
+def h200_window(qtbot, qloop):
+    """The window on a fake NVML that replays the recorded H200 trace."""
+    win = MainWindow(nvml=Nvml(lib=FakeNvmlLib()))
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.close()
+
+
+def test_a_replayed_gpu_feeds_the_gpu_plots(h200_window, qtbot):
+    window = h200_window
+    combo = window.panel.device_combo
+    assert any("H200" in combo.itemText(i) for i in range(combo.count()))
+    assert window.live.order().index("gpu_util") < window.live.order().index("cpu_util")
+    configure(window, "infer", seconds=1.0)  # the model runs on the CPU; NVML replays the trace
+    click(qtbot, window.panel.start_button)
+    qtbot.waitUntil(
+        lambda: all(points(window, key, "infer") > 3 for key in GPU_KEYS), timeout=RUN_TIMEOUT_MS
+    )
+    assert points(window, "gpu_util", "infer", "sm") > 0  # GPM SM activity from the trace
+    assert points(window, "power", "infer", "instant") > 0
+    for key in GPU_KEYS:
+        assert window.live.panel(key).note() == "", key
+    qtbot.waitUntil(lambda: not window.running, timeout=RUN_TIMEOUT_MS)
+    assert window.state == "done", window.banner.message()
