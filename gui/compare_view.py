@@ -31,6 +31,7 @@ from engine import compare
 from engine.catalog import CATALOG
 from engine.events import Summary
 from gui import theme
+from gui.memory_chart import MemoryChart
 from gui.summary_card import SummaryCard, history_line
 
 COL_ASPECT, COL_DOC_TRAIN, COL_DOC_INFER, COL_MEAS_TRAIN, COL_MEAS_INFER, COL_RATIO = range(6)
@@ -66,6 +67,8 @@ class CompareView(QWidget):
 
         self.train_card = SummaryCard("train")
         self.infer_card = SummaryCard("infer")
+        self.memory_chart = MemoryChart(on_error)
+        self.memory_chart.setMinimumWidth(280)
         cards = QHBoxLayout()
         cards.addWidget(self.train_card, 1)
         cards.addWidget(self.infer_card, 1)
@@ -91,8 +94,14 @@ class CompareView(QWidget):
         history_layout.addWidget(QLabel(self.tr("Runs (newest first)")))
         history_layout.addWidget(self.history)
 
+        beside = QSplitter(Qt.Horizontal)
+        beside.addWidget(self.table)
+        beside.addWidget(self.memory_chart)
+        beside.setStretchFactor(0, 4)
+        beside.setStretchFactor(1, 1)
+        beside.setSizes([1100, 320])
         splitter = QSplitter(Qt.Vertical)
-        splitter.addWidget(self.table)
+        splitter.addWidget(beside)
         splitter.addWidget(history_box)
         splitter.setStretchFactor(0, 4)
         splitter.setStretchFactor(1, 1)
@@ -145,6 +154,7 @@ class CompareView(QWidget):
         )
         self.train_card.set_summary(train)
         self.infer_card.set_summary(infer)
+        self.memory_chart.set_summaries(train, infer)
         try:
             self.comparison = compare.build(train, infer)
         except (ValueError, OSError, KeyError) as exc:

@@ -278,8 +278,10 @@ class LivePlots(QWidget):
             return
         x = self._x(sample.t_s)
         self._series("gpu_util").append(x, sample.gpu_util_pct)
-        self._series("gpu_util", "sm").append(x, sample.sm_activity_pct)
-        self._series("gpu_util", "tensor").append(x, sample.tensor_activity_pct)
+        if sample.sm_activity_pct is not None or sample.tensor_activity_pct is not None:
+            # GPM windows span several samples; samples between them carry None: no gap.
+            self._series("gpu_util", "sm").append(x, sample.sm_activity_pct)
+            self._series("gpu_util", "tensor").append(x, sample.tensor_activity_pct)
         self._series("power", "instant").append(x, sample.power_instant_w)
         mem = sample.mem_used_bytes
         self._series("gpu_mem").append(x, None if mem is None else mem / GIB)

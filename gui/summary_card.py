@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from engine.catalog import CATALOG
 from engine.events import Summary
@@ -38,6 +38,26 @@ def energy_text(summary: Summary) -> str:
     return text
 
 
+def compute_text(summary: Summary) -> str:
+    """Achieved TFLOP/s and MFU (or why there is no MFU)."""
+    if not summary.tflops_per_s:
+        return not_available()
+    text = f"{summary.tflops_per_s:.3g} TFLOP/s"
+    if summary.mfu_pct is not None:
+        text += " · " + _tr("MFU {0:.1f}%").format(summary.mfu_pct)
+    else:
+        text += " · " + _tr("MFU N/A (no peak rate for this device)")
+    return text
+
+
+def power_text(summary: Summary) -> str:
+    """Mean power (1 s average) and, where the GPU reports it, the instant reading."""
+    text = fmt_watts(summary.mean_power_w)
+    if summary.mean_power_instant_w is not None:
+        text += " · " + _tr("{0} instant").format(fmt_watts(summary.mean_power_instant_w))
+    return text
+
+
 class SummaryCard(QFrame):
     """Headline numbers of the latest run of one mode: throughput, step time, memory, energy.
 
@@ -62,6 +82,7 @@ class SummaryCard(QFrame):
         self._body.setTextFormat(Qt.RichText)
         self._body.setWordWrap(True)
         self._body.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Maximum)  # no empty stretch
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
         layout.addWidget(self._heading)
@@ -98,8 +119,9 @@ class SummaryCard(QFrame):
                     else self.tr("(process RSS)")
                 ),
             ),
+            (self.tr("Compute"), compute_text(summary)),
             (self.tr("Energy"), energy_text(summary)),
-            (self.tr("Mean power"), fmt_watts(summary.mean_power_w)),
+            (self.tr("Mean power"), power_text(summary)),
             (
                 self.tr("Run"),
                 self.tr("{0} · {1} · batch {2} · {3} steps in {4:.1f} s").format(
@@ -111,6 +133,15 @@ class SummaryCard(QFrame):
                 ),
             ),
         ]
+        if summary.backward_ms_median is not None:
+            rows.insert(2, (
+                self.tr("Step split"),
+                self.tr("forward {0} · backward {1} · optimizer {2}").format(
+                    fmt_ms(summary.forward_ms_median),
+                    fmt_ms(summary.backward_ms_median),
+                    fmt_ms(summary.optimizer_ms_median),
+                ),
+            ))
         if summary.stopped_early:
             rows.append((self.tr("Note"), self.tr("stopped early")))
         if summary.energy_j is None and summary.telemetry_note:

@@ -73,3 +73,21 @@ def test_mode_colours_in_cells(view):
     assert train_bg == theme.TRAIN_TINT and infer_bg == theme.INFER_TINT
     header = view.table.horizontalHeaderItem(COL_MEAS_TRAIN)
     assert header.foreground().color().name().upper() == theme.TRAIN_COLOR
+
+
+def test_memory_chart_stacks_the_breakdown_and_exports(view, summary_factory, tmp_path):
+    chart = view.memory_chart
+    assert chart.values == {} and "Run the model" in chart.note()
+    kw = dict(mem_params_bytes=4 << 20, mem_inputs_bytes=1 << 20, mem_activations_bytes=8 << 20,
+              mem_method="tensor sizes")
+    view.add_summary(summary_factory("train", mem_grads_bytes=4 << 20,
+                                     mem_optimizer_bytes=8 << 20, **kw))
+    assert set(chart.values) == {"train"} and "No inference run yet" in chart.note()
+    view.add_summary(summary_factory("infer", mem_grads_bytes=0, mem_optimizer_bytes=0, **kw))
+    assert chart.note() == "" and chart.unit == "MiB"
+    assert sum(chart.values["train"].values()) == 25 << 20
+    assert "tensor sizes" in chart.method
+    for suffix in ("png", "svg"):
+        path = tmp_path / f"memory.{suffix}"
+        chart.export_to(str(path))
+        assert path.stat().st_size > 1000

@@ -77,7 +77,14 @@ def test_training_then_inference_fill_the_plots_and_the_comparison(window, qtbot
             text = compare.cell_text(row, col)
             assert text and "not run yet" not in text, (row, col, text)
     assert "vectors/s" in compare.train_card.text()
+    assert "TFLOP/s" in compare.train_card.text() and "backward" in compare.train_card.text()
     assert compare.history.count() == 2
+    # the memory breakdown of both modes, with AdamW's two fp32 moments per parameter
+    mem = compare.memory_chart.values
+    assert set(mem) == {"train", "infer"}
+    assert mem["train"]["mem_optimizer_bytes"] == 2 * mem["train"]["mem_params_bytes"]
+    assert mem["infer"]["mem_grads_bytes"] == mem["infer"]["mem_optimizer_bytes"] == 0
+    assert compare.memory_chart.note() == ""
 
 
 def test_stop_ends_a_run_within_two_seconds(window, qtbot):
