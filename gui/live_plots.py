@@ -324,6 +324,9 @@ class LivePlots(QWidget):
         for panel in self._panels.values():
             line = panel.add_phase_line(x, label)
             line.label.setPosition(position)
+            if phase.name == "done":  # the last line sits at the right edge: label on its left
+                line.label.anchors = [(1, 0.5), (1, 0.5)]
+                line.label.updatePosition()
             if phase.name == "warmup":
                 regions.append(panel.add_region(x, x))
         if phase.name == "warmup":

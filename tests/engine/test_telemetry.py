@@ -193,3 +193,25 @@ def test_clock_event_names():
 
     assert decode_clock_events(0x1 | 0x4) == ["gpu_idle", "sw_power_cap"]
     assert decode_clock_events(0) == [] and decode_clock_events(None) == []
+
+
+def test_a_function_the_driver_lacks_is_unsupported_not_fatal():
+    lib = FakeNvmlLib()
+    del FakeNvmlLib.nvmlDeviceGetPowerUsage  # an old driver without the function
+    try:
+        samples, statuses, _ = run_sampler(lib, 0.3, hz=40.0)
+    finally:
+        FakeNvmlLib.nvmlDeviceGetPowerUsage = _POWER
+    assert not statuses[0].supported["power"] and "power" in statuses[0].message
+    assert all(s.power_w is None and s.gpu_util_pct is not None for s in samples)
+
+
+_POWER = FakeNvmlLib.nvmlDeviceGetPowerUsage
+
+
+def test_a_call_that_takes_seconds_is_reported_and_sampling_resumes():
+    lib = FakeNvmlLib(slow={"nvmlDeviceGetUtilizationRates": (0.1, 1.2)})
+    samples, statuses, _ = run_sampler(lib, 2.0, hz=20.0)
+    assert any("took" in s.message for s in statuses)
+    late = [s for s in samples if s.t_s - samples[0].t_s > 1.4]
+    assert len(late) >= 8  # back on its 20 Hz schedule after the stall
