@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import signal
 import sys
 import time
@@ -67,6 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="See how training and inference differ on your GPU (or CPU). "
         "With no command, opens the desktop app.",
     )
+    parser.add_argument(
+        "--data-dir", default=None,
+        help="where runs are stored (default: $TRAINFER_DATA_DIR or the user data folder)",
+    )
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     run = sub.add_parser("run", help="run one model in one mode and print its summary")
     _add_run_options(run, mode=True)
@@ -81,6 +86,25 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "gui", help="open the desktop app (the default); options: `trainfer gui --help`"
     )
+    runs = sub.add_parser("runs", help="stored runs: list, show, delete")
+    runs_sub = runs.add_subparsers(dest="runs_command", parser_class=_Parser, required=True)
+    lst = runs_sub.add_parser("list", help="stored runs, newest first")
+    lst.add_argument("--filter", default="", help="words that must appear (model, tag ...)")
+    lst.add_argument("--json", action="store_true")
+    show = runs_sub.add_parser("show", help="one run's configuration and summary")
+    show.add_argument("id", type=int)
+    show.add_argument("--json", action="store_true")
+    delete = runs_sub.add_parser("delete", help="delete a run for good")
+    delete.add_argument("id", type=int)
+    export = sub.add_parser("export", help="write runs to a file: csv, json or a recording")
+    export.add_argument("ids", type=int, nargs="+", metavar="ID")
+    export.add_argument("--format", required=True, choices=("csv", "json", "trainfer"))
+    export.add_argument("--out", required=True, help="file to write")
+    imp = sub.add_parser("import", help="add the runs of a .trainfer recording")
+    imp.add_argument("file")
+    replay = sub.add_parser("replay", help="play a .trainfer recording in the desktop app")
+    replay.add_argument("file")
+    replay.add_argument("--speed", type=float, default=1.0, help="1 = real time (default)")
     return parser
 
 
@@ -152,11 +176,27 @@ class _Progress:
             self._width = 0
 
 
-def _run_one(cfg: RunConfig, progress: _Progress) -> Summary | Failed:
+def _open_store(args: argparse.Namespace, required: bool) -> Any:
+    """The run store; without ``required``, a store problem is a warning, not an error."""
+    from engine.store.db import StoreError, open_store
+
+    try:
+        store, warning = open_store(args.data_dir)
+    except StoreError as exc:
+        if required:
+            raise
+        print(f"trainfer: warning: runs are not saved: {exc}", file=sys.stderr)
+        return None
+    if warning:
+        print(f"trainfer: warning: {warning}", file=sys.stderr)
+    return store
+
+
+def _run_one(cfg: RunConfig, progress: _Progress, store: Any = None) -> Summary | Failed:
     """Run ``cfg`` in a session; Ctrl-C asks the run to stop (a second one terminates)."""
     from engine.session import Session
 
-    session = Session()
+    session = Session(store=store)
     session.start(cfg)  # may raise ConfigError
     result: Summary | Failed | None = None
     interrupted = 0
@@ -200,7 +240,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from engine.report import summary_text
 
     cfg = _config(args, args.mode, args.batch_size)
-    result = _run_one(cfg, _Progress())
+    result = _run_one(cfg, _Progress(), _open_store(args, required=False))
     if isinstance(result, Failed):
         return _fail(result, args.json)
     print(json.dumps(result.to_dict()) if args.json else summary_text(result))
@@ -213,6 +253,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from engine.report import comparison_text, summary_text
 
     train_cfg = _config(args, "train", args.batch_size)
+    store = _open_store(args, required=False)
     summaries: dict[str, Summary] = {}
     for mode in ("train", "infer"):
         batch = args.batch_size
@@ -221,7 +262,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         cfg = train_cfg if mode == "train" else _config(args, "infer", batch)
         print(f"== {args.model}: {'training' if mode == 'train' else 'inference'} ==",
               file=sys.stderr)
-        result = _run_one(cfg, _Progress())
+        result = _run_one(cfg, _Progress(), store)
         if isinstance(result, Failed):
             return _fail(result, args.json)
         summaries[mode] = result
@@ -271,6 +312,104 @@ def cmd_devices(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _when(unix_s: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(unix_s))
+
+
+def cmd_runs(args: argparse.Namespace) -> int:
+    """``trainfer runs list|show|delete``."""
+    from engine.report import summary_text
+    from engine.store.codec import decode
+
+    store = _open_store(args, required=True)
+    if args.runs_command == "list":
+        runs = store.list_runs(args.filter)
+        if args.json:
+            print(json.dumps([r.to_dict() for r in runs]))
+            return EXIT_OK
+        if not runs:
+            print("no stored runs" + (f" match {args.filter!r}" if args.filter else ""))
+        for r in runs:
+            s = r.summary or {}
+            rate = s.get("tokens_per_s") or s.get("samples_per_s")
+            unit = "tokens/s" if s.get("tokens_per_s") else f"{s.get('sample_unit', '')}/s"
+            rate_text = f"{rate:,.1f} {unit}" if rate else ""
+            tags = f" [{', '.join(r.tags)}]" if r.tags else ""
+            print(f"{r.id:>5}  {_when(r.started_unix_s)}  {r.title:<32} {r.status:<11} "
+                  f"{rate_text}{tags}")
+        return EXIT_OK
+    try:
+        rec = store.get(args.id)
+    except KeyError:
+        print(f"trainfer: error: no run with id {args.id}; see `trainfer runs list`",
+              file=sys.stderr)
+        return EXIT_USAGE
+    if args.runs_command == "delete":
+        store.delete(rec.id)
+        store.purge()
+        print(f"deleted run {rec.id} ({rec.title}, {_when(rec.started_unix_s)})")
+        return EXIT_OK
+    if args.json:
+        print(json.dumps(rec.to_dict()))
+        return EXIT_OK
+    print(f"run {rec.id}: {rec.title} · {rec.status} · {_when(rec.started_unix_s)}"
+          + (f" · tags: {', '.join(rec.tags)}" if rec.tags else "")
+          + (f" · imported from {rec.source}" if rec.source else ""))
+    if rec.summary:
+        print(summary_text(decode("Summary", rec.summary)))
+    elif rec.failure:
+        print(f"  failed: {rec.failure.get('message')}")
+    else:
+        print("  no summary (the run was interrupted); its samples up to the last second "
+              "are stored: trainfer export", rec.id, "--format csv --out FILE")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """``trainfer export ID... --format csv|json|trainfer --out PATH``."""
+    from engine.store.export import export_csv, export_json
+    from engine.store.recording import export_recording
+
+    store = _open_store(args, required=True)
+    if args.format != "trainfer" and len(args.ids) != 1:
+        print("trainfer: error: csv and json take one run id; use --format trainfer for "
+              "several", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        if args.format == "csv":
+            path = export_csv(store, args.ids[0], args.out)
+        elif args.format == "json":
+            path = export_json(store, args.ids[0], args.out)
+        else:
+            path = export_recording(store, args.ids, args.out)
+    except KeyError as exc:
+        print(f"trainfer: error: no run with id {exc.args[0]}; see `trainfer runs list`",
+              file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:
+        print(f"trainfer: error: cannot write {args.out}: {exc.strerror or exc}",
+              file=sys.stderr)
+        return EXIT_USAGE
+    print(f"wrote {path}")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """``trainfer import FILE``."""
+    from engine.store.recording import RecordingError, import_recording
+
+    store = _open_store(args, required=True)
+    try:
+        added, skipped = import_recording(store, args.file)
+    except (RecordingError, OSError) as exc:
+        print(f"trainfer: error: cannot import {args.file}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"imported {len(added)} run(s)" + (f" (ids {', '.join(map(str, added))})"
+                                             if added else "")
+          + (f"; {len(skipped)} already stored" if skipped else ""))
+    return EXIT_OK
+
+
 def cmd_gui(rest: list[str]) -> int:
     """Open the desktop app; a clear message when Qt is not installed."""
     try:
@@ -283,23 +422,58 @@ def cmd_gui(rest: list[str]) -> int:
     return int(gui_main(rest) or 0)
 
 
+_COMMANDS = ("run", "compare", "models", "devices", "gui", "runs", "export", "import", "replay")
+
+
+def _command_word(argv: list[str]) -> str | None:
+    """The subcommand (or ``-h``) in ``argv``, skipping ``--data-dir DIR``; else ``None``."""
+    skip = False
+    for a in argv:
+        if skip:
+            skip = False
+        elif a == "--data-dir":
+            skip = True
+        elif a in _COMMANDS or a in ("-h", "--help"):
+            return a
+        elif not a.startswith("--data-dir="):
+            return None
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse ``argv`` and run the command; returns the exit status."""
     argv = sys.argv[1:] if argv is None else argv
-    if not argv or argv[0] == "gui" or (argv[0].startswith("--") and argv[0] != "--help"):
-        # the desktop app parses its own options (--autostart, --tab, ...)
-        return cmd_gui(argv[1:] if argv and argv[0] == "gui" else argv)
+    command = _command_word(argv)
+    if command in (None, "gui"):  # the desktop app parses its own options
+        return cmd_gui([a for a in argv if a != "gui"])
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "replay":
+        gui_args = ["--replay", args.file, "--speed", str(args.speed)]
+        if args.data_dir:
+            gui_args += ["--data-dir", args.data_dir]
+        return cmd_gui(gui_args)
     handlers = {"run": cmd_run, "compare": cmd_compare, "models": cmd_models,
-                "devices": cmd_devices}
+                "devices": cmd_devices, "runs": cmd_runs, "export": cmd_export,
+                "import": cmd_import}
+    from engine.store.db import StoreError
+
     try:
         return handlers[args.command](args)
     except ConfigError as exc:
         print(f"trainfer: error: {exc.field}: {exc.message}", file=sys.stderr)
         return EXIT_USAGE
+    except StoreError as exc:
+        print(f"trainfer: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
 
 
 def entry() -> None:
     """Console-script entry point."""
-    sys.exit(main())
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:  # `trainfer runs list | head`: the reader left, not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = EXIT_OK
+    sys.exit(code)

@@ -340,5 +340,22 @@ class Failed(_Event):
     field: str | None = None
 
 
-Event = Union[Started, Phase, StepStats, Sample, TelemetryStatus, Summary, Failed]  # noqa: UP007
+@dataclass(frozen=True)
+class Notice(_Event):
+    """Something the user should know that is not a run failure (the run goes on).
+
+    Attributes:
+        t_s: Monotonic time (s).
+        message: What happened.
+        hint: What to do about it.
+    """
+
+    t_s: float
+    message: str
+    hint: str = ""
+
+
+Event = Union[  # noqa: UP007
+    Started, Phase, StepStats, Sample, TelemetryStatus, Summary, Failed, Notice
+]
 TERMINAL = (Summary, Failed)

@@ -29,7 +29,18 @@ from typing import Any
 from engine import worker
 from engine.config import RunConfig
 from engine.devices import DevicesReport, list_devices, preflight
-from engine.events import Event, Failed, Phase, Sample, Started, Summary, TelemetryStatus
+from engine.events import (
+    Event,
+    Failed,
+    Notice,
+    Phase,
+    Sample,
+    Started,
+    Summary,
+    TelemetryStatus,
+)
+from engine.store.db import Store
+from engine.store.recorder import Recorder
 from engine.telemetry.nvml import Nvml
 from engine.telemetry.sampler import DEFAULT_HZ, Sampler
 from engine.telemetry.window import SampleColumns
@@ -44,11 +55,18 @@ class Session:
     Args:
         sample_hz: Telemetry sampling rate (Hz).
         nvml: NVML wrapper to use (a fake in tests); ``None`` uses ``pynvml``.
+        store: Where every run is recorded as it goes; ``None`` records nothing.
     """
 
-    def __init__(self, *, sample_hz: float = DEFAULT_HZ, nvml: Nvml | None = None) -> None:
+    def __init__(
+        self, *, sample_hz: float = DEFAULT_HZ, nvml: Nvml | None = None,
+        store: Store | None = None,
+    ) -> None:
         self.sample_hz = sample_hz
         self._nvml = nvml
+        self.store = store
+        self._recorder: Recorder | None = None
+        self.run_id: int | None = None
         self._out: queue.Queue[Any] = queue.Queue()
         self._proc: Any = None
         self._conn: Any = None
@@ -89,6 +107,15 @@ class Session:
             gpu_index = int(cfg.device.split(":")[1]) if ":" in cfg.device else 0
         self.config = cfg
         self._out = queue.Queue()
+        self._recorder = None
+        self.run_id = None
+        if self.store is not None:
+            self._recorder = Recorder(
+                self.store, cfg, time.monotonic(),
+                on_error=lambda m: self._emit(Notice(time.monotonic(), m, "check free disk "
+                                                     "space and the data directory")),
+            )
+            self.run_id = self._recorder.run_id
         self._columns = SampleColumns()
         self._measure_start = None
         self._started = None
@@ -166,13 +193,19 @@ class Session:
 
     # ---- threads -------------------------------------------------------------------
 
+    def _emit(self, ev: Event) -> None:
+        """Hand one event to the consumers and to the recorder."""
+        self._out.put(ev)
+        if self._recorder is not None:
+            self._recorder.add(ev)
+
     def _on_sample(self, sample: Sample) -> None:
         self._columns.append(sample)
-        self._out.put(sample)
+        self._emit(sample)
 
     def _on_status(self, status: TelemetryStatus) -> None:
         self.telemetry = status
-        self._out.put(status)
+        self._emit(status)
 
     def _pump_loop(self) -> None:
         proc, conn = self._proc, self._conn
@@ -195,7 +228,9 @@ class Session:
                     proc.kill()
         if self._sampler is not None:
             self._sampler.stop()  # no Sample after the terminal event
-        self._out.put(terminal)  # before the (slow) interpreter exit of the run process
+        self._emit(terminal)  # before the (slow) interpreter exit of the run process
+        if self._recorder is not None:
+            self._recorder.close()
         self._ended.set()
         proc.join(3.0)
         if proc.is_alive():
@@ -232,7 +267,7 @@ class Session:
             self.last_summary = ev
         if isinstance(ev, (Summary, Failed)):
             return ev
-        self._out.put(ev)
+        self._emit(ev)
         return None
 
     def _drain_after_exit(self, proc: Any, terminated: bool) -> Event:
