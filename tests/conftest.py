@@ -25,3 +25,19 @@ class _BlockQt(importlib.abc.MetaPathFinder):
 
 if os.environ.get("TRAINFER_BLOCK_QT") == "1":
     sys.meta_path.insert(0, _BlockQt())
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_data_dir(tmp_path_factory):
+    """Runs made by tests (and the processes they start) go to a temporary store, never
+    the user's."""
+    old = os.environ.get("TRAINFER_DATA_DIR")
+    os.environ["TRAINFER_DATA_DIR"] = str(tmp_path_factory.mktemp("trainfer-data"))
+    yield
+    if old is None:
+        os.environ.pop("TRAINFER_DATA_DIR", None)
+    else:
+        os.environ["TRAINFER_DATA_DIR"] = old
