@@ -16,18 +16,18 @@ import time
 from pathlib import Path
 
 import pytest
+from fake_nvml import FakeNvmlLib
 
 from engine.config import RunConfig
 from engine.events import Failed, Phase, Sample, Started, Summary
 from engine.session import Session
 from engine.store.codec import decode, encode
 from engine.store.db import _SCHEMA_V1, SCHEMA_VERSION, Store, StoreError, open_store
-from engine.store.export import csv_columns, export_csv, export_json
-from engine.store.recording import RecordingError, export_recording, import_recording
+from engine.store.export import csv_columns, export_json
 from engine.store.recorder import Recorder
+from engine.store.recording import RecordingError, export_recording, import_recording
 from engine.store.replay import Replay, ReplaySource
 from engine.telemetry.nvml import Nvml
-from fake_nvml import FakeNvmlLib
 
 CFG = RunConfig(model="mlp", mode="train", device="cpu", batch_size=16, steps=3)
 
