@@ -18,6 +18,7 @@ from typing import Any
 from engine.events import Summary
 from engine.format import NA, fmt_bytes, fmt_energy, fmt_num, fmt_ratio
 from engine.resources import resources_dir
+from engine.verdicts import CLAIM_VERDICTS, ROW_VERDICTS, Verdict
 
 Text = dict[str, str]  # language code ("pt", "en") -> text
 
@@ -61,6 +62,30 @@ def load_document() -> list[DocRow]:
     ]
 
 
+@dataclass(frozen=True)
+class DocClaim:
+    """One bullet of the document's two lists.
+
+    Attributes:
+        id: Stable id (``"compute_intensive"`` ...).
+        mode: ``"train"`` or ``"infer"``: which list it is in.
+        text: The bullet per language.
+    """
+
+    id: str
+    mode: str
+    text: Text
+
+
+def load_claims() -> list[DocClaim]:
+    """Every bullet of the training list, then of the inference list."""
+    return [
+        DocClaim(item["id"], lst["id"], {k: item[k] for k in ("pt", "en")})
+        for lst in _document()["lists"]
+        for item in lst["items"]
+    ]
+
+
 def column_titles() -> dict[str, Text]:
     """Column headers ``aspect``/``train``/``infer`` per language."""
     return dict(_document()["columns"])
@@ -78,6 +103,7 @@ class ComparisonRow:
         ratio: ``training / inference`` of the row's metric, or ``None``.
         ratio_text: The ratio in words.
         metric: Name of the metric the ratio compares (``"ms_per_sample"`` ...), or ``""``.
+        verdict: Whether the measurements support the row (:mod:`engine.verdicts`).
     """
 
     id: str
@@ -90,6 +116,15 @@ class ComparisonRow:
     ratio: float | None
     ratio_text: str
     metric: str = ""
+    verdict: Verdict | None = None
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    """A bullet of the document's lists with its verdict."""
+
+    claim: DocClaim
+    verdict: Verdict
 
 
 @dataclass(frozen=True)
@@ -100,12 +135,14 @@ class Comparison:
         model: Catalog id.
         train, infer: The summaries used (either may be ``None``).
         rows: One :class:`ComparisonRow` per document row.
+        claims: One :class:`ClaimResult` per bullet of the document's lists.
     """
 
     model: str
     train: Summary | None
     infer: Summary | None
     rows: list[ComparisonRow] = field(default_factory=list)
+    claims: list[ClaimResult] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """Stable JSON form (``trainfer compare --json``)."""
@@ -123,8 +160,14 @@ class Comparison:
                     "ratio": r.ratio,
                     "ratio_text": r.ratio_text,
                     "metric": r.metric,
+                    "verdict": r.verdict.to_dict() if r.verdict else None,
                 }
                 for r in self.rows
+            ],
+            "claims": [
+                {"id": c.claim.id, "mode": c.claim.mode, "text": c.claim.text,
+                 "verdict": c.verdict.to_dict()}
+                for c in self.claims
             ],
         }
 
@@ -339,6 +382,8 @@ def build(train: Summary | None, infer: Summary | None) -> Comparison:
                 ratio=ratio,
                 ratio_text=ratio_text,
                 metric=metric,
+                verdict=ROW_VERDICTS[doc.id](train, infer),
             )
         )
-    return Comparison(model, train, infer, rows)
+    claims = [ClaimResult(c, CLAIM_VERDICTS[c.id](train, infer)) for c in load_claims()]
+    return Comparison(model, train, infer, rows, claims)

@@ -149,4 +149,24 @@ def comparison_text(cmp: Comparison, lang: str = "en", width: int | None = None)
     title = f"Training vs inference: {cmp.model}"
     if cmp.train is not None:
         title += f" on {cmp.train.device} ({cmp.train.device_name}), {cmp.train.precision}"
-    return title + "\n" + rule + "\n" + "\n".join(out)
+    marks = {"confirmed": "✔", "not_confirmed": "✘", "not_measurable": "–"}
+    verdicts = ["", "Verdicts (✔ confirmed, ✘ not confirmed here, – not measurable):"]
+    for r in cmp.rows:
+        if r.verdict is not None:
+            verdicts += _hang(f"{marks[r.verdict.status]} {r.aspect[lang]}: ", r.verdict.text,
+                              width)
+    lists = {"train": cols["train"][lang], "infer": cols["infer"][lang]}
+    for mode, heading in lists.items():
+        verdicts.append(f"{heading} ({'document list' if lang == 'en' else 'lista do documento'}):")
+        for c in cmp.claims:
+            if c.claim.mode == mode:
+                verdicts += _hang(f"  {marks[c.verdict.status]} ", c.claim.text[lang], width)
+                verdicts += _hang("      ", c.verdict.text, width)
+    return title + "\n" + rule + "\n" + "\n".join(out + verdicts)
+
+
+def _hang(prefix: str, text: str, width: int) -> list[str]:
+    """``prefix`` then ``text`` wrapped to ``width`` with a hanging indent."""
+    return textwrap.wrap(text, width, initial_indent=prefix,
+                         subsequent_indent=" " * min(len(prefix), 8),
+                         break_on_hyphens=False) or [prefix]

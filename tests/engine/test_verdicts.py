@@ -1,0 +1,93 @@
+"""Verdicts follow the numbers: confirmed, not confirmed, not measurable."""
+
+import dataclasses
+
+import pytest
+from summaries import summary
+
+from engine.compare import build
+from engine.verdicts import CONFIRMED, NOT_CONFIRMED, NOT_MEASURABLE
+
+
+def verdicts(train, infer):
+    cmp = build(train, infer)
+    return {r.id: r.verdict for r in cmp.rows}, {c.claim.id: c.verdict for c in cmp.claims}
+
+
+def h200():
+    """DESIGN.md's ResNet-50 numbers on an H200, plus a split and FLOP counts."""
+    common = dict(mean_sm_activity_pct=91.0, mean_tensor_activity_pct=14.0)
+    train = summary("train", flops_per_step=256 * 12.3e9, forward_ms_median=18.0,
+                    backward_ms_median=33.0, optimizer_ms_median=3.0,
+                    mem_activations_bytes=9 << 30, **common)
+    infer = summary("infer", flops_per_step=256 * 4.1e9, forward_ms_median=16.4,
+                    mem_activations_bytes=1 << 30, **common)
+    return train, infer
+
+
+def test_reference_h200_numbers_confirm_and_energy_says_both_powers():
+    rows, claims = verdicts(*h200())
+    assert rows["objective"].status == CONFIRMED
+    assert rows["computational_complexity"].status == CONFIRMED
+    assert rows["computational_complexity"].factor == pytest.approx(3.0, rel=0.01)
+    assert rows["memory_use"].status == CONFIRMED and "6.67×" in rows["memory_use"].text
+    energy = rows["energy_consumption"]
+    assert energy.status == CONFIRMED and energy.factor == pytest.approx(3.19, rel=0.01)
+    assert "3.19× less energy per image" in energy.text
+    assert "although inference drew more power (676 W vs 624 W)" in energy.text
+    assert rows["key_operations"].status == CONFIRMED and "67%" in rows["key_operations"].text
+    assert claims["lower_compute"].status == CONFIRMED
+    assert claims["heavy_memory"].status == CONFIRMED
+
+
+def test_gpu_utilization_at_batch_256_is_not_confirmed_with_the_numbers():
+    """DESIGN.md: both modes near 100% at batch 256; the claim 'can be lower' is not
+    shown by this pair, and the verdict says what would show it."""
+    rows, _ = verdicts(*h200())
+    v = rows["gpu_utilization"]
+    assert v.status == NOT_CONFIRMED
+    assert "100%" in v.text and "batch 256" in v.text and "batch-sweep" in v.text
+
+
+def test_batch_1_inference_confirms_lower_utilization():
+    train, infer = h200()
+    infer = dataclasses.replace(infer, batch_size=1, mean_gpu_util_pct=32.0,
+                                mean_sm_activity_pct=6.0)
+    rows, _ = verdicts(train, infer)
+    assert rows["gpu_utilization"].status == CONFIRMED
+    assert "SM activity 91% vs 6%" in rows["gpu_utilization"].text
+
+
+def test_numbers_against_the_text_are_not_confirmed():
+    train, infer = h200()
+    # an inference run that needed more memory and energy per sample than training
+    infer = dataclasses.replace(infer, peak_mem_bytes=20 << 30, energy_per_sample_j=0.2)
+    rows, _ = verdicts(train, infer)
+    assert rows["memory_use"].status == NOT_CONFIRMED
+    assert "not confirmed here" in rows["memory_use"].text and "GiB" in rows["memory_use"].text
+    assert rows["energy_consumption"].status == NOT_CONFIRMED
+    train = dataclasses.replace(train, loss_last=7.0)  # the loss went up
+    rows, _ = verdicts(train, infer)
+    assert rows["objective"].status == NOT_CONFIRMED and "did not fall" in rows["objective"].text
+
+
+def test_cpu_runs_say_what_they_cannot_measure():
+    cpu = dict(device="cpu", energy_j=None, energy_per_sample_j=None, mean_power_w=None,
+               mean_gpu_util_pct=None)
+    rows, _ = verdicts(summary("train", **cpu), summary("infer", **cpu))
+    for row in ("gpu_utilization", "energy_consumption"):
+        assert rows[row].status == NOT_MEASURABLE
+        assert "NVIDIA GPUs only" in rows[row].text
+    assert rows["data_flow"].status == NOT_MEASURABLE and "experiment" in rows["data_flow"].text
+
+
+def test_a_missing_mode_is_not_measurable_yet():
+    rows, claims = verdicts(summary("train"), None)
+    assert all(v.status == NOT_MEASURABLE and "run inference" in v.text for v in rows.values())
+    assert all(v.status == NOT_MEASURABLE for v in claims.values())
+
+
+def test_json_carries_verdicts():
+    d = build(*h200()).to_dict()
+    assert d["rows"][0]["verdict"]["status"] == CONFIRMED
+    assert len(d["claims"]) == 8 and {c["mode"] for c in d["claims"]} == {"train", "infer"}
