@@ -86,6 +86,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "gui", help="open the desktop app (the default); options: `trainfer gui --help`"
     )
+    exp = sub.add_parser("experiment", help="a guided experiment: several runs, one table")
+    exp.add_argument("name", help="train-vs-infer, precision, batch-sweep or memory")
+    exp.add_argument("--model", default=None, help="catalog id (default per experiment)")
+    exp.add_argument("--device", default="auto")
+    exp.add_argument("--seconds", type=float, default=None,
+                     help="measured seconds per case (default 8)")
+    exp.add_argument("--json", action="store_true")
     runs = sub.add_parser("runs", help="stored runs: list, show, delete")
     runs_sub = runs.add_subparsers(dest="runs_command", parser_class=_Parser, required=True)
     lst = runs_sub.add_parser("list", help="stored runs, newest first")
@@ -275,6 +282,46 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_experiment(args: argparse.Namespace) -> int:
+    """``trainfer experiment NAME``: its cases one after another, then its table."""
+    from engine.experiments import EXPERIMENTS, run_experiment
+    from engine.report import table_text
+
+    if args.name not in EXPERIMENTS:
+        raise ConfigError("experiment", f"unknown experiment {args.name!r}; choose one of: "
+                          f"{', '.join(EXPERIMENTS)}")
+    store = _open_store(args, required=False)
+    progress: dict[str, _Progress] = {}
+    stop = {"asked": False}
+
+    def on_event(label: str, ev: Any) -> None:
+        if label not in progress:
+            if progress:
+                list(progress.values())[-1].done()
+            print(f"== {args.name}: {label}", file=sys.stderr)
+            progress[label] = _Progress()
+        progress[label].feed(ev)
+
+    def on_sigint(signum: int, frame: Any) -> None:
+        stop["asked"] = True
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        result = run_experiment(args.name, args.model, args.device, args.seconds, store=store,
+                                on_event=on_event, should_stop=lambda: stop["asked"])
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if progress:
+            list(progress.values())[-1].done()
+    if args.json:
+        print(json.dumps(result.to_dict()))
+    else:
+        exp = EXPERIMENTS[args.name]
+        print(f"{exp.title}: {result.model} on {args.device}\nclaim: {exp.claim}")
+        print(table_text(result.columns, result.rows))
+    return EXIT_INTERRUPTED if result.stopped else EXIT_OK
+
+
 def cmd_models(args: argparse.Namespace) -> int:
     """``trainfer models``."""
     if args.json:
@@ -422,7 +469,8 @@ def cmd_gui(rest: list[str]) -> int:
     return int(gui_main(rest) or 0)
 
 
-_COMMANDS = ("run", "compare", "models", "devices", "gui", "runs", "export", "import", "replay")
+_COMMANDS = ("run", "compare", "models", "devices", "gui", "runs", "export", "import",
+             "replay", "experiment")
 
 
 def _command_word(argv: list[str]) -> str | None:
@@ -455,6 +503,7 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_gui(gui_args)
     handlers = {"run": cmd_run, "compare": cmd_compare, "models": cmd_models,
                 "devices": cmd_devices, "runs": cmd_runs, "export": cmd_export,
+                "experiment": cmd_experiment,
                 "import": cmd_import}
     from engine.store.db import StoreError
 

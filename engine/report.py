@@ -125,27 +125,9 @@ def comparison_text(cmp: Comparison, lang: str = "en", width: int | None = None)
         "Inference (measured)",
         "Training / inference",
     ]
-    weights = [0.7, 1.0, 1.0, 1.2, 1.2, 1.1]
-    avail = width - 3 * (len(heads) - 1)
-    widths = [max(10, int(avail * w / sum(weights))) for w in weights]
-    longest_word = max(len(word) for r in cmp.rows for word in r.aspect[lang].split())
-    widths[0] = max(widths[0], longest_word)  # never break an aspect's word
-    table = [heads]
-    for r in cmp.rows:
-        table.append([
-            r.aspect[lang], r.doc_train[lang], r.doc_infer[lang],
-            r.measured_train, r.measured_infer, r.ratio_text,
-        ])
-    rule = "-+-".join("-" * w for w in widths)
-    out = []
-    for row in table:
-        wrapped = [textwrap.wrap(c, w, break_on_hyphens=False) or [""]
-                   for c, w in zip(row, widths)]
-        for k in range(max(len(c) for c in wrapped)):
-            out.append(" | ".join(
-                (c[k] if k < len(c) else "").ljust(w) for c, w in zip(wrapped, widths)
-            ).rstrip())
-        out.append(rule)
+    rows = [[r.aspect[lang], r.doc_train[lang], r.doc_infer[lang], r.measured_train,
+             r.measured_infer, r.ratio_text] for r in cmp.rows]
+    table = table_text(heads, rows, width, weights=[0.7, 1.0, 1.0, 1.2, 1.2, 1.1])
     title = f"Training vs inference: {cmp.model}"
     if cmp.train is not None:
         title += f" on {cmp.train.device} ({cmp.train.device_name}), {cmp.train.precision}"
@@ -162,7 +144,39 @@ def comparison_text(cmp: Comparison, lang: str = "en", width: int | None = None)
             if c.claim.mode == mode:
                 verdicts += _hang(f"  {marks[c.verdict.status]} ", c.claim.text[lang], width)
                 verdicts += _hang("      ", c.verdict.text, width)
-    return title + "\n" + rule + "\n" + "\n".join(out + verdicts)
+    return title + "\n" + table + "\n" + "\n".join(verdicts)
+
+
+def table_text(columns: list[str], rows: list[list[str]], width: int | None = None,
+               weights: list[float] | None = None) -> str:
+    """A text table with wrapped cells.
+
+    A rule, then the header and each row, each followed by a rule.
+
+    Column widths share ``width`` (the terminal's by default) in proportion to
+    ``weights``; no column gets less than its longest word.
+    """
+    width = width or max(100, shutil.get_terminal_size((160, 40)).columns)
+    if weights is None:  # share the width by how much each column has to say
+        weights = [min(60.0, max(len(str(row[i])) for row in [columns, *rows]) + 4.0)
+                   for i in range(len(columns))]
+    avail = width - 3 * (len(columns) - 1)
+    widths = [max(8, int(avail * w / sum(weights))) for w in weights]
+    table = [columns, *rows]
+    for i in range(len(columns)):
+        longest = max((len(word) for row in table for word in str(row[i]).split()), default=1)
+        widths[i] = max(widths[i], min(longest, 24))
+    rule = "-+-".join("-" * w for w in widths)
+    out = []
+    for row in table:
+        wrapped = [textwrap.wrap(str(c), w, break_on_hyphens=False) or [""]
+                   for c, w in zip(row, widths)]
+        for k in range(max(len(c) for c in wrapped)):
+            out.append(" | ".join(
+                (c[k] if k < len(c) else "").ljust(w) for c, w in zip(wrapped, widths)
+            ).rstrip())
+        out.append(rule)
+    return "\n".join([rule, *out])
 
 
 def _hang(prefix: str, text: str, width: int) -> list[str]:

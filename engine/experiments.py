@@ -1,0 +1,311 @@
+"""Guided experiments: several runs that test one claim of the document each.
+
+Each experiment is a list of cases (run configurations); :func:`run_experiment` runs them
+one after another as separate runs in the run process (each stored like any run), and
+turns their summaries into a small table. A case that cannot run here (tf32 on a CPU)
+is listed as *not available* with the reason; one that runs out of memory is marked
+*out of memory*; neither stops the experiment. Stop ends it after the current case.
+
+Implemented: ``train-vs-infer``, ``precision``, ``batch-sweep``, ``memory``. The other
+experiments of issue #4 (``data-flow``, ``kernels``, ``quantization``, ``generation``) need
+run-loop features that do not exist yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.catalog import CATALOG
+from engine.config import ConfigError, RunConfig
+from engine.events import Event, Failed, Summary
+from engine.format import fmt_bytes, fmt_energy, fmt_num, fmt_ratio
+
+
+@dataclass(frozen=True)
+class Case:
+    """One run of an experiment: a label and its configuration."""
+
+    label: str
+    config: RunConfig
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    """What one case gave.
+
+    Attributes:
+        label: As in :class:`Case`.
+        mode: ``train`` or ``infer``.
+        status: ``"ok"``, ``"out_of_memory"``, ``"not_available"``, ``"failed"`` or
+            ``"stopped"``.
+        summary: The run's summary when it ran.
+        message: Why it did not run or failed.
+        run_id: Its id in the store, when stored.
+    """
+
+    label: str
+    mode: str
+    status: str
+    summary: Summary | None = None
+    message: str = ""
+    run_id: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict (``--json``)."""
+        return {"label": self.label, "mode": self.mode, "status": self.status,
+                "message": self.message, "run_id": self.run_id,
+                "summary": self.summary.to_dict() if self.summary else None}
+
+
+@dataclass(frozen=True)
+class ExperimentResult:
+    """An experiment's cases and its table.
+
+    Attributes:
+        name: Experiment id.
+        model, device: What it ran on (``device`` as requested).
+        cases: One :class:`CaseResult` per case, in order.
+        columns: Table header.
+        rows: Table cells, one list per case, as display text.
+        stopped: The user stopped the experiment.
+    """
+
+    name: str
+    model: str
+    device: str
+    cases: list[CaseResult]
+    columns: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+    stopped: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """Stable JSON form (``trainfer experiment NAME --json``)."""
+        return {"experiment": self.name, "model": self.model, "device": self.device,
+                "stopped": self.stopped, "columns": self.columns, "rows": self.rows,
+                "cases": [c.to_dict() for c in self.cases]}
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """An experiment's definition.
+
+    Attributes:
+        name: Id on the command line.
+        title: One line shown in the GUI and ``--help``.
+        claim: The document's claim it tests.
+        default_model: Model used when none is given.
+        plan: ``(model, device, seconds) -> cases``.
+        table: ``results -> (columns, rows)``.
+    """
+
+    name: str
+    title: str
+    claim: str
+    default_model: str
+    plan: Callable[[str, str, float | None], list[Case]]
+    table: Callable[[list[CaseResult]], tuple[list[str], list[list[str]]]]
+
+
+def _cfg(model: str, mode: str, device: str, seconds: float | None, **kw: Any) -> RunConfig:
+    return RunConfig(model=model, mode=mode, device=device, seconds=seconds or 8.0, **kw)
+
+
+def _rate(s: Summary | None) -> str:
+    if s is None:
+        return ""
+    if s.tokens_per_s is not None:
+        return fmt_num(s.tokens_per_s, "tokens/s")
+    return fmt_num(s.samples_per_s, f"{s.sample_unit}/s")
+
+
+def _status_text(c: CaseResult) -> str:
+    return {"ok": "", "out_of_memory": "out of memory", "not_available": "not available",
+            "failed": "failed", "stopped": "stopped"}[c.status] + (
+        f": {c.message}" if c.message and c.status != "ok" else "")
+
+
+# ---- train-vs-infer ------------------------------------------------------------------
+
+
+def _plan_pair(model: str, device: str, seconds: float | None) -> list[Case]:
+    return [Case("training", _cfg(model, "train", device, seconds)),
+            Case("inference", _cfg(model, "infer", device, seconds))]
+
+
+def _table_pair(results: list[CaseResult]) -> tuple[list[str], list[list[str]]]:
+    from engine.compare import build
+
+    by_mode = {c.mode: c.summary for c in results}
+    cmp = build(by_mode.get("train"), by_mode.get("infer"))
+    cols = ["aspect", "training", "inference", "training / inference", "verdict"]
+    rows = [[r.aspect["en"], r.measured_train, r.measured_infer, r.ratio_text,
+             r.verdict.text if r.verdict else ""] for r in cmp.rows]
+    return cols, rows
+
+
+# ---- precision -----------------------------------------------------------------------
+
+
+def _plan_precision(model: str, device: str, seconds: float | None) -> list[Case]:
+    return [Case(f"{p} {m}", _cfg(model, m, device, seconds, precision=p))
+            for m in ("train", "infer") for p in ("fp32", "tf32", "bf16", "fp16")]
+
+
+def _table_precision(results: list[CaseResult]) -> tuple[list[str], list[list[str]]]:
+    cols = ["precision", "mode", "throughput", "step time", "peak memory",
+            "Tensor Core activity", "speed-up vs fp32", "note"]
+    base = {c.mode: c.summary.samples_per_s for c in results
+            if c.summary is not None and c.summary.precision == "fp32" and c.summary.samples_per_s}
+    rows = []
+    for c in results:
+        s = c.summary
+        precision, mode = c.label.split()
+        speed = ""
+        if s is not None and s.samples_per_s and mode in base:
+            speed = fmt_ratio(s.samples_per_s / base[mode])
+        tensor = (fmt_num(s.mean_tensor_activity_pct, "%") if s is not None and
+                  s.mean_tensor_activity_pct is not None else "N/A")
+        rows.append([precision, mode, _rate(s), fmt_num(s.step_ms_median, "ms") if s else "",
+                     fmt_bytes(s.peak_mem_bytes) if s else "", tensor, speed, _status_text(c)])
+    return cols, rows
+
+
+# ---- batch-sweep ---------------------------------------------------------------------
+
+BATCHES = (1, 8, 64, 256)
+
+
+def _plan_batches(model: str, device: str, seconds: float | None) -> list[Case]:
+    return [Case(f"batch {b} {m}", _cfg(model, m, device, seconds, batch_size=b))
+            for m in ("infer", "train") for b in BATCHES]
+
+
+def _table_batches(results: list[CaseResult]) -> tuple[list[str], list[list[str]]]:
+    cols = ["batch", "mode", "latency (step time)", "throughput", "energy per sample",
+            "peak memory", "note"]
+    rows = []
+    for c in results:
+        s = c.summary
+        rows.append([c.label.split()[1], c.mode, fmt_num(s.step_ms_median, "ms") if s else "",
+                     _rate(s),
+                     fmt_energy(s.energy_per_sample_j) if s and s.energy_per_sample_j else
+                     ("N/A" if s else ""),
+                     fmt_bytes(s.peak_mem_bytes) if s else "", _status_text(c)])
+    return cols, rows
+
+
+# ---- memory --------------------------------------------------------------------------
+
+
+def _table_memory(results: list[CaseResult]) -> tuple[list[str], list[list[str]]]:
+    cols = ["mode", "parameters", "gradients", "optimizer state", "inputs",
+            "activations + workspace", "peak", "method"]
+    rows = []
+    for c in results:
+        s = c.summary
+        if s is None:
+            rows.append([c.mode, "", "", "", "", "", "", _status_text(c)])
+            continue
+        rows.append([c.mode, fmt_bytes(s.mem_params_bytes), fmt_bytes(s.mem_grads_bytes),
+                     fmt_bytes(s.mem_optimizer_bytes), fmt_bytes(s.mem_inputs_bytes),
+                     fmt_bytes(s.mem_activations_bytes), fmt_bytes(s.peak_mem_bytes),
+                     s.mem_method])
+    return cols, rows
+
+
+EXPERIMENTS: dict[str, Experiment] = {
+    e.name: e
+    for e in (
+        Experiment("train-vs-infer", "Training vs inference, same model and batch",
+                   "every row of the document's tables", "resnet18", _plan_pair, _table_pair),
+        Experiment("precision", "fp32, tf32, bf16 and fp16 in both modes",
+                   "mixed precision speeds training up and saves memory", "resnet18",
+                   _plan_precision, _table_precision),
+        Experiment("batch-sweep", "Inference (and training) at batch 1, 8, 64 and 256",
+                   "inference can run one item at a time, for latency", "resnet18",
+                   _plan_batches, _table_batches),
+        Experiment("memory", "Where memory goes in each mode",
+                   "training stores activations, gradients and optimizer state",
+                   "resnet18", _plan_pair, _table_memory),
+    )
+}
+
+
+def run_experiment(
+    name: str,
+    model: str | None = None,
+    device: str = "auto",
+    seconds: float | None = None,
+    *,
+    store: Any = None,
+    on_event: Callable[[str, Event], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    session_factory: Callable[[], Any] | None = None,
+) -> ExperimentResult:
+    """Run every case of experiment ``name`` and build its table.
+
+    Args:
+        name: An id of :data:`EXPERIMENTS`.
+        model: Catalog id; ``None`` takes the experiment's default model.
+        device: As :attr:`engine.config.RunConfig.device`.
+        seconds: Measured seconds per case (default 8).
+        store: Where the runs are recorded (:class:`engine.store.db.Store`), or ``None``.
+        on_event: Called with ``(case label, event)`` for every event of every case.
+        should_stop: Polled between cases and forwarded to each run.
+        session_factory: Makes the :class:`engine.session.Session` for each case (tests).
+
+    Raises:
+        ConfigError: Unknown experiment or model, or a bad setting for the first case.
+    """
+    if name not in EXPERIMENTS:
+        raise ConfigError("experiment", f"unknown experiment {name!r}; choose one of: "
+                          f"{', '.join(EXPERIMENTS)}")
+    exp = EXPERIMENTS[name]
+    model = model or exp.default_model
+    if model not in CATALOG:
+        raise ConfigError("model", f"unknown model {model!r}; choose one of: "
+                          f"{', '.join(CATALOG)}")
+    from engine.session import Session
+
+    make = session_factory or (lambda: Session(store=store))
+    results: list[CaseResult] = []
+    stopped = False
+    for case in exp.plan(model, device, seconds):
+        if stopped or (should_stop is not None and should_stop()):
+            stopped = True
+            results.append(CaseResult(case.label, case.config.mode, "stopped"))
+            continue
+        session = make()
+        try:
+            session.start(case.config)
+        except ConfigError as exc:
+            results.append(CaseResult(case.label, case.config.mode, "not_available",
+                                      message=exc.message))
+            continue
+        terminal: Summary | Failed | None = None
+        for ev in session.iter_events():
+            if on_event is not None:
+                on_event(case.label, ev)
+            if should_stop is not None and should_stop():
+                session.stop()
+                stopped = True
+            if isinstance(ev, (Summary, Failed)):
+                terminal = ev
+        session.close()
+        results.append(_case_result(case, terminal, session.run_id))
+    columns, rows = exp.table(results)
+    return ExperimentResult(name, model, device, results, columns, rows, stopped)
+
+
+def _case_result(case: Case, terminal: Summary | Failed | None, run_id: int | None) -> CaseResult:
+    mode = case.config.mode
+    if isinstance(terminal, Summary):
+        status = "stopped" if terminal.stopped_early else "ok"
+        return CaseResult(case.label, mode, status, terminal, run_id=run_id)
+    if terminal is None:
+        return CaseResult(case.label, mode, "failed", message="no result", run_id=run_id)
+    status = {"oom": "out_of_memory", "config": "not_available",
+              "stopped": "stopped"}.get(terminal.kind, "failed")
+    return CaseResult(case.label, mode, status, message=terminal.message, run_id=run_id)

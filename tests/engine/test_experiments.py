@@ -1,0 +1,112 @@
+"""Every implemented experiment runs end to end on the CPU with a tiny model."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from engine.config import ConfigError
+from engine.experiments import EXPERIMENTS, run_experiment
+from engine.store.db import Store
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    return Store(tmp_path_factory.mktemp("exp"))
+
+
+def test_train_vs_infer(store):
+    seen = []
+    r = run_experiment("train-vs-infer", "mlp", "cpu", 0.5, store=store,
+                       on_event=lambda label, ev: seen.append(label))
+    assert [c.status for c in r.cases] == ["ok", "ok"] and not r.stopped
+    assert set(seen) == {"training", "inference"}  # progress names the running case
+    assert all(c.run_id is not None for c in r.cases)  # stored like any run
+    assert len(r.rows) == 8 and all(len(row) == len(r.columns) for row in r.rows)
+    assert r.rows[0][-1].startswith("confirmed")  # the objective row's verdict
+
+
+def test_precision_marks_what_the_cpu_cannot_run(store):
+    r = run_experiment("precision", "mlp", "cpu", 0.3, store=store)
+    status = {c.label: c.status for c in r.cases}
+    assert status["tf32 train"] == status["tf32 infer"] == "not_available"
+    assert status["fp32 train"] == status["bf16 infer"] == "ok"
+    fp32 = next(row for row in r.rows if row[0] == "fp32" and row[1] == "train")
+    assert fp32[6] == "1.00×"  # the baseline of the speed-up column
+    tf32 = next(row for row in r.rows if row[0] == "tf32")
+    assert "NVIDIA" in tf32[-1]
+
+
+def test_batch_sweep_covers_every_batch(store):
+    r = run_experiment("batch-sweep", "mlp", "cpu", 0.3, store=store)
+    assert [row[0] for row in r.rows] == ["1", "8", "64", "256"] * 2
+    assert all(c.status == "ok" for c in r.cases)
+    latency = {row[0]: float(row[2].split()[0].replace(",", "")) for row in r.rows[:4]}
+    assert latency["256"] > latency["1"]  # a bigger batch takes longer per step
+
+
+class FakeSession:
+    """Ends each case at once with a given terminal event (no run process)."""
+
+    run_id = None
+    terminal = None
+
+    def start(self, cfg):
+        self.cfg = cfg
+
+    def stop(self):
+        pass
+
+    def iter_events(self):
+        yield type(self).terminal
+
+    def close(self):
+        pass
+
+
+def test_out_of_memory_is_marked_not_fatal():
+    from engine.events import Failed
+
+    FakeSession.terminal = Failed(0.0, "oom", "out of memory: tried to allocate 9 GiB", "x")
+    r = run_experiment("batch-sweep", "mlp", "cpu", 0.1, session_factory=FakeSession)
+    assert all(c.status == "out_of_memory" for c in r.cases)
+    assert "out of memory" in r.rows[0][-1]
+
+
+def test_stop_ends_the_experiment_after_the_current_case():
+    from engine.events import Failed
+
+    FakeSession.terminal = Failed(0.0, "oom", "out of memory", "x")
+    calls = {"n": 0}
+
+    def stop_after_two_cases():
+        calls["n"] += 1
+        return calls["n"] > 4
+
+    r = run_experiment("batch-sweep", "mlp", "cpu", 0.1, session_factory=FakeSession,
+                       should_stop=stop_after_two_cases)
+    assert r.stopped and [c.status for c in r.cases][-1] == "stopped"
+    assert sum(c.status == "stopped" for c in r.cases) >= 5
+
+
+def test_unknown_names_are_config_errors():
+    with pytest.raises(ConfigError):
+        run_experiment("quantum", "mlp")
+    with pytest.raises(ConfigError):
+        run_experiment("precision", "nope")
+    assert set(EXPERIMENTS) >= {"train-vs-infer", "precision", "batch-sweep", "memory"}
+
+
+def test_cli_json_field_names(tmp_path):
+    p = subprocess.run(
+        [sys.executable, "-m", "engine", "--data-dir", str(tmp_path), "experiment", "memory",
+         "--model", "mlp", "--device", "cpu", "--seconds", "0.3", "--json"],
+        capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    d = json.loads(p.stdout)
+    assert set(d) == {"experiment", "model", "device", "stopped", "columns", "rows", "cases"}
+    assert set(d["cases"][0]) == {"label", "mode", "status", "message", "run_id", "summary"}
+    bad = subprocess.run([sys.executable, "-m", "engine", "experiment", "quantum"],
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "unknown experiment" in bad.stderr
