@@ -54,6 +54,10 @@ def _add_run_options(p: argparse.ArgumentParser, mode: bool) -> None:
     p.add_argument("--input-size", type=int, default=None,
                    help="image side (px), features, or sequence length (tokens)")
     p.add_argument("--seed", type=int, default=0)
+    if mode:
+        p.add_argument("--generate-tokens", type=int, default=0, metavar="N",
+                       help="language models, infer mode: generate N tokens per step with a "
+                       "KV cache (time to first token, tokens/s)")
     dur = p.add_mutually_exclusive_group()
     dur.add_argument("--seconds", type=float, default=None,
                      help="length of the measured phase (default 10 s)")
@@ -87,7 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
         "gui", help="open the desktop app (the default); options: `trainfer gui --help`"
     )
     exp = sub.add_parser("experiment", help="a guided experiment: several runs, one table")
-    exp.add_argument("name", help="train-vs-infer, precision, batch-sweep or memory")
+    exp.add_argument("name", help="train-vs-infer, precision, batch-sweep, memory or "
+                     "generation")
     exp.add_argument("--model", default=None, help="catalog id (default per experiment)")
     exp.add_argument("--device", default="auto")
     exp.add_argument("--seconds", type=float, default=None,
@@ -129,6 +134,7 @@ def _config(args: argparse.Namespace, mode: str, batch_size: int | None) -> RunC
         learning_rate=args.lr,
         seed=args.seed,
         input_size=args.input_size,
+        generate_tokens=getattr(args, "generate_tokens", 0) if mode == "infer" else 0,
     )
 
 

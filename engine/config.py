@@ -60,6 +60,9 @@ class RunConfig:
         seed: Seeds the weights and the synthetic data.
         input_size: Image side in pixels, feature count, or sequence length in tokens;
             ``None`` takes the model's default for the device.
+        generate_tokens: Language models in inference only: each step takes the
+            ``input_size`` tokens as a prompt and generates this many tokens with a KV
+            cache (greedy); 0 runs the forward pass only.
 
     Raises:
         ConfigError: On any value outside what is listed above.
@@ -77,6 +80,7 @@ class RunConfig:
     learning_rate: float | None = None
     seed: int = 0
     input_size: int | None = None
+    generate_tokens: int = 0
 
     def __post_init__(self) -> None:
         if self.model not in CATALOG:
@@ -132,6 +136,15 @@ class RunConfig:
                     f"{self.input_size} is not a multiple of {info.input_size_multiple}, "
                     f"which {self.model} needs",
                 )
+
+        _int_range("generate_tokens", self.generate_tokens, 0, 100_000, "0 or more tokens")
+        if self.generate_tokens and (
+            self.mode != "infer" or not CATALOG[self.model].is_language_model
+        ):
+            raise ConfigError(
+                "generate_tokens",
+                "token generation needs a language model (gpt2, gpt2-tiny) in infer mode",
+            )
 
     @property
     def device_kind(self) -> str:

@@ -94,6 +94,8 @@ class StepStats(_Event):
         forward_ms: Forward pass (and loss, in training) of the step (ms).
         backward_ms: Backward pass (ms); ``None`` in inference.
         optimizer_ms: Optimizer step (ms); ``None`` in inference.
+        decode_ms: Token generation after the first token (ms); generation only (then
+            ``forward_ms`` is the prefill, the time to first token).
     """
 
     t_s: float
@@ -107,6 +109,7 @@ class StepStats(_Event):
     forward_ms: float | None = None
     backward_ms: float | None = None
     optimizer_ms: float | None = None
+    decode_ms: float | None = None
 
 
 @dataclass(frozen=True)
@@ -252,6 +255,10 @@ class Summary(_Event):
             recent GPUs).
         mean_sm_activity_pct, mean_sm_occupancy_pct, mean_tensor_activity_pct,
             mean_dram_bw_util_pct: GPM metrics over the measured phase (Hopper and newer).
+        generated_tokens: Tokens generated per sequence per step (generation only);
+            ``tokens_per_s`` then counts generated tokens.
+        ttft_ms_median: Median time to first token: the prompt's forward pass (ms).
+        decode_tokens_per_s: Tokens per second after the first (all sequences of the batch).
     """
 
     model: str
@@ -316,6 +323,9 @@ class Summary(_Event):
     mean_sm_occupancy_pct: float | None = None
     mean_tensor_activity_pct: float | None = None
     mean_dram_bw_util_pct: float | None = None
+    generated_tokens: int | None = None
+    ttft_ms_median: float | None = None
+    decode_tokens_per_s: float | None = None
 
 
 @dataclass(frozen=True)

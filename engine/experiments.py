@@ -6,9 +6,9 @@ turns their summaries into a small table. A case that cannot run here (tf32 on a
 is listed as *not available* with the reason; one that runs out of memory is marked
 *out of memory*; neither stops the experiment. Stop ends it after the current case.
 
-Implemented: ``train-vs-infer``, ``precision``, ``batch-sweep``, ``memory``. The other
-experiments of issue #4 (``data-flow``, ``kernels``, ``quantization``, ``generation``) need
-run-loop features that do not exist yet.
+Implemented: ``train-vs-infer``, ``precision``, ``batch-sweep``, ``memory``,
+``generation``. The other experiments of issue #4 (``data-flow``, ``kernels``,
+``quantization``) need run-loop features that do not exist yet.
 """
 
 from __future__ import annotations
@@ -215,6 +215,38 @@ def _table_memory(results: list[CaseResult]) -> tuple[list[str], list[list[str]]
     return cols, rows
 
 
+# ---- generation ----------------------------------------------------------------------
+
+GENERATE_TOKENS = 32
+
+
+def _plan_generation(model: str, device: str, seconds: float | None) -> list[Case]:
+    cases = [Case("training", _cfg(model, "train", device, seconds))]
+    for b in (1, 8):
+        cases.append(Case(f"generate batch {b}", _cfg(
+            model, "infer", device, seconds, batch_size=b, generate_tokens=GENERATE_TOKENS)))
+    return cases
+
+
+def _table_generation(results: list[CaseResult]) -> tuple[list[str], list[list[str]]]:
+    cols = ["case", "batch", "time to first token", "tokens/s", "step time", "peak memory",
+            "note"]
+    rows = []
+    for c in results:
+        s = c.summary
+        if s is None:
+            rows.append([c.label, "", "", "", "", "", _status_text(c)])
+            continue
+        rate = s.decode_tokens_per_s if s.generated_tokens else s.tokens_per_s
+        note = (f"{s.generated_tokens} new tokens after {s.input_size}" if s.generated_tokens
+                else f"{s.input_size}-token sequences, forward + backward")
+        rows.append([c.label, str(s.batch_size),
+                     fmt_num(s.ttft_ms_median, "ms") if s.generated_tokens else "",
+                     fmt_num(rate, "tokens/s"), fmt_num(s.step_ms_median, "ms"),
+                     fmt_bytes(s.peak_mem_bytes), note])
+    return cols, rows
+
+
 EXPERIMENTS: dict[str, Experiment] = {
     e.name: e
     for e in (
@@ -229,6 +261,9 @@ EXPERIMENTS: dict[str, Experiment] = {
         Experiment("memory", "Where memory goes in each mode",
                    "training stores activations, gradients and optimizer state",
                    "resnet18", _plan_pair, _table_memory),
+        Experiment("generation", "Token generation with a KV cache at batch 1 and 8, "
+                   "beside training", "inference cares about latency (time to first token)",
+                   "gpt2", _plan_generation, _table_generation),
     )
 }
 

@@ -225,6 +225,7 @@ class _StepReporter:
                 forward_ms=parts[0] if parts else None,
                 backward_ms=parts[1] if len(parts) == 3 else None,
                 optimizer_ms=parts[2] if len(parts) == 3 else None,
+                decode_ms=parts[1] if len(parts) == 2 else None,
             )
         )
         self._acc = []
@@ -241,8 +242,9 @@ class _Runner:
         self.batch_size = cfg.batch_size or info.default_batch_size(cfg.mode, device.type)
         self.input_size = cfg.input_size or info.default_input_size(device.type)
         self.spec: ModelSpec = build_spec(
-            cfg.model, self.input_size, self.batch_size, device, cfg.seed
+            cfg.model, self.input_size, self.batch_size, device, cfg.seed, cfg.generate_tokens
         )
+        self.generate_tokens = cfg.generate_tokens
         module = self.spec.module.to(device)
         if getattr(self.spec, "channels_last", False):
             module = module.to(memory_format=torch.channels_last)
@@ -269,9 +271,11 @@ class _Runner:
         self.param_bytes = sum(p.numel() * p.element_size() for p in module.parameters())
 
     @property
-    def marks(self) -> int:
-        """Timing marks a step makes: forward, backward, optimizer (training) or forward."""
-        return 3 if self.training else 1
+    def tokens_per_sample(self) -> int | None:
+        """Tokens a step produces (generation) or reads (forward) per sample."""
+        if self.generate_tokens:
+            return self.generate_tokens
+        return self.spec.tokens_per_sample
 
     def step(
         self, batch: tuple[Any, torch.Tensor] | None = None, mark: Callable[[], None] = _no_mark
@@ -284,6 +288,10 @@ class _Runner:
                 and after the optimizer step, so the caller can time each part.
         """
         inputs, targets = batch if batch is not None else self.spec.make_batch()
+        if self.generate_tokens:
+            with torch.inference_mode(), _autocast(self.cfg.precision, self.device):
+                self.spec.generate(inputs, self.generate_tokens, mark)  # type: ignore[attr-defined]
+            return None
         if not self.training:
             with torch.inference_mode(), _autocast(self.cfg.precision, self.device):
                 self.spec.forward(inputs)
@@ -395,12 +403,12 @@ def execute(cfg: RunConfig, emit: Emit, should_stop: ShouldStop) -> Summary | No
             batch_size=runner.batch_size,
             input_size=runner.input_size,
             sample_unit=runner.spec.info.sample_unit,
-            tokens_per_sample=runner.spec.tokens_per_sample,
+            tokens_per_sample=runner.tokens_per_sample,
             build_s=time.monotonic() - t_build,
         )
     )
     count = count_step(runner)  # FLOPs and activation sizes, on an untimed step
-    reporter = _StepReporter(emit, runner.batch_size, runner.spec.tokens_per_sample)
+    reporter = _StepReporter(emit, runner.batch_size, runner.tokens_per_sample)
     t_warmup = time.monotonic()
     if cfg.warmup_steps:
         emit(Phase(t_warmup, "warmup", f"{cfg.warmup_steps} steps"))
@@ -445,7 +453,7 @@ def execute(cfg: RunConfig, emit: Emit, should_stop: ShouldStop) -> Summary | No
     measured_s = t_end - t_measure
     samples = steps * runner.batch_size
     sps = samples / measured_s if measured_s > 0 and steps else None
-    tps = sps * runner.spec.tokens_per_sample if sps and runner.spec.tokens_per_sample else None
+    tps = sps * runner.tokens_per_sample if sps and runner.tokens_per_sample else None
     warm = reporter.times_ms["warmup"]
     parts = list(zip(*reporter.parts_ms["measure"])) if times else []
     name = device_name(device)
@@ -487,6 +495,13 @@ def execute(cfg: RunConfig, emit: Emit, should_stop: ShouldStop) -> Summary | No
         forward_ms_median=statistics.median(parts[0]) if parts else None,
         backward_ms_median=statistics.median(parts[1]) if len(parts) == 3 else None,
         optimizer_ms_median=statistics.median(parts[2]) if len(parts) == 3 else None,
+        generated_tokens=cfg.generate_tokens or None,
+        ttft_ms_median=statistics.median(parts[0]) if len(parts) == 2 else None,
+        decode_tokens_per_s=(
+            runner.batch_size * (cfg.generate_tokens - 1) * 1000.0 / statistics.median(parts[1])
+            if len(parts) == 2 and cfg.generate_tokens > 1 and statistics.median(parts[1]) > 0
+            else None
+        ),
         flops_per_step=count.flops,
         tflops_per_s=tflops,
         peak_tflops=peak_tf,

@@ -29,6 +29,11 @@ def summary_text(s: Summary) -> str:
         ("step time", f"{fmt_num(s.step_ms_median, 'ms')} median, "
                       f"{fmt_num(s.step_ms_p95, 'ms')} p95"),
     ]
+    if s.generated_tokens:
+        lines.append(("generation", f"{s.generated_tokens} tokens per sequence after a "
+                                    f"{s.input_size}-token prompt: time to first token "
+                                    f"{fmt_num(s.ttft_ms_median, 'ms')}, then "
+                                    f"{fmt_num(s.decode_tokens_per_s, 'tokens/s')}"))
     if s.backward_ms_median is not None:
         lines.append(("step split", f"forward+loss {fmt_num(s.forward_ms_median, 'ms')}, "
                                     f"backward {fmt_num(s.backward_ms_median, 'ms')}, "

@@ -60,7 +60,8 @@ class ModelSpec(ABC):
 
 
 def build_spec(
-    model_id: str, input_size: int, batch_size: int, device: torch.device, seed: int
+    model_id: str, input_size: int, batch_size: int, device: torch.device, seed: int,
+    max_new_tokens: int = 0,
 ) -> ModelSpec:
     """Build the spec for ``model_id`` with random weights (nothing is downloaded).
 
@@ -80,5 +81,5 @@ def build_spec(
     if info.family == "lm":
         from engine.models.gpt2 import Gpt2Spec
 
-        return Gpt2Spec(info, input_size, batch_size, device, seed)
+        return Gpt2Spec(info, input_size, batch_size, device, seed, max_new_tokens)
     raise KeyError(model_id)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
+from collections.abc import Callable
 
 import torch
 import torch.nn.functional as F
@@ -31,7 +33,8 @@ class Gpt2Spec(ModelSpec):
     """
 
     def __init__(
-        self, info: ModelInfo, input_size: int, batch_size: int, device: torch.device, seed: int
+        self, info: ModelInfo, input_size: int, batch_size: int, device: torch.device, seed: int,
+        max_new_tokens: int = 0,
     ) -> None:
         super().__init__(info, input_size, batch_size, device, seed)
         logging.getLogger("transformers").setLevel(logging.ERROR)
@@ -40,7 +43,7 @@ class Gpt2Spec(ModelSpec):
         size = _SIZES[info.id]
         config = GPT2Config(
             vocab_size=VOCAB_SIZE,
-            n_positions=max(1024, input_size),
+            n_positions=max(1024, input_size + max_new_tokens),
             n_layer=size["n_layer"],
             n_embd=size["n_embd"],
             n_head=size["n_head"],
@@ -67,6 +70,29 @@ class Gpt2Spec(ModelSpec):
     def forward(self, inputs: torch.Tensor) -> torch.Tensor:
         """Logits ``(batch, seq_len, vocab)``."""
         return self.module(input_ids=inputs, use_cache=False).logits
+
+    def generate(self, prompt: torch.Tensor, new_tokens: int, mark: Callable[[], None]) -> int:
+        """Greedy generation with a KV cache; ``mark()`` after the prefill and at the end.
+
+        The prefill (the prompt's forward pass and the first token) is the time to first
+        token; each further token is one forward pass over one position, reading the cache.
+
+        Returns:
+            Tokens generated per sequence.
+        """
+        # transformers renamed past_key_values to cache (5.2x); support both spellings
+        key = "cache" if "cache" in inspect.signature(self.module.forward).parameters else (
+            "past_key_values")
+        out = self.module(input_ids=prompt, use_cache=True)
+        token = out.logits[:, -1, :].argmax(dim=-1, keepdim=True)
+        past = out[key]
+        mark()
+        for _ in range(new_tokens - 1):
+            out = self.module(input_ids=token, use_cache=True, **{key: past})
+            token = out.logits[:, -1, :].argmax(dim=-1, keepdim=True)
+            past = out[key]
+        mark()
+        return new_tokens
 
     def loss(self, outputs: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
         """Mean next-token cross-entropy (nats)."""

@@ -110,3 +110,11 @@ def test_cli_json_field_names(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "engine", "experiment", "quantum"],
                          capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "unknown experiment" in bad.stderr
+
+
+def test_generation_reports_time_to_first_token(store):
+    r = run_experiment("generation", "gpt2-tiny", "cpu", 0.5, store=store)
+    assert [c.status for c in r.cases] == ["ok", "ok", "ok"]
+    gen = r.cases[1].summary
+    assert gen.generated_tokens == 32 and gen.ttft_ms_median > 0 and gen.decode_tokens_per_s > 0
+    assert r.rows[1][1] == "1" and r.rows[2][1] == "8" and "ms" in r.rows[1][2]

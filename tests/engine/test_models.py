@@ -97,3 +97,24 @@ def test_synthetic_language_data_repeats_a_pattern():
     tokens, targets = spec.make_batch()
     assert tokens.shape == (3, 40) and torch.equal(tokens, targets)
     assert torch.equal(tokens[:, :PERIOD], tokens[:, PERIOD : 2 * PERIOD])
+
+
+def test_generation_with_a_kv_cache():
+    cfg = RunConfig(model="gpt2-tiny", mode="infer", device="cpu", batch_size=2, steps=2,
+                    warmup_steps=1, input_size=16, generate_tokens=8)
+    events = []
+    s = execute(cfg, events.append, lambda: False)
+    assert s.generated_tokens == 8 and s.ttft_ms_median > 0 and s.decode_tokens_per_s > 0
+    assert s.tokens_per_s == pytest.approx(s.samples_per_s * 8)  # generated tokens
+    steps = [e for e in events if isinstance(e, StepStats) and e.phase == "measure"]
+    assert all(e.decode_ms is not None and e.forward_ms is not None for e in steps)
+    assert not s.weights_changed
+
+
+def test_generation_needs_a_language_model_in_inference():
+    from engine.config import ConfigError
+
+    with pytest.raises(ConfigError, match="language model"):
+        RunConfig(model="mlp", mode="infer", generate_tokens=4)
+    with pytest.raises(ConfigError, match="infer mode"):
+        RunConfig(model="gpt2", mode="train", generate_tokens=4)
