@@ -21,13 +21,16 @@ class ModelInfo:
         task: ``"classification"`` or ``"language-modeling"``.
         description: One paragraph shown in the GUI.
         sample_unit: What one sample is (``"images"``, ``"vectors"``, ``"sequences"``).
-        default_batch_gpu: Default batch size per mode on a GPU, ``{"train": n, "infer": n}``.
+        default_batch_gpu: Default batch size per mode on a GPU, ``{"train": n, "infer": n}``
+            (the same in both modes, so a comparison is at one batch size).
         default_batch_cpu: Default batch size per mode on the CPU.
         default_input_size_gpu: Image side (pixels), feature count or sequence length (tokens)
             on a GPU.
         default_input_size_cpu: The same on the CPU, smaller so a CPU run stays interactive.
         min_input_size: Smallest input size the architecture accepts.
         input_size_multiple: Input size must be a multiple of this (ViT patch size).
+        max_input_size: Largest input size allowed (GPT-2's context is 1024 tokens; images
+            above 1024 px only exhaust memory).
         approx_params: Parameter count at default settings, for display only.
     """
 
@@ -44,6 +47,7 @@ class ModelInfo:
     min_input_size: int
     input_size_multiple: int
     approx_params: int
+    max_input_size: int = 1024
 
     @property
     def is_language_model(self) -> bool:
@@ -90,6 +94,7 @@ CATALOG: dict[str, ModelInfo] = {
             min_input_size=1,
             input_size_multiple=1,
             approx_params=5_824_522,
+            max_input_size=1 << 16,
         ),
         ModelInfo(
             id="resnet18",
@@ -102,7 +107,7 @@ CATALOG: dict[str, ModelInfo] = {
             ),
             sample_unit="images",
             default_batch_gpu={"train": 256, "infer": 256},
-            default_batch_cpu={"train": 16, "infer": 32},
+            default_batch_cpu={"train": 16, "infer": 16},
             default_input_size_gpu=224,
             default_input_size_cpu=112,
             min_input_size=32,
@@ -121,7 +126,7 @@ CATALOG: dict[str, ModelInfo] = {
             ),
             sample_unit="images",
             default_batch_gpu={"train": 256, "infer": 256},
-            default_batch_cpu={"train": 8, "infer": 16},
+            default_batch_cpu={"train": 8, "infer": 8},
             default_input_size_gpu=224,
             default_input_size_cpu=112,
             min_input_size=32,
@@ -138,8 +143,8 @@ CATALOG: dict[str, ModelInfo] = {
                 "weights): attention and large matrix multiplies, where Tensor Cores shine."
             ),
             sample_unit="images",
-            default_batch_gpu={"train": 128, "infer": 256},
-            default_batch_cpu={"train": 4, "infer": 8},
+            default_batch_gpu={"train": 128, "infer": 128},
+            default_batch_cpu={"train": 4, "infer": 4},
             default_input_size_gpu=224,
             default_input_size_cpu=112,
             min_input_size=16,
@@ -158,7 +163,7 @@ CATALOG: dict[str, ModelInfo] = {
             ),
             sample_unit="sequences",
             default_batch_gpu={"train": 16, "infer": 16},
-            default_batch_cpu={"train": 2, "infer": 4},
+            default_batch_cpu={"train": 2, "infer": 2},
             default_input_size_gpu=1024,
             default_input_size_cpu=128,
             min_input_size=2,
@@ -177,7 +182,7 @@ CATALOG: dict[str, ModelInfo] = {
             ),
             sample_unit="sequences",
             default_batch_gpu={"train": 64, "infer": 64},
-            default_batch_cpu={"train": 8, "infer": 16},
+            default_batch_cpu={"train": 8, "infer": 8},
             default_input_size_gpu=256,
             default_input_size_cpu=128,
             min_input_size=2,

@@ -18,7 +18,16 @@ from typing import Any
 
 from engine.catalog import CATALOG
 from engine.config import OPTIMIZERS, PRECISIONS, ConfigError, RunConfig
-from engine.events import Failed, Phase, Sample, Started, StepStats, Summary, TelemetryStatus
+from engine.events import (
+    Failed,
+    Notice,
+    Phase,
+    Sample,
+    Started,
+    StepStats,
+    Summary,
+    TelemetryStatus,
+)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -91,8 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
         "gui", help="open the desktop app (the default); options: `trainfer gui --help`"
     )
     exp = sub.add_parser("experiment", help="a guided experiment: several runs, one table")
-    exp.add_argument("name", help="train-vs-infer, precision, batch-sweep, memory or "
-                     "generation")
+    exp.add_argument("name", help="train-vs-infer, precision, batch-sweep, data-flow, "
+                     "memory or generation")
     exp.add_argument("--model", default=None, help="catalog id (default per experiment)")
     exp.add_argument("--device", default="auto")
     exp.add_argument("--seconds", type=float, default=None,
@@ -161,6 +170,8 @@ class _Progress:
             self.unit = ev.sample_unit
             self._line(f"{ev.device} ({ev.device_name}) · {ev.params:,} parameters · "
                        f"batch {ev.batch_size}", final=True)
+        elif isinstance(ev, Notice):
+            self._line(f"note: {ev.message}" + (f" ({ev.hint})" if ev.hint else ""), final=True)
         elif isinstance(ev, TelemetryStatus) and not ev.gpu_available:
             self._line(f"no GPU telemetry: {ev.message}", final=True)
         elif isinstance(ev, StepStats):
@@ -236,11 +247,20 @@ def _run_one(cfg: RunConfig, progress: _Progress, store: Any = None) -> Summary 
     return result
 
 
+def _flag(field: str | None) -> str:
+    """The command-line spelling of a RunConfig field (``batch_size`` -> ``--batch-size``)."""
+    if not field:
+        return ""
+    return {"learning_rate": "--lr", "model": "--model"}.get(
+        field, "--" + field.replace("_", "-"))
+
+
 def _fail(result: Failed, as_json: bool) -> int:
     if as_json:
         print(json.dumps(result.to_dict()))
     hint = f"\n  hint: {result.hint}" if result.hint else ""
-    print(f"trainfer: {result.kind}: {result.message}{hint}", file=sys.stderr)
+    field = f" ({_flag(result.field)})" if result.kind == "config" and result.field else ""
+    print(f"trainfer: {result.kind}{field}: {result.message}{hint}", file=sys.stderr)
     if result.kind == "config":
         return EXIT_USAGE
     if result.kind == "stopped":
@@ -335,8 +355,9 @@ def cmd_models(args: argparse.Namespace) -> int:
         return EXIT_OK
     for m in CATALOG.values():
         print(f"{m.id:<10} {m.title} · {m.approx_params / 1e6:.1f} M parameters · "
-              f"default batch (GPU) train {m.default_batch_gpu['train']}, "
-              f"infer {m.default_batch_gpu['infer']}")
+              f"default batch {m.default_batch_gpu['train']} on a GPU, "
+              f"{m.default_batch_cpu['train']} on the CPU · {m.input_size_label} "
+              f"{m.default_input_size_gpu} (GPU), {m.default_input_size_cpu} (CPU)")
         print(f"{'':<10} {m.description}")
     return EXIT_OK
 
@@ -480,17 +501,20 @@ _COMMANDS = ("run", "compare", "models", "devices", "gui", "runs", "export", "im
 
 
 def _command_word(argv: list[str]) -> str | None:
-    """The subcommand (or ``-h``) in ``argv``, skipping ``--data-dir DIR``; else ``None``."""
-    skip = False
-    for a in argv:
-        if skip:
-            skip = False
-        elif a == "--data-dir":
-            skip = True
-        elif a in _COMMANDS or a in ("-h", "--help"):
-            return a
-        elif not a.startswith("--data-dir="):
-            return None
+    """The subcommand word (or ``-h``) that ``argv`` starts with, after ``--data-dir DIR``.
+
+    ``None`` when ``argv`` has no word there: no arguments, or the desktop app's options
+    (``--autostart ...``), which open the app.
+    """
+    rest = list(argv)
+    if rest and rest[0] == "--data-dir":
+        rest = rest[2:]
+    elif rest and rest[0].startswith("--data-dir="):
+        rest = rest[1:]
+    if not rest:
+        return None
+    if rest[0] in ("-h", "--help") or not rest[0].startswith("-"):
+        return rest[0]
     return None
 
 
@@ -516,7 +540,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return handlers[args.command](args)
     except ConfigError as exc:
-        print(f"trainfer: error: {exc.field}: {exc.message}", file=sys.stderr)
+        if getattr(args, "json", False):
+            print(json.dumps({"event": "Failed", "kind": "config", "field": exc.field,
+                              "message": exc.message}))
+        print(f"trainfer: error: {_flag(exc.field)}: {exc.message}", file=sys.stderr)
         return EXIT_USAGE
     except StoreError as exc:
         print(f"trainfer: error: {exc}", file=sys.stderr)

@@ -250,7 +250,8 @@ def _complexity(s: Summary) -> str:
 
 
 def _memory(s: Summary) -> str:
-    what = "peak allocated" if s.peak_mem_source == "cuda_max_allocated" else "peak process RSS"
+    what = ("peak allocated" if s.peak_mem_source == "cuda_max_allocated"
+            else "peak RSS growth")
     text = f"{fmt_bytes(s.peak_mem_bytes)} {what}"
     if s.mem_params_bytes is not None:
         text += (
@@ -309,7 +310,7 @@ def _energy(s: Summary) -> str:
 
 _ROWS: dict[str, tuple[Callable[[Summary], str], str, Callable[[Summary], float | None], str]] = {
     "objective": (_objective, "", lambda s: None, ""),
-    "key_operations": (_key_ops, "step_ms", lambda s: s.step_ms_median, "step time"),
+    "key_operations": (_key_ops, "ms_per_sample", _ms_per_sample, "time per sample"),
     "computational_complexity": (
         _complexity, "flops_per_sample", _flops_per_sample, "FLOPs per sample"
     ),
@@ -321,7 +322,7 @@ _ROWS: dict[str, tuple[Callable[[Summary], str], str, Callable[[Summary], float 
         "GPU utilization",
     ),
     "specific_optimizations": (_optimizations, "", lambda s: None, ""),
-    "data_flow": (_data_flow, "batch_size", lambda s: s.batch_size, "batch size"),
+    "data_flow": (_data_flow, "", lambda s: None, ""),  # a batch size is not a cost
     "energy_consumption": (
         _energy,
         "energy_per_sample_j",

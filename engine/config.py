@@ -60,6 +60,10 @@ class RunConfig:
         seed: Seeds the weights and the synthetic data.
         input_size: Image side in pixels, feature count, or sequence length in tokens;
             ``None`` takes the model's default for the device.
+        loader_workers: ``None`` makes each batch on the device (no input pipeline);
+            0 or more feeds the run from a DataLoader with that many worker processes
+            (:mod:`engine.data`), to measure the data flow.
+        pin_memory: With a DataLoader: page-locked buffers and non-blocking copies.
         generate_tokens: Language models in inference only: each step takes the
             ``input_size`` tokens as a prompt and generates this many tokens with a KV
             cache (greedy); 0 runs the forward pass only.
@@ -81,6 +85,8 @@ class RunConfig:
     seed: int = 0
     input_size: int | None = None
     generate_tokens: int = 0
+    loader_workers: int | None = None
+    pin_memory: bool = False
 
     def __post_init__(self) -> None:
         if self.model not in CATALOG:
@@ -127,8 +133,9 @@ class RunConfig:
                 "input_size",
                 self.input_size,
                 info.min_input_size,
-                1 << 16,
-                f"a {info.input_size_label} of at least {info.min_input_size} for {self.model}",
+                info.max_input_size,
+                f"{info.input_size_label} from {info.min_input_size} to "
+                f"{info.max_input_size} for {self.model}",
             )
             if self.input_size % info.input_size_multiple:
                 raise ConfigError(
@@ -138,6 +145,8 @@ class RunConfig:
                 )
 
         _int_range("generate_tokens", self.generate_tokens, 0, 100_000, "0 or more tokens")
+        if self.loader_workers is not None:
+            _int_range("loader_workers", self.loader_workers, 0, 256, "0 or more workers")
         if self.generate_tokens and (
             self.mode != "infer" or not CATALOG[self.model].is_language_model
         ):
@@ -174,4 +183,5 @@ def _int_range(field: str, value: object, lo: int, hi: int, what: str) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ConfigError(field, f"{value!r} is not an integer; use {what}")
     if not (lo <= value <= hi):
-        raise ConfigError(field, f"{value} is out of range; use {what} (at most {hi})")
+        raise ConfigError(field, f"{value} is out of range; use {what}"
+                          + ("" if f"{hi}" in what else f" (at most {hi})"))

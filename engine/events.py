@@ -217,8 +217,10 @@ class Summary(_Event):
             measured steps only.
         warmup_step_ms_first: Time of the first warm-up step (ms; includes one-off costs).
         peak_mem_bytes: Peak memory of the measured phase: the CUDA caching allocator's
-            peak allocated bytes on a GPU, the run process's peak resident set on a CPU.
-        peak_mem_source: ``"cuda_max_allocated"`` or ``"process_rss"``.
+            peak allocated bytes on a GPU; on a CPU, how far the run process's resident
+            set grew above what torch and the model's libraries take before the model is
+            built (the runtime's few hundred MiB would otherwise blur the comparison).
+        peak_mem_source: ``"cuda_max_allocated"`` or ``"process_rss_growth"``.
         loss_first, loss_last: Training loss of the first and last measured step
             (``None`` in inference).
         weights_changed: Whether any parameter changed during the measured phase

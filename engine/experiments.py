@@ -6,13 +6,14 @@ turns their summaries into a small table. A case that cannot run here (tf32 on a
 is listed as *not available* with the reason; one that runs out of memory is marked
 *out of memory*; neither stops the experiment. Stop ends it after the current case.
 
-Implemented: ``train-vs-infer``, ``precision``, ``batch-sweep``, ``memory``,
-``generation``. The other experiments of issue #4 (``data-flow``, ``kernels``,
-``quantization``) need run-loop features that do not exist yet.
+Implemented: ``train-vs-infer``, ``precision``, ``batch-sweep``, ``data-flow``,
+``memory``, ``generation``. ``kernels`` (torch.compile, CUDA graphs) and ``quantization``
+need run-loop features that do not exist yet.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -215,6 +216,43 @@ def _table_memory(results: list[CaseResult]) -> tuple[list[str], list[list[str]]
     return cols, rows
 
 
+# ---- data-flow -----------------------------------------------------------------------
+
+
+def loader_workers() -> int:
+    """Workers for the fast DataLoader case: the cores but one, at most 8.
+
+    DESIGN.md's H200 machine used 8 and 15.
+    """
+    return max(1, min(8, (os.cpu_count() or 2) - 1))
+
+
+def _plan_data(model: str, device: str, seconds: float | None) -> list[Case]:
+    n = loader_workers()
+    return [
+        Case("on-device tensors", _cfg(model, "train", device, seconds)),
+        Case("DataLoader, 0 workers", _cfg(model, "train", device, seconds, loader_workers=0)),
+        Case(f"DataLoader, {n} workers, pinned memory",
+             _cfg(model, "train", device, seconds, loader_workers=n, pin_memory=True)),
+    ]
+
+
+def _table_data(results: list[CaseResult]) -> tuple[list[str], list[list[str]]]:
+    cols = ["input pipeline", "throughput", "of on-device", "GPU utilization", "step time",
+            "note"]
+    base = results[0].summary.samples_per_s if results and results[0].summary else None
+    rows = []
+    for c in results:
+        s = c.summary
+        share = (fmt_num(100 * s.samples_per_s / base, "%") if s and s.samples_per_s and base
+                 else "")
+        util = (fmt_num(s.mean_gpu_util_pct, "%") if s and s.mean_gpu_util_pct is not None
+                else ("N/A (CPU)" if s else ""))
+        rows.append([c.label, _rate(s), share, util,
+                     fmt_num(s.step_ms_median, "ms") if s else "", _status_text(c)])
+    return cols, rows
+
+
 # ---- generation ----------------------------------------------------------------------
 
 GENERATE_TOKENS = 32
@@ -261,6 +299,10 @@ EXPERIMENTS: dict[str, Experiment] = {
         Experiment("memory", "Where memory goes in each mode",
                    "training stores activations, gradients and optimizer state",
                    "resnet18", _plan_pair, _table_memory),
+        Experiment("data-flow", "Training fed from the device, a DataLoader with 0 workers, "
+                   "and with workers and pinned memory",
+                   "training needs an asynchronous DataLoader (data starvation)", "resnet50",
+                   _plan_data, _table_data),
         Experiment("generation", "Token generation with a KV cache at batch 1 and 8, "
                    "beside training", "inference cares about latency (time to first token)",
                    "gpt2", _plan_generation, _table_generation),

@@ -28,9 +28,9 @@ import torch
 
 from engine.catalog import CATALOG
 from engine.config import ConfigError, RunConfig
-from engine.events import Event, Phase, Started, StepStats, Summary
+from engine.events import Event, Notice, Phase, Started, StepStats, Summary
 from engine.measure import breakdown, count_step
-from engine.models import ModelSpec, build_spec
+from engine.models import ModelSpec, build_spec, preload
 from engine.peaks import peak_tflops
 
 MAX_IN_FLIGHT = 2
@@ -245,6 +245,14 @@ class _Runner:
             cfg.model, self.input_size, self.batch_size, device, cfg.seed, cfg.generate_tokens
         )
         self.generate_tokens = cfg.generate_tokens
+        self._loader: Any = None
+        if cfg.loader_workers is not None:
+            from engine.data import batches
+
+            self._loader = batches(
+                self.spec, self.batch_size, cfg.loader_workers, cfg.pin_memory, device,
+                cfg.seed, channels_last=bool(getattr(self.spec, "channels_last", False)),
+            )
         module = self.spec.module.to(device)
         if getattr(self.spec, "channels_last", False):
             module = module.to(memory_format=torch.channels_last)
@@ -269,6 +277,12 @@ class _Runner:
             module.eval()
         self.params = sum(p.numel() for p in module.parameters())
         self.param_bytes = sum(p.numel() * p.element_size() for p in module.parameters())
+
+    def next_batch(self) -> tuple[Any, torch.Tensor]:
+        """The next batch: from the DataLoader when there is one, else made on the device."""
+        if self._loader is not None:
+            return next(self._loader)
+        return self.spec.make_batch()
 
     @property
     def tokens_per_sample(self) -> int | None:
@@ -351,7 +365,7 @@ def _run_phase(
             stopped = True
             break
         step += 1
-        batch = runner.spec.make_batch()  # data is made before the step's clock starts
+        batch = runner.next_batch()  # data is made or loaded before the step's clock starts
         if cuda:
             timer = _CudaTimer()
             loss_t = runner.step(batch, timer.mark)
@@ -386,11 +400,16 @@ def execute(cfg: RunConfig, emit: Emit, should_stop: ShouldStop) -> Summary | No
     emit(Phase(time.monotonic(), "build", cfg.model))
     device = resolve_device(cfg.device)
     check_precision(cfg.precision, device)
+    if cfg.precision == "fp16" and device.type == "cpu":
+        emit(Notice(time.monotonic(), "fp16 on the CPU is emulated and runs many times slower "
+                    "than fp32", "use bf16, the CPU's 16-bit format, or fp32"))
     _set_math_mode(cfg.precision)
+    preload(cfg.model)  # the model's libraries are runtime, not the run's memory
+    proc = psutil.Process()
+    rss_base = proc.memory_info().rss  # the CPU peak is counted from here
     t_build = time.monotonic()
     runner = _Runner(cfg, device)
     _sync(device)
-    proc = psutil.Process()
     emit(
         Started(
             t_s=time.monotonic(),
@@ -443,7 +462,7 @@ def execute(cfg: RunConfig, emit: Emit, should_stop: ShouldStop) -> Summary | No
     if cuda:
         peak = torch.cuda.max_memory_allocated(device)
     else:
-        peak = max(peak_rss[0], proc.memory_info().rss)
+        peak = max(0, max(peak_rss[0], proc.memory_info().rss) - rss_base)
     mem = breakdown(runner, count, peak if cuda else None)
     weights_changed = _param_checksum(runner.module) != checksum_before
     emit(Phase(t_end, "done", "stopped" if stopped else "completed"))
@@ -484,7 +503,7 @@ def execute(cfg: RunConfig, emit: Emit, should_stop: ShouldStop) -> Summary | No
         step_ms_mean=statistics.fmean(times) if times else None,
         warmup_step_ms_first=warm[0] if warm else None,
         peak_mem_bytes=int(peak),
-        peak_mem_source="cuda_max_allocated" if cuda else "process_rss",
+        peak_mem_source="cuda_max_allocated" if cuda else "process_rss_growth",
         loss_first=losses[0] if losses else None,
         loss_last=losses[-1] if losses else None,
         weights_changed=weights_changed,

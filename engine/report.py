@@ -16,14 +16,16 @@ def summary_text(s: Summary) -> str:
     rate = fmt_num(s.samples_per_s, f"{unit}/s")
     if s.tokens_per_s is not None:
         rate += f" ({fmt_num(s.tokens_per_s, 'tokens/s')})"
-    mem_what = "CUDA peak allocated" if s.peak_mem_source == "cuda_max_allocated" else "peak RSS"
+    mem_what = ("CUDA peak allocated" if s.peak_mem_source == "cuda_max_allocated"
+                else "growth of the process's resident set over the torch runtime")
     title = (
         f"{s.model} · {s.mode} · {s.device} ({s.device_name}) · {s.precision} · "
         f"batch {s.batch_size} · input {s.input_size}"
         + (" · STOPPED EARLY" if s.stopped_early else "")
     )
     lines: list[tuple[str, str]] = [
-        ("measured", f"{s.measured_steps} steps in {s.measured_s:.2f} s "
+        ("measured", f"{s.measured_steps} step{'s' if s.measured_steps != 1 else ''} in "
+                     f"{s.measured_s:.2f} s "
                      f"(after {s.warmup_steps} warm-up steps, not averaged in)"),
         ("throughput", rate),
         ("step time", f"{fmt_num(s.step_ms_median, 'ms')} median, "

@@ -138,7 +138,7 @@ class Session:
             target=worker.run,
             args=(cfg.to_dict(), sender, self._stop_event),
             name="trainfer-run",
-            daemon=True,
+            daemon=False,  # a DataLoader in it has worker processes; close() ends it
         )
         self._proc.start()
         sender.close()  # the run process holds the only sending end: EOF when it exits
@@ -294,7 +294,7 @@ class Session:
                 "crash",
                 f"the run process exited with code {proc.exitcode} without a result",
                 "a negative code is a signal (-9: killed, often for lack of host memory); "
-                "try a smaller batch size",
+                "try a smaller batch size or input size",
             )
         return failed
 

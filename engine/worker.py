@@ -27,11 +27,15 @@ def classify(exc: BaseException, cfg: RunConfig | None) -> Failed:
     name = type(exc).__name__
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else name
     batch = f" (now {cfg.batch_size})" if cfg is not None and cfg.batch_size else ""
-    if name == "OutOfMemoryError" or "out of memory" in text.lower():
+    lowered = text.lower()
+    if name == "OutOfMemoryError" or "out of memory" in lowered or (
+        "can't allocate memory" in lowered or "cannot allocate memory" in lowered
+    ):
+        where = "the GPU" if name == "OutOfMemoryError" or "cuda" in lowered else "the host"
         return Failed(
             now,
             "oom",
-            f"out of memory: {text}",
+            f"out of memory on {where}: {text}",
             f"lower the batch size{batch} or the input size, or use bf16",
             "batch_size",
         )

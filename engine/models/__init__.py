@@ -4,6 +4,6 @@ Importing this package imports torch; the GUI process never does (it reads
 :mod:`engine.catalog`).
 """
 
-from engine.models.base import ModelSpec, build_spec
+from engine.models.base import ModelSpec, build_spec, preload
 
-__all__ = ["ModelSpec", "build_spec"]
+__all__ = ["ModelSpec", "build_spec", "preload"]

@@ -59,6 +59,21 @@ class ModelSpec(ABC):
         return {"sgd": 0.05, "adamw": 1e-3}[optimizer]
 
 
+def preload(model_id: str) -> None:
+    """Import the libraries ``model_id`` needs (torchvision, transformers) ahead of time.
+
+    A CPU run's peak memory is counted from after this, so it measures the run (model,
+    optimizer, activations), not the libraries' code and tables.
+    """
+    family = CATALOG[model_id].family
+    if family in ("cnn", "vit"):
+        import engine.models.vision  # noqa: F401  (imports torchvision)
+    elif family == "lm":
+        from transformers import GPT2LMHeadModel  # noqa: F401
+
+        import engine.models.gpt2  # noqa: F401
+
+
 def build_spec(
     model_id: str, input_size: int, batch_size: int, device: torch.device, seed: int,
     max_new_tokens: int = 0,

@@ -22,7 +22,7 @@ def test_run_json_summary_and_falling_loss():
     assert s["event"] == "Summary" and s["model"] == "mlp" and s["mode"] == "train"
     assert s["measured_steps"] == 25 and s["batch_size"] == 128
     assert s["loss_last"] < s["loss_first"]
-    assert s["energy_j"] is None and s["peak_mem_source"] == "process_rss"
+    assert s["energy_j"] is None and s["peak_mem_source"] == "process_rss_growth"
     assert "no GPU telemetry" in p.stderr or "CPU" in p.stderr  # progress goes to stderr
 
 
@@ -36,13 +36,13 @@ def test_run_text_summary():
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (["run", "--model", "mlp", "--mode", "train", "--batch-size", "0"], "batch_size"),
+        (["run", "--model", "mlp", "--mode", "train", "--batch-size", "0"], "--batch-size"),
         (["run", "--model", "nope", "--mode", "train"], "unknown model"),
         (["run", "--model", "mlp", "--mode", "train", "--device", "cuda"], "device"),
         (["run", "--model", "mlp", "--mode", "sleep"], "invalid choice"),
         (["run", "--model", "mlp", "--mode", "train", "--seconds", "1", "--steps", "2"],
          "not allowed with"),
-        (["run", "--model", "mlp", "--mode", "train", "--seconds", "-1"], "seconds"),
+        (["run", "--model", "mlp", "--mode", "train", "--seconds", "-1"], "--seconds"),
         (["compare", "--model", "mlp", "--precision", "int4"], "invalid choice"),
         (["bogus"], "invalid choice"),
     ],

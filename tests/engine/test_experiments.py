@@ -118,3 +118,24 @@ def test_generation_reports_time_to_first_token(store):
     gen = r.cases[1].summary
     assert gen.generated_tokens == 32 and gen.ttft_ms_median > 0 and gen.decode_tokens_per_s > 0
     assert r.rows[1][1] == "1" and r.rows[2][1] == "8" and "ms" in r.rows[1][2]
+
+
+def test_data_flow_feeds_from_a_dataloader(store):
+    r = run_experiment("data-flow", "resnet18", "cpu", 1.0, store=store)
+    assert [c.status for c in r.cases] == ["ok", "ok", "ok"], [c.message for c in r.cases]
+    assert r.rows[0][2] == "100 %"  # the on-device baseline
+    assert all(c.summary.samples_per_s > 0 for c in r.cases)
+    assert r.cases[1].summary.loss_last < r.cases[1].summary.loss_first  # real data, learnt
+
+
+def test_dataloader_samples_do_cpu_work_and_repeat():
+    import torch
+
+    from engine.data import SyntheticDataset
+    from engine.models import build_spec
+
+    spec = build_spec("resnet18", 32, 2, torch.device("cpu"), 0)
+    ds = SyntheticDataset(spec, seed=0)
+    x, y = ds[5]
+    assert x.shape == (3, 32, 32) and y.dtype == torch.int64
+    assert torch.equal(ds[5][0], x) and not torch.equal(ds[6][0], x)

@@ -55,7 +55,7 @@ def make_summary(t0=1000.0, **kw):
         learning_rate=1e-3, params=10, param_bytes=40, warmup_steps=3, measured_steps=3,
         measured_s=0.3, stopped_early=False, samples_per_s=160.0, tokens_per_s=None,
         step_ms_median=100.0, step_ms_p95=110.0, step_ms_mean=101.0,
-        warmup_step_ms_first=300.0, peak_mem_bytes=1 << 20, peak_mem_source="process_rss",
+        warmup_step_ms_first=300.0, peak_mem_bytes=1 << 20, peak_mem_source="process_rss_growth",
         loss_first=2.3, loss_last=1.9, weights_changed=True, torch_version="2.x",
         started_unix_s=time.time(), measure_start_t_s=t0 + 0.6, measure_end_t_s=t0 + 0.9,
         mean_power_w=float("nan"),
