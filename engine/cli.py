@@ -106,6 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--device", default="auto")
     exp.add_argument("--seconds", type=float, default=None,
                      help="measured seconds per case (default 8)")
+    exp.add_argument("--batches", default=None, metavar="B1,B2,...",
+                     help="batch sizes for batch-sweep (default 1,8,64,256) and generation "
+                     "(default 1,8)")
     exp.add_argument("--json", action="store_true")
     runs = sub.add_parser("runs", help="stored runs: list, show, delete")
     runs_sub = runs.add_subparsers(dest="runs_command", parser_class=_Parser, required=True)
@@ -308,6 +311,16 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _batches(text: str | None) -> tuple[int, ...] | None:
+    if text is None:
+        return None
+    try:
+        return tuple(int(b) for b in text.split(",") if b.strip())
+    except ValueError:
+        raise ConfigError("batches", f"{text!r} is not a list of batch sizes; use e.g. "
+                          "1,8,64") from None
+
+
 def cmd_experiment(args: argparse.Namespace) -> int:
     """``trainfer experiment NAME``: its cases one after another, then its table."""
     from engine.experiments import EXPERIMENTS, run_experiment
@@ -334,7 +347,8 @@ def cmd_experiment(args: argparse.Namespace) -> int:
     previous = signal.signal(signal.SIGINT, on_sigint)
     try:
         result = run_experiment(args.name, args.model, args.device, args.seconds, store=store,
-                                on_event=on_event, should_stop=lambda: stop["asked"])
+                                on_event=on_event, should_stop=lambda: stop["asked"],
+                                batches=_batches(args.batches))
     finally:
         signal.signal(signal.SIGINT, previous)
         if progress:

@@ -97,7 +97,8 @@ class Experiment:
         title: One line shown in the GUI and ``--help``.
         claim: The document's claim it tests.
         default_model: Model used when none is given.
-        plan: ``(model, device, seconds) -> cases``.
+        plan: ``(model, device, seconds, batches) -> cases``; ``batches`` overrides the
+            batch sizes of a sweep (``None``: the experiment's own).
         table: ``results -> (columns, rows)``.
     """
 
@@ -105,7 +106,7 @@ class Experiment:
     title: str
     claim: str
     default_model: str
-    plan: Callable[[str, str, float | None], list[Case]]
+    plan: Callable[[str, str, float | None, tuple[int, ...] | None], list[Case]]
     table: Callable[[list[CaseResult]], tuple[list[str], list[list[str]]]]
 
 
@@ -130,7 +131,8 @@ def _status_text(c: CaseResult) -> str:
 # ---- train-vs-infer ------------------------------------------------------------------
 
 
-def _plan_pair(model: str, device: str, seconds: float | None) -> list[Case]:
+def _plan_pair(model: str, device: str, seconds: float | None,
+               batches: tuple[int, ...] | None = None) -> list[Case]:
     return [Case("training", _cfg(model, "train", device, seconds)),
             Case("inference", _cfg(model, "infer", device, seconds))]
 
@@ -149,7 +151,8 @@ def _table_pair(results: list[CaseResult]) -> tuple[list[str], list[list[str]]]:
 # ---- precision -----------------------------------------------------------------------
 
 
-def _plan_precision(model: str, device: str, seconds: float | None) -> list[Case]:
+def _plan_precision(model: str, device: str, seconds: float | None,
+                    batches: tuple[int, ...] | None = None) -> list[Case]:
     return [Case(f"{p} {m}", _cfg(model, m, device, seconds, precision=p))
             for m in ("train", "infer") for p in ("fp32", "tf32", "bf16", "fp16")]
 
@@ -178,9 +181,10 @@ def _table_precision(results: list[CaseResult]) -> tuple[list[str], list[list[st
 BATCHES = (1, 8, 64, 256)
 
 
-def _plan_batches(model: str, device: str, seconds: float | None) -> list[Case]:
+def _plan_batches(model: str, device: str, seconds: float | None,
+                  batches: tuple[int, ...] | None = None) -> list[Case]:
     return [Case(f"batch {b} {m}", _cfg(model, m, device, seconds, batch_size=b))
-            for m in ("infer", "train") for b in BATCHES]
+            for m in ("infer", "train") for b in (batches or BATCHES)]
 
 
 def _table_batches(results: list[CaseResult]) -> tuple[list[str], list[list[str]]]:
@@ -227,7 +231,8 @@ def loader_workers() -> int:
     return max(1, min(8, (os.cpu_count() or 2) - 1))
 
 
-def _plan_data(model: str, device: str, seconds: float | None) -> list[Case]:
+def _plan_data(model: str, device: str, seconds: float | None,
+               batches: tuple[int, ...] | None = None) -> list[Case]:
     n = loader_workers()
     return [
         Case("on-device tensors", _cfg(model, "train", device, seconds)),
@@ -258,9 +263,10 @@ def _table_data(results: list[CaseResult]) -> tuple[list[str], list[list[str]]]:
 GENERATE_TOKENS = 32
 
 
-def _plan_generation(model: str, device: str, seconds: float | None) -> list[Case]:
+def _plan_generation(model: str, device: str, seconds: float | None,
+                     batches: tuple[int, ...] | None = None) -> list[Case]:
     cases = [Case("training", _cfg(model, "train", device, seconds))]
-    for b in (1, 8):
+    for b in batches or (1, 8):
         cases.append(Case(f"generate batch {b}", _cfg(
             model, "infer", device, seconds, batch_size=b, generate_tokens=GENERATE_TOKENS)))
     return cases
@@ -320,6 +326,7 @@ def run_experiment(
     on_event: Callable[[str, Event], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
     session_factory: Callable[[], Any] | None = None,
+    batches: tuple[int, ...] | None = None,
 ) -> ExperimentResult:
     """Run every case of experiment ``name`` and build its table.
 
@@ -332,6 +339,7 @@ def run_experiment(
         on_event: Called with ``(case label, event)`` for every event of every case.
         should_stop: Polled between cases and forwarded to each run.
         session_factory: Makes the :class:`engine.session.Session` for each case (tests).
+        batches: Batch sizes for ``batch-sweep`` and ``generation`` (default: theirs).
 
     Raises:
         ConfigError: Unknown experiment or model, or a bad setting for the first case.
@@ -341,6 +349,8 @@ def run_experiment(
                           f"{', '.join(EXPERIMENTS)}")
     exp = EXPERIMENTS[name]
     model = model or exp.default_model
+    if batches is not None and (not batches or min(batches) < 1):
+        raise ConfigError("batches", "give batch sizes of at least 1, e.g. 1,8,64")
     if model not in CATALOG:
         raise ConfigError("model", f"unknown model {model!r}; choose one of: "
                           f"{', '.join(CATALOG)}")
@@ -349,7 +359,7 @@ def run_experiment(
     make = session_factory or (lambda: Session(store=store))
     results: list[CaseResult] = []
     stopped = False
-    for case in exp.plan(model, device, seconds):
+    for case in exp.plan(model, device, seconds, batches):
         if stopped or (should_stop is not None and should_stop()):
             stopped = True
             results.append(CaseResult(case.label, case.config.mode, "stopped"))
