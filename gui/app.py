@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import qasync
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from engine.resources import resources_dir
@@ -41,7 +41,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--device", default=None, help="device for autostarted runs: auto, cpu, cuda:N"
     )
     parser.add_argument(
-        "--tab", choices=("live", "compare"), default="live", help="tab shown at start"
+        "--tab", choices=("live", "compare", "history"), default="live",
+        help="tab shown at start",
+    )
+    parser.add_argument(
+        "--replay", metavar="FILE", default=None,
+        help="replay the runs of a .trainfer recording one after another",
+    )
+    parser.add_argument(
+        "--speed", type=float, default=1.0, help="replay speed, x real time (default 1)"
+    )
+    parser.add_argument(
+        "--data-dir", default=None,
+        help="where runs are kept (default: $TRAINFER_DATA_DIR or the user data folder)",
     )
     parser.add_argument(
         "--lang", default=None, help="interface language (e.g. pt_BR, en); default: the system's"
@@ -98,6 +110,17 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError as exc:
             print(f"trainfer: --autostart: {exc}", file=sys.stderr)
             return 2
+    if not args.speed > 0:
+        print(f"trainfer: --speed must be above 0, not {args.speed:g}", file=sys.stderr)
+        return 2
+
+    from engine.store.db import StoreError, open_store
+
+    store, store_warning = None, None
+    try:
+        store, store_warning = open_store(args.data_dir)
+    except StoreError as exc:
+        store_warning = str(exc)
 
     app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
     app.setApplicationName(APP_NAME)
@@ -106,16 +129,32 @@ def main(argv: list[str] | None = None) -> int:
 
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    window = MainWindow()
-    if args.tab == "compare":
-        window.tabs.setCurrentWidget(window.compare)
+    window = MainWindow(store=store)
+    tabs = {"compare": window.compare, "history": window.history}
+    if args.tab in tabs:
+        window.tabs.setCurrentWidget(tabs[args.tab])
     window.show()
     problem = binding_problem()
     if problem:
         print(f"trainfer: {problem}", file=sys.stderr)
         window.report_error(problem, window.tr("Then start Trainfer again."))
-    if specs:
+    elif store_warning:
+        print(f"trainfer: {store_warning}", file=sys.stderr)
+        window.report_error(
+            store_warning,
+            window.tr("Your earlier runs are still in the damaged file; move it away, or "
+                      "start Trainfer with --data-dir to choose another folder.")
+            if store is not None
+            else window.tr("Runs are not kept in this session; start Trainfer with "
+                           "--data-dir pointing to a folder you can write to."),
+        )
+    if args.replay:
+        window.set_replay_speed(args.speed)
+        QTimer.singleShot(300, lambda: window.replay_recording(args.replay, args.speed))
+    elif specs:
         AutoStarter(window, specs, seconds=args.seconds, device=args.device).begin()
+    elif not problem and not store_warning:
+        window.offer_demo()
 
     try:
         with loop:
@@ -124,6 +163,8 @@ def main(argv: list[str] | None = None) -> int:
             _finish_tasks(loop)
     finally:
         asyncio.set_event_loop(None)
+        if store is not None:
+            store.close()
     return 0
 
 

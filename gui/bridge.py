@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Signal
 
 from engine.events import (
     Failed,
+    Notice,
     Phase,
     Sample,
     Started,
@@ -25,10 +26,13 @@ from engine.events import (
 )
 
 log = logging.getLogger(__name__)
+YIELD_EVERY = 200
+"""Events handled before the bridge returns to the event loop even when more are ready
+(a fast replay or a backlog): the window keeps painting and taking clicks."""
 
 
 class EventSource(Protocol):
-    """What the bridge needs from :class:`engine.session.Session`."""
+    """What the bridge needs from :class:`engine.session.Session` (or a replay)."""
 
     def events(self) -> Any:
         """Async iterator of one run's events, ending after its Summary or Failed."""
@@ -41,6 +45,8 @@ class EventBridge(QObject):
     Signals:
         started(Started), phase(Phase), step(StepStats), sample(Sample),
         telemetry(TelemetryStatus), summary(Summary), failed(Failed): one per event.
+        notice(Notice): something to know that is not a failure (e.g. the run could not
+            be saved); the run goes on.
         finished(): the run's event stream ended (after its Summary or Failed, or when
             it ended without one).
     """
@@ -52,6 +58,7 @@ class EventBridge(QObject):
     telemetry = Signal(object)
     summary = Signal(object)
     failed = Signal(object)
+    notice = Signal(object)
     finished = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -65,6 +72,7 @@ class EventBridge(QObject):
             TelemetryStatus: self.telemetry,
             Summary: self.summary,
             Failed: self.failed,
+            Notice: self.notice,
         }
 
     @property
@@ -87,12 +95,16 @@ class EventBridge(QObject):
 
     async def _pump(self, source: EventSource) -> None:
         try:
+            handled = 0
             async for event in source.events():
                 signal = self._routes.get(type(event))
                 if signal is None:
                     log.warning("ignoring unknown event %r", event)
                     continue
                 signal.emit(event)
+                handled += 1
+                if handled % YIELD_EVERY == 0:
+                    await asyncio.sleep(0)
         except asyncio.CancelledError:
             raise  # cancel(): the window is closing, nobody is listening
         except Exception as exc:  # noqa: BLE001 - a broken stream is reported, not lost

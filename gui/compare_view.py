@@ -2,8 +2,9 @@
 
 It keeps the latest training and inference :class:`~engine.events.Summary` per model and
 fills its table from :func:`engine.compare.build` whenever a summary arrives or the
-selected model changes. The document's text is shown in Portuguese, as written, with a
-switch to English.
+selected model changes. :meth:`CompareView.show_pair` shows a chosen pair instead (two
+stored runs picked in History) until the user goes back to the latest runs. The
+document's text is shown in Portuguese, as written, with a switch to English.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
+    QSizePolicy,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -52,17 +55,36 @@ class CompareView(QWidget):
         self._on_error = on_error
         self._model = next(iter(CATALOG))
         self._latest: dict[tuple[str, str], Summary] = {}
+        self._pinned: tuple[Summary, Summary, str] | None = None
         self.comparison: compare.Comparison | None = None
 
         self._title = QLabel()
+        self._title.setObjectName("compare_title")
         self._title.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        self._pair_label = QLabel()
+        self._pair_label.setObjectName("compare_pair")
+        self._pair_label.setStyleSheet(
+            "color: #0B7285; font-weight: bold; background: #E3FAFC; padding: 2px 6px;"
+            " border-radius: 3px;"
+        )
+        self._pair_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self._pair_label.setVisible(False)
+        self.latest_button = QPushButton(self.tr("Show the latest runs"))
+        self.latest_button.setObjectName("compare_latest")
+        self.latest_button.setToolTip(
+            self.tr("Compare the latest training and inference runs of the selected model")
+        )
+        self.latest_button.setVisible(False)
+        self.latest_button.clicked.connect(self.clear_pair)
         self.language_combo = QComboBox()
         self.language_combo.setObjectName("language_combo")
         self.language_combo.addItem(self.tr("Document: Português (original)"), "pt")
         self.language_combo.addItem(self.tr("Document: English (translation)"), "en")
         self.language_combo.currentIndexChanged.connect(lambda _i: self.refresh())
         top = QHBoxLayout()
-        top.addWidget(self._title, 1)
+        top.addWidget(self._title)
+        top.addWidget(self._pair_label, 1)
+        top.addWidget(self.latest_button)
         top.addWidget(self.language_combo)
 
         self.train_card = SummaryCard("train")
@@ -125,19 +147,67 @@ class CompareView(QWidget):
         self.language_combo.setCurrentIndex(self.language_combo.findData(lang))
 
     def set_model(self, model_id: str) -> None:
-        """Compare the latest runs of ``model_id``."""
+        """Compare the latest runs of ``model_id``.
+
+        A pair shown by :meth:`show_pair` of another model gives way.
+        """
         if model_id != self._model:
             self._model = model_id
+            if self._pinned is not None and self._pinned[0].model != model_id:
+                self._pinned = None
             self.refresh()
 
     def add_summary(self, summary: Summary) -> None:
-        """Keep ``summary`` as the latest of its model and mode, list it, and refresh."""
+        """Keep ``summary`` as the latest of its model and mode, list it, and refresh.
+
+        A pair shown by :meth:`show_pair` gives way to the latest runs.
+        """
         self._latest[(summary.model, summary.mode)] = summary
         item = QListWidgetItem(history_line(summary))
         item.setForeground(QBrush(QColor(theme.mode_color(summary.mode))))
         self.history.insertItem(0, item)
-        if summary.model == self._model:
+        if self._pinned is not None:
+            self._pinned = None
+            self._model = summary.model
             self.refresh()
+        elif summary.model == self._model:
+            self.refresh()
+
+    def show_pair(self, train: Summary, infer: Summary, label: str) -> None:
+        """Compare ``train`` with ``infer`` (two stored runs of one model).
+
+        Args:
+            train: A training run's summary.
+            infer: An inference run's summary of the same model.
+            label: Which runs they are, shown in the title.
+
+        Raises:
+            ValueError: The modes are wrong or the models differ.
+        """
+        if train.mode != "train" or infer.mode != "infer":
+            raise ValueError("compare one training run with one inference run")
+        if train.model != infer.model:
+            raise ValueError(f"cannot compare {train.model} with {infer.model}")
+        self._pinned = (train, infer, label)
+        self.refresh()
+
+    def clear_pair(self) -> None:
+        """Go back to the latest runs of the selected model."""
+        if self._pinned is not None:
+            self._model = self._pinned[0].model
+            self._pinned = None
+            self.refresh()
+
+    @property
+    def pinned(self) -> bool:
+        """True while a pair chosen in History is shown."""
+        return self._pinned is not None
+
+    def title(self) -> str:
+        """The title above the cards, with the chosen pair's description when one is shown."""
+        if self._pair_label.isVisibleTo(self):
+            return f"{self._title.text()} · {self._pair_label.text()}"
+        return self._title.text()
 
     def latest(self, model_id: str, mode: str) -> Summary | None:
         """The latest summary of ``model_id`` in ``mode``, or ``None``."""
@@ -146,12 +216,21 @@ class CompareView(QWidget):
     # -- output ----------------------------------------------------------------------
     def refresh(self) -> None:
         """Rebuild cards and table from the latest summaries of the selected model."""
-        train = self.latest(self._model, "train")
-        infer = self.latest(self._model, "infer")
-        info = CATALOG.get(self._model)
+        if self._pinned is not None:
+            train, infer, label = self._pinned
+            model = train.model
+        else:
+            train = self.latest(self._model, "train")
+            infer = self.latest(self._model, "infer")
+            model, label = self._model, ""
+        info = CATALOG.get(model)
         self._title.setText(
-            self.tr("Training vs inference — {0}").format(info.title if info else self._model)
+            self.tr("Training vs inference — {0}").format(info.title if info else model)
         )
+        self._pair_label.setText(label)
+        self._pair_label.setToolTip(label)
+        self._pair_label.setVisible(bool(label))
+        self.latest_button.setVisible(self._pinned is not None)
         self.train_card.set_summary(train)
         self.infer_card.set_summary(infer)
         self.memory_chart.set_summaries(train, infer)

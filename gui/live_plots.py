@@ -5,21 +5,36 @@ Plots are built once; events append to :class:`gui.series.Series` buffers and a 
 seconds since the run started (the moment Start was pressed). Training and inference
 keep their colours; the last run of the other mode, for the same model, stays on the
 plots so the two can be compared.
+
+The same plots show stored data: a replay or an opened run arrives through the same slots,
+and :meth:`LivePlots.show_overlay` draws several runs at once (see :mod:`gui.overlay`).
+The strip above the plots (:class:`gui.source_banner.SourceBanner`) says which.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from html import escape
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from engine.events import Phase, Sample, StepStats, TelemetryStatus
-from gui import theme
+from gui import dashboard_export, theme
+from gui.overlay import OverlayLayer, OverlayRun
+from gui.overlay import color as overlay_color
 from gui.plot_panel import ErrorSink, PlotPanel
 from gui.series import Series
+from gui.source_banner import SourceBanner
 from gui.units import GIB
 
 MODES = ("train", "infer")
@@ -75,6 +90,7 @@ class LivePlots(QWidget):
     def __init__(self, on_error: ErrorSink | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         theme.apply_plot_theme()
+        self._on_error = on_error
         self._t0: float | None = None
         self._mode = "train"
         self._is_lm = False
@@ -137,12 +153,16 @@ class LivePlots(QWidget):
                 lambda *_a, k=key: self._follow.discard(k)
             )
 
+        self._overlay = OverlayLayer(self._panels)
+        self.source_banner = SourceBanner()
+
         self._grid = QGridLayout()
         self._grid.setSpacing(6)
         self._arrange(ORDER_WITH_GPU)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.source_banner)
         layout.addLayout(self._legend())
         layout.addLayout(self._grid, 1)
 
@@ -179,14 +199,29 @@ class LivePlots(QWidget):
             + self.tr("warm-up phase"),
             "<span style='color:#495057'>┆</span> " + self.tr("phase change"),
         )
+        self._mode_legend: list[QLabel] = []
         for text in items:
             label = QLabel(text)
             label.setTextFormat(Qt.RichText)
             row.addWidget(label)
             row.addSpacing(12)
+            self._mode_legend.append(label)
+        self._overlay_legend = QLabel()
+        self._overlay_legend.setObjectName("overlay_legend")
+        self._overlay_legend.setTextFormat(Qt.RichText)
+        self._overlay_legend.setWordWrap(True)
+        self._overlay_legend.setVisible(False)
+        row.addWidget(self._overlay_legend, 1)
         row.addStretch(1)
         self._x_note = QLabel(self.tr("x: seconds since Start was pressed"))
         row.addWidget(self._x_note)
+        self.dashboard_button = QToolButton()
+        self.dashboard_button.setObjectName("dashboard_png_button")
+        self.dashboard_button.setText(self.tr("Dashboard PNG…"))
+        self.dashboard_button.setToolTip(self.tr("Export all plots as one PNG image"))
+        self.dashboard_button.setAutoRaise(True)
+        self.dashboard_button.clicked.connect(self.export_dashboard_with_dialog)
+        row.addWidget(self.dashboard_button)
         return row
 
     def _add_variant_legend(self, key: str) -> None:
@@ -225,6 +260,19 @@ class LivePlots(QWidget):
         """
         return self._curves[(key, mode, phase)]
 
+    def set_x_note(self, text: str | None) -> None:
+        """Say what x means above the plots; ``None`` restores the live-run wording."""
+        self._x_note.setText(text or self.tr("x: seconds since Start was pressed"))
+
+    def legend_entries(self) -> list[tuple[str, str]]:
+        """``(name, #RRGGBB)`` of what the curves' colours mean now (for exported images)."""
+        if self._overlay.active:
+            return [(run.label, overlay_color(i)) for i, run in enumerate(self._overlay.runs)]
+        return [
+            (self.tr("training"), theme.TRAIN_COLOR),
+            (self.tr("inference"), theme.INFER_COLOR),
+        ]
+
     def order(self) -> list[str]:
         """Plot keys in grid order (row by row)."""
         found = []
@@ -237,8 +285,11 @@ class LivePlots(QWidget):
     def begin_run(self, mode: str, model: str, is_language_model: bool, t0_s: float) -> None:
         """Reset ``mode``'s curves for a new run that started at monotonic ``t0_s``.
 
-        The other mode's last run stays visible if it ran the same model.
+        The other mode's last run stays visible if it ran the same model. An overlay is
+        cleared.
         """
+        if self._overlay.active:
+            self.clear_overlay()
         self._t0 = t0_s
         self._mode = mode
         self._is_lm = is_language_model
@@ -431,3 +482,109 @@ class LivePlots(QWidget):
     def stop_timer(self) -> None:
         """Stop refreshing (the window is closing)."""
         self._timer.stop()
+
+    # -- stored data -----------------------------------------------------------------
+    def clear(self) -> None:
+        """Empty every plot (both modes, phase marks, an overlay): back to a blank view."""
+        if self._overlay.active:
+            self.clear_overlay()
+        for trace in self._traces.values():
+            trace.clear()
+            trace.model = ""
+        for panel in self._panels.values():
+            panel.clear_phase_marks()
+        self._t0 = None
+        self._x_max = 0.0
+        self._warmup_region = []
+        self._warmup_open = False
+        self._follow = set(self._panels)
+        self._set_x_range(1.0)
+        self._update_loss_note()
+        self.set_x_note(None)
+        self.refresh()
+
+    @property
+    def overlay_active(self) -> bool:
+        """True while an overlay of stored runs is shown."""
+        return self._overlay.active
+
+    def show_overlay(self, runs: list[OverlayRun]) -> None:
+        """Show ``runs`` together, aligned at their start, one colour and legend entry each.
+
+        The training and inference curves are emptied and hidden until the next run (or
+        :meth:`clear_overlay`).
+        """
+        for trace in self._traces.values():
+            trace.clear()
+            trace.model = ""
+        self.refresh()
+        for curve in self._curves.values():
+            curve.setVisible(False)
+        for legend in self._variant_legends.values():
+            legend.setVisible(False)
+        for panel in self._panels.values():
+            panel.clear_phase_marks()
+            panel.plot_item.enableAutoRange(y=True)
+        x_max = self._overlay.show(runs)
+        self._t0 = None
+        self._x_max = x_max
+        self._follow = set(self._panels)
+        self._set_x_range(max(1.0, x_max))
+        lms = {run.language_model for run in runs}
+        unit = (
+            self.tr("tokens/s") if lms == {True}
+            else self.tr("samples/s") if lms == {False}
+            else self.tr("samples/s · tokens/s (language models)")
+        )
+        self._panels["throughput"].plot_item.setLabel("left", unit)
+        for key, panel in self._panels.items():
+            panel.set_note(None if self._overlay.has_data(key)
+                           else self.tr("No data in these runs"))
+        for label in self._mode_legend:
+            label.setVisible(False)
+        self._overlay_legend.setText("&nbsp;&nbsp; ".join(  # wrap between runs only
+            f"<span style='color:{color}; font-size:14pt'>■</span>&nbsp;"
+            + escape(name).replace(" ", "&nbsp;")
+            for name, color in self.legend_entries()
+        ))
+        self._overlay_legend.setVisible(True)
+        self._x_note.setText(self.tr("x: seconds since each run started · measured steps only"))
+
+    def clear_overlay(self) -> None:
+        """Remove the overlay and bring the training and inference curves back."""
+        self._overlay.clear()
+        for curve in self._curves.values():
+            curve.setVisible(True)
+        for legend in self._variant_legends.values():
+            legend.setVisible(True)
+        for label in self._mode_legend:
+            label.setVisible(True)
+        self._overlay_legend.setVisible(False)
+        self.set_x_note(None)
+        self._update_gpu_notes()
+        self._update_loss_note()
+        for key in HOST_KEYS + STEP_KEYS:
+            if key != "loss":
+                self._panels[key].set_note(None)
+
+    def overlay_curves(self, key: str) -> list[pg.PlotDataItem]:
+        """The overlay's curves in plot ``key``, one per run."""
+        return self._overlay.curves(key)
+
+    def overlay_legend(self, key: str) -> list[str]:
+        """The run names in plot ``key``'s overlay legend."""
+        return self._overlay.legend_names(key)
+
+    # -- export ----------------------------------------------------------------------
+    def export_dashboard(self, path: str, width: int) -> None:
+        """Write every plot, with titles, legend and source strip, as one PNG.
+
+        Raises:
+            ValueError: ``width`` is too small, or the plots have no size yet.
+            OSError: The file cannot be written.
+        """
+        dashboard_export.export_dashboard(self, path, width)
+
+    def export_dashboard_with_dialog(self) -> None:
+        """Ask for a size and a file name, then export the dashboard (errors: on_error)."""
+        dashboard_export.export_dashboard_with_dialog(self, self._on_error)

@@ -1,8 +1,12 @@
-"""Export one plot as PNG or SVG: a function for code and tests, a file dialog for people.
+"""Export one plot as PNG or SVG, or copy it to the clipboard.
 
 :func:`export_plot` picks the format from the file suffix. :func:`add_export_actions`
-adds "Export as PNG…" and "Export as SVG…" to a plot's right-click (ViewBox) menu;
-the plot header's buttons call :func:`export_with_dialog` too.
+adds "Export as PNG…", "Export as SVG…" and "Copy to clipboard" to a plot's right-click
+(ViewBox) menu; the plot header's buttons call :func:`export_with_dialog` too.
+
+PNG sizes are image pixels: :func:`render_plot` draws the plot's scene (logical
+coordinates) into an image exactly ``width`` pixels wide, with the height from the plot's
+logical shape, so a screen's scale factor (high DPI) never changes the file's size.
 """
 
 from __future__ import annotations
@@ -14,18 +18,86 @@ from pathlib import Path
 import pyqtgraph as pg
 from pyqtgraph.exporters import ImageExporter, SVGExporter
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QGuiApplication, QImage
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from gui import svg_compat
+from gui import png_size_dialog, svg_compat
 
 FORMATS = ("png", "svg")
 DEFAULT_PNG_WIDTH = 1600
-"""Pixel width of exported PNGs (ImageExporter needs an int)."""
+"""Pixel width of exported PNGs until the user picks another one."""
+_last_width = DEFAULT_PNG_WIDTH
 
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("PlotExport", text)
+
+
+def last_png_width() -> int:
+    """The PNG width (px) the user chose last, or :data:`DEFAULT_PNG_WIDTH`."""
+    return _last_width
+
+
+def remember_png_width(width: int) -> None:
+    """Offer ``width`` (px) as the default of the next PNG export."""
+    global _last_width
+    _last_width = int(width)
+
+
+def plot_aspect(plot_item: pg.PlotItem) -> float:
+    """Height / width of the plot in logical (device-independent) units."""
+    rect = plot_item.sceneBoundingRect()
+    return rect.height() / rect.width() if rect.width() > 0 else 0.5
+
+
+def _set_title(plot_item: pg.PlotItem, title: str | None) -> None:
+    plot_item.setTitle(title)
+    plot_item.layout.activate()  # lay the title out now, not at the next event
+
+
+def render_plot(plot_item: pg.PlotItem, width: int, title: str | None = None) -> QImage:
+    """Draw ``plot_item`` into an image ``width`` pixels wide.
+
+    Args:
+        plot_item: The plot (axes, curves, phase marks and labels are included).
+        width: Image width in pixels; the height keeps the plot's logical aspect ratio.
+        title: Drawn above the plot in the image only; ``None`` draws the plot as it is.
+
+    Returns:
+        An ARGB32 image of exactly ``width`` pixels by ``round(width * aspect)``.
+
+    Raises:
+        ValueError: ``width`` is below 1, or the plot has no size yet.
+    """
+    width = int(width)
+    if width < 1:
+        raise ValueError(f"an image must be at least 1 pixel wide, not {width}")
+    if title:
+        _set_title(plot_item, title)
+    try:
+        source = plot_item.sceneBoundingRect()
+        if source.width() <= 0 or source.height() <= 0:
+            raise ValueError("the plot has no size yet; show it before exporting")
+        exporter = ImageExporter(plot_item)
+        params = exporter.parameters()
+        params["width"] = width
+        params["height"] = max(1, round(width * source.height() / source.width()))
+        image = exporter.export(toBytes=True)
+    finally:
+        if title:
+            _set_title(plot_item, None)
+    return image
+
+
+def copy_plot(plot_item: pg.PlotItem, width: int | None = None, title: str | None = None) -> QImage:
+    """Put the plot on the clipboard as an image (``width`` px, default the last PNG width).
+
+    Returns:
+        The image placed on the clipboard.
+    """
+    image = render_plot(plot_item, width or last_png_width(), title)
+    QGuiApplication.clipboard().setImage(image)
+    return image
 
 
 def export_plot(
@@ -54,19 +126,19 @@ def export_plot(
     suffix = path.suffix.lower().lstrip(".")
     if suffix not in FORMATS:
         raise ValueError(f"cannot export {path.name!r}: use a .png or .svg file name")
+    if suffix == "png":
+        image = render_plot(plot_item, width, title)
+        if not image.save(str(path), "PNG"):
+            raise OSError(f"could not write {path}")
+        return path
     if title:
-        plot_item.setTitle(title)
+        _set_title(plot_item, title)
     try:
-        if suffix == "png":
-            exporter = ImageExporter(plot_item)
-            exporter.parameters()["width"] = int(width)
-            exporter.export(str(path))
-        else:
-            svg_compat.install()
-            SVGExporter(plot_item).export(str(path))
+        svg_compat.install()
+        SVGExporter(plot_item).export(str(path))
     finally:
         if title:
-            plot_item.setTitle(None)
+            _set_title(plot_item, None)
     if not path.exists():
         raise OSError(f"could not write {path}")
     return path
@@ -99,16 +171,23 @@ def export_with_dialog(
     fmt: str,
     on_error: Callable[[str, str], None] | None = None,
 ) -> Path | None:
-    """Ask where to save, then export; errors go to ``on_error(message, hint)``.
+    """Ask the size (PNG) and where to save, then export; errors go to ``on_error``.
 
     Returns:
         The path written, or ``None`` when cancelled or failed.
     """
+    width = last_png_width()
+    if fmt == "png":
+        chosen = png_size_dialog.ask_png_width(parent, width, plot_aspect(plot_item))
+        if chosen is None:
+            return None
+        width = chosen
+        remember_png_width(width)
     path = ask_export_path(parent, title, fmt)
     if not path:
         return None
     try:
-        return export_plot(plot_item, path, title=title)
+        return export_plot(plot_item, path, width=width, title=title)
     except (OSError, ValueError) as exc:
         if on_error is None:
             raise
@@ -119,18 +198,36 @@ def export_with_dialog(
         return None
 
 
+def copy_with_feedback(
+    plot_item: pg.PlotItem,
+    title: str,
+    on_error: Callable[[str, str], None] | None = None,
+) -> QImage | None:
+    """Copy the plot to the clipboard; a failure goes to ``on_error(message, hint)``."""
+    try:
+        return copy_plot(plot_item, title=title)
+    except ValueError as exc:
+        if on_error is None:
+            raise
+        on_error(
+            _tr("Could not copy the plot: {0}").format(exc),
+            _tr("Show the plot on screen, then copy it again."),
+        )
+        return None
+
+
 def add_export_actions(
     parent: QWidget,
     plot_item: pg.PlotItem,
     title: str | Callable[[], str],
     on_error: Callable[[str, str], None] | None = None,
 ) -> list[QAction]:
-    """Add "Export as PNG…" and "Export as SVG…" to the plot's right-click menu.
+    """Add "Export as PNG…", "Export as SVG…" and "Copy to clipboard" to the plot's menu.
 
     ``title`` may be a function, read when the action runs (titles can change).
 
     Returns:
-        The actions added (PNG first), so callers and tests can trigger them.
+        The actions added (PNG, SVG, copy), so callers and tests can trigger them.
     """
     menu = plot_item.getViewBox().menu
     menu.addSeparator()
@@ -146,4 +243,13 @@ def add_export_actions(
         )
         menu.addAction(action)
         actions.append(action)
+    copy = QAction(_tr("Copy to clipboard"), menu)
+    copy.setObjectName("copy_image")
+    copy.triggered.connect(
+        lambda _checked=False: copy_with_feedback(
+            plot_item, title() if callable(title) else title, on_error
+        )
+    )
+    menu.addAction(copy)
+    actions.append(copy)
     return actions

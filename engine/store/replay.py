@@ -84,14 +84,31 @@ class Replay:
 
     is_replay = True
 
-    def __init__(self, source: ReplaySource, speed: float = 1.0) -> None:
+    def __init__(self, source: ReplaySource, speed: float = 1.0,
+                 t0_s: float | None = None) -> None:
         if speed <= 0:
             raise ValueError("speed must be positive")
         self.source = source
         self.speed = speed
         self._stopped = False
         self.running = False
-        self.t0_s: float | None = None
+        self.t0_s: float | None = t0_s  # None: the time events() starts
+
+    def set_speed(self, speed: float) -> None:
+        """Change the speed mid-replay without a jump.
+
+        The original seconds played so far stay where they are.
+
+        Raises:
+            ValueError: ``speed`` is not positive.
+        """
+        if speed <= 0:
+            raise ValueError("speed must be positive")
+        if self.t0_s is not None and self.running:
+            now = time.monotonic()
+            played_s = (now - self.t0_s) * self.speed
+            self.t0_s = now - played_s / speed
+        self.speed = speed
 
     def stop(self) -> None:
         """End the replay at the next event."""
@@ -114,13 +131,14 @@ class Replay:
         Ends after the terminal event, or on :meth:`stop`.
         """
         self.running = True
-        self.t0_s = time.monotonic()
+        if self.t0_s is None:
+            self.t0_s = time.monotonic()
         try:
             for rel, event in self.decoded(self.t0_s):
                 if self._stopped:
                     return
                 wait = self.t0_s + rel / self.speed - time.monotonic()
-                if wait > 0:
+                if wait > 0.002:  # shorter waits cost an event-loop round trip per event
                     await asyncio.sleep(wait)
                 yield event
                 if isinstance(event, (Summary, Failed)):

@@ -102,3 +102,57 @@ def test_autostart_specs():
 def test_bad_autostart_exits_with_usage_error():
     proc = _run("import sys; from gui.app import main; sys.exit(main(['--autostart', 'x']))", 60)
     assert proc.returncode == 2 and "unknown model" in proc.stderr
+
+
+def test_replay_option_plays_a_recording_in_the_window_and_ends(tmp_path):
+    from engine.store.db import Store
+    from engine.store.recording import export_recording
+
+    from .conftest import add_run
+
+    source = Store(tmp_path / "source")
+    recording = export_recording(
+        source, [add_run(source, "train", seconds=1.0), add_run(source, "infer", seconds=1.0)],
+        tmp_path / "two.trainfer")
+    source.close()
+    data = tmp_path / "data"
+    code = f"""
+        import sys
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QApplication
+        app = QApplication(sys.argv[:1])
+        started = []
+
+        def finished(w):
+            w.live.refresh()
+            n = len(w.live.curve("throughput", "infer").yData)
+            print("finished", len(set(started)), n, w.store.data_dir, flush=True)
+            w.close()
+
+        def watch():
+            for w in app.topLevelWidgets():
+                if type(w).__name__ == "MainWindow":
+                    w.replay_started.connect(
+                        lambda w=w: started.append(w.live.source_banner.text()))
+                    w.replay_finished.connect(lambda w=w: finished(w))
+                    return
+            QTimer.singleShot(20, watch)
+
+        QTimer.singleShot(0, watch)
+        from gui.app import main
+        if __name__ == "__main__":
+            rc = main(["--replay", {str(recording)!r}, "--speed", "10",
+                       "--data-dir", {str(data)!r}])
+            print("exit", rc, flush=True)
+        """
+    proc = _run(code, 90)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "exit 0" in proc.stdout, proc.stdout + proc.stderr[-3000:]
+    line = proc.stdout.split("finished", 1)[1].split()
+    assert int(line[0]) == 2 and int(line[1]) > 0  # both runs played; inference plotted
+    assert line[2] == str(data) and (data / "trainfer.sqlite").exists()
+
+
+def test_bad_replay_speed_exits_with_usage_error():
+    proc = _run("import sys; from gui.app import main; sys.exit(main(['--speed', '0']))", 60)
+    assert proc.returncode == 2 and "--speed" in proc.stderr

@@ -64,3 +64,15 @@ def test_cancel_stops_reading_without_signals(qtbot, qloop):
     bridge.cancel()
     qtbot.waitUntil(task.done, timeout=2000)
     assert task.cancelled() and not finished
+
+
+def test_a_notice_is_its_own_signal(qtbot, qloop):
+    from engine.events import Notice
+
+    bridge = EventBridge()
+    notices, failures = [], []
+    bridge.notice.connect(notices.append)
+    bridge.failed.connect(failures.append)
+    with qtbot.waitSignal(bridge.finished, timeout=5000):
+        bridge.watch(FakeSource([Notice(0.0, "this run could not be saved", "free disk space")]))
+    assert [n.message for n in notices] == ["this run could not be saved"] and not failures

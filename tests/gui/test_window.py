@@ -13,6 +13,7 @@ from engine.catalog import CATALOG
 from engine.events import Failed
 from engine.telemetry.nvml import Nvml
 from gui.compare_view import COL_MEAS_INFER, COL_MEAS_TRAIN
+from gui.history_view import COL_RATE
 from gui.live_plots import GPU_KEYS
 from gui.main_window import MainWindow
 
@@ -63,6 +64,11 @@ def test_training_then_inference_fill_the_plots_and_the_comparison(window, qtbot
     assert compare.latest("mlp", "train") is not None
     assert "not run yet" in compare.cell_text(0, COL_MEAS_INFER)
 
+    history = window.history  # the run was kept and is listed as soon as it ended
+    assert history.row_count() == 1
+    assert history.record(history.run_ids()[0]).status == "completed"
+    assert "vectors/s" in history.cell_text(0, COL_RATE)
+
     configure(window, "infer")
     click(qtbot, window.panel.start_button)
     qtbot.waitUntil(lambda: not window.running, timeout=RUN_TIMEOUT_MS)
@@ -79,6 +85,7 @@ def test_training_then_inference_fill_the_plots_and_the_comparison(window, qtbot
     assert "vectors/s" in compare.train_card.text()
     assert "TFLOP/s" in compare.train_card.text() and "backward" in compare.train_card.text()
     assert compare.history.count() == 2
+    assert history.row_count() == 2 and window.session.run_id == history.run_ids()[0]
     # the memory breakdown of both modes, with AdamW's two fp32 moments per parameter
     mem = compare.memory_chart.values
     assert set(mem) == {"train", "infer"}
@@ -112,6 +119,16 @@ def test_a_setting_the_machine_cannot_run_is_reported_in_the_banner(window, qtbo
     assert window.banner.hint()
     assert errors and errors[0][0] == window.banner.message()
     assert window.panel.precision_combo.styleSheet()  # the field at fault is outlined
+
+
+def test_a_notice_from_the_run_is_shown_but_is_not_an_error(window):
+    from engine.events import Notice
+
+    errors = []
+    window.error_shown.connect(lambda m, h: errors.append(m))
+    window.bridge.notice.emit(Notice(0.0, "this run could not be saved", "free disk space"))
+    assert window.banner.kind() == "info" and "could not be saved" in window.banner.message()
+    assert not errors and window.state == "idle"
 
 
 def test_a_failed_run_reaches_the_one_error_handler(window, qtbot):
@@ -155,9 +172,9 @@ def test_batch_default_is_shown_for_the_model_mode_and_device(window, model, mod
 
 
 @pytest.fixture
-def h200_window(qtbot, qloop):
+def h200_window(qtbot, qloop, store):
     """The window on a fake NVML that replays the recorded H200 trace."""
-    win = MainWindow(nvml=Nvml(lib=FakeNvmlLib()))
+    win = MainWindow(nvml=Nvml(lib=FakeNvmlLib()), store=store)
     qtbot.addWidget(win)
     win.show()
     yield win
