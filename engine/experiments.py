@@ -26,10 +26,25 @@ from engine.format import fmt_bytes, fmt_energy, fmt_num, fmt_ratio
 
 @dataclass(frozen=True)
 class Case:
-    """One run of an experiment: a label and its configuration."""
+    """One run of an experiment: a label and its configuration.
+
+    ``unavailable`` says why the case is not run on this device (``""``: it is run).
+    """
 
     label: str
     config: RunConfig
+    unavailable: str = ""
+
+
+def _on_cpu(device: str) -> bool:
+    """Whether ``device`` means the CPU here (``auto`` without an NVIDIA GPU)."""
+    if device == "cpu":
+        return True
+    if device != "auto":
+        return False
+    from engine.devices import list_devices
+
+    return not list_devices().available
 
 
 @dataclass(frozen=True)
@@ -153,7 +168,11 @@ def _table_pair(results: list[CaseResult]) -> tuple[list[str], list[list[str]]]:
 
 def _plan_precision(model: str, device: str, seconds: float | None,
                     batches: tuple[int, ...] | None = None) -> list[Case]:
-    return [Case(f"{p} {m}", _cfg(model, m, device, seconds, precision=p))
+    cpu = _on_cpu(device)
+    slow = ("fp16 on the CPU is emulated, many times slower than fp32; the CPU's 16-bit "
+            "format is bf16")
+    return [Case(f"{p} {m}", _cfg(model, m, device, seconds, precision=p),
+                 slow if cpu and p == "fp16" else "")
             for m in ("train", "infer") for p in ("fp32", "tf32", "bf16", "fp16")]
 
 
@@ -363,6 +382,10 @@ def run_experiment(
         if stopped or (should_stop is not None and should_stop()):
             stopped = True
             results.append(CaseResult(case.label, case.config.mode, "stopped"))
+            continue
+        if case.unavailable:
+            results.append(CaseResult(case.label, case.config.mode, "not_available",
+                                      message=case.unavailable))
             continue
         session = make()
         try:
