@@ -110,6 +110,18 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError as exc:
             print(f"trainfer: --autostart: {exc}", file=sys.stderr)
             return 2
+    if args.seconds is not None and not args.seconds > 0:
+        print(f"trainfer: --seconds must be above 0, not {args.seconds:g}", file=sys.stderr)
+        return 2
+    if args.device is not None:
+        from engine.config import ConfigError, RunConfig
+        from engine.devices import list_devices, preflight
+
+        try:
+            preflight(RunConfig(model="mlp", device=args.device), list_devices())
+        except ConfigError as exc:
+            print(f"trainfer: --device: {exc.message}", file=sys.stderr)
+            return 2
     if not args.speed > 0:
         print(f"trainfer: --speed must be above 0, not {args.speed:g}", file=sys.stderr)
         return 2

@@ -37,7 +37,13 @@ from gui import theme
 from gui.memory_chart import MemoryChart
 from gui.summary_card import SummaryCard, history_line
 
-COL_ASPECT, COL_DOC_TRAIN, COL_DOC_INFER, COL_MEAS_TRAIN, COL_MEAS_INFER, COL_RATIO = range(6)
+(
+    COL_ASPECT, COL_DOC_TRAIN, COL_DOC_INFER, COL_MEAS_TRAIN, COL_MEAS_INFER, COL_RATIO,
+    COL_VERDICT,
+) = range(7)
+VERDICT_COLORS = {"confirmed": "#2B8A3E", "not_confirmed": "#C92A2A",
+                  "not_measurable": "#868E96"}
+VERDICT_MARKS = {"confirmed": "✔", "not_confirmed": "✘", "not_measurable": "–"}
 LANGUAGES = ("pt", "en")
 
 
@@ -95,7 +101,7 @@ class CompareView(QWidget):
         cards.addWidget(self.train_card, 1)
         cards.addWidget(self.infer_card, 1)
 
-        self.table = QTableWidget(0, 6)
+        self.table = QTableWidget(0, 7)
         self.table.setObjectName("compare_table")
         self.table.setWordWrap(True)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
@@ -107,6 +113,19 @@ class CompareView(QWidget):
         header.sectionResized.connect(lambda *_a: self.table.resizeRowsToContents())
         self._set_headers()
 
+        self.claims = QTableWidget(0, 3)
+        self.claims.setObjectName("claims_table")
+        self.claims.setWordWrap(True)
+        self.claims.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.claims.verticalHeader().setVisible(False)
+        self.claims.setHorizontalHeaderLabels(
+            [self.tr("List"), self.tr("The document's claim"), self.tr("Verdict")]
+        )
+        claims_header = self.claims.horizontalHeader()
+        claims_header.setSectionResizeMode(QHeaderView.Stretch)
+        claims_header.setSectionResizeMode(0, QHeaderView.ResizeToContents)
+        claims_header.sectionResized.connect(lambda *_a: self.claims.resizeRowsToContents())
+
         self.history = QListWidget()
         self.history.setObjectName("run_history")
         self.history.setMinimumHeight(60)
@@ -116,8 +135,13 @@ class CompareView(QWidget):
         history_layout.addWidget(QLabel(self.tr("Runs (newest first)")))
         history_layout.addWidget(self.history)
 
+        tables = QSplitter(Qt.Vertical)
+        tables.addWidget(self.table)
+        tables.addWidget(self.claims)
+        tables.setStretchFactor(0, 3)
+        tables.setStretchFactor(1, 2)
         beside = QSplitter(Qt.Horizontal)
-        beside.addWidget(self.table)
+        beside.addWidget(tables)
         beside.addWidget(self.memory_chart)
         beside.setStretchFactor(0, 4)
         beside.setStretchFactor(1, 1)
@@ -251,11 +275,12 @@ class CompareView(QWidget):
         self.table.setHorizontalHeaderLabels(
             [
                 self.tr("Aspect"),
-                self.tr("Training — document"),
-                self.tr("Inference — document"),
-                self.tr("Training — measured"),
-                self.tr("Inference — measured"),
-                self.tr("Training ÷ inference"),
+                self.tr("Training\n(document)"),
+                self.tr("Inference\n(document)"),
+                self.tr("Training\n(measured)"),
+                self.tr("Inference\n(measured)"),
+                self.tr("Training ÷\ninference"),
+                self.tr("Verdict"),
             ]
         )
         for col, mode in (
@@ -281,6 +306,7 @@ class CompareView(QWidget):
                 (row.measured_train, train_bg),
                 (row.measured_infer, infer_bg),
                 (row.ratio_text, None),
+                (self._verdict_text(row.verdict), None),
             )
             for c, (text, bg) in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -293,8 +319,41 @@ class CompareView(QWidget):
                     item.setFont(font)
                 if c == COL_RATIO and row.ratio is not None:
                     item.setToolTip(f"{row.ratio:.3f}")
+                if c == COL_VERDICT and row.verdict is not None:
+                    item.setForeground(QBrush(QColor(VERDICT_COLORS[row.verdict.status])))
                 self.table.setItem(r, c, item)
         self.table.resizeRowsToContents()
+        self._fill_claims(comparison, lang)
+
+    @staticmethod
+    def _verdict_text(verdict: object) -> str:
+        if verdict is None:
+            return ""
+        return f"{VERDICT_MARKS[verdict.status]} {verdict.text}"  # type: ignore[attr-defined]
+
+    def _fill_claims(self, comparison: compare.Comparison, lang: str) -> None:
+        """The bullets of the document's two lists, each with its verdict."""
+        self.claims.setRowCount(len(comparison.claims))
+        titles = {"train": self.tr("Training"), "infer": self.tr("Inference")}
+        for r, result in enumerate(comparison.claims):
+            mode = result.claim.mode
+            cells = (
+                titles[mode],
+                result.claim.text.get(lang, result.claim.text.get("pt", "")),
+                self._verdict_text(result.verdict),
+            )
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setTextAlignment(Qt.AlignLeft | Qt.AlignTop)
+                if c == 0:
+                    item.setForeground(QBrush(QColor(theme.mode_color(mode))))
+                if c == 1:
+                    item.setBackground(QBrush(QColor(theme.mode_tint(mode))))
+                if c == 2:
+                    item.setForeground(
+                        QBrush(QColor(VERDICT_COLORS[result.verdict.status])))
+                self.claims.setItem(r, c, item)
+        self.claims.resizeRowsToContents()
 
     def cell_text(self, row: int, col: int) -> str:
         """Text of one table cell (``""`` if empty)."""

@@ -450,6 +450,13 @@ class LivePlots(QWidget):
                 if series.has_finite:
                     x, y = series.view()
                     curve.setData(x, y, connect="finite")
+                    if phase == "measure" and key in ("throughput", "step_time", "loss"):
+                        # one or two measured steps draw no line: show them as points
+                        few = len(x) <= 2
+                        curve.setSymbol("o" if few else None)
+                        if few:
+                            curve.setSymbolSize(6)
+                            curve.setSymbolBrush(curve.opts["pen"].color())
                     if phase != "measure" and key in EXTRA_VARIANTS:
                         self._add_variant_legend(key)
                 else:

@@ -116,7 +116,7 @@ class SummaryCard(QFrame):
                 + (
                     self.tr("(allocated)")
                     if summary.peak_mem_source == "cuda_max_allocated"
-                    else self.tr("(process RSS)")
+                    else self.tr("(growth of the process RSS)")
                 ),
             ),
             (self.tr("Compute"), compute_text(summary)),

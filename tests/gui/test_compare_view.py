@@ -91,3 +91,21 @@ def test_memory_chart_stacks_the_breakdown_and_exports(view, summary_factory, tm
         path = tmp_path / f"memory.{suffix}"
         chart.export_to(str(path))
         assert path.stat().st_size > 1000
+
+
+def test_verdicts_for_rows_and_for_the_lists(view, summary_factory):
+    from gui.compare_view import COL_VERDICT
+
+    assert view.claims.rowCount() == 8
+    assert "not measurable yet" in view.claims.item(0, 2).text()
+    view.add_summary(summary_factory("train"))
+    view.add_summary(summary_factory("infer"))
+    rows = view.row_ids()
+    objective = view.cell_text(rows.index("objective"), COL_VERDICT)
+    assert objective.startswith("✔ confirmed")
+    energy = view.cell_text(rows.index("energy_consumption"), COL_VERDICT)
+    assert energy.startswith("–") and "NVIDIA GPUs only" in energy  # CPU summaries
+    texts = [view.claims.item(r, 1).text() for r in range(8)]
+    assert any(t.startswith("Intensivo computacionalmente") for t in texts)  # as written
+    view.set_language("en")
+    assert any(view.claims.item(r, 1).text().startswith("Compute-intensive") for r in range(8))
