@@ -92,6 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_run_options(cmp, mode=False)
     cmp.add_argument("--lang", default="en", choices=("en", "pt"),
                      help="language of the document's text (default en; pt as written)")
+    cmp.add_argument("--out", default=None, metavar="PATH",
+                     help="also write the table to PATH (.md, .html or .csv)")
     models = sub.add_parser("models", help="list the model catalog")
     models.add_argument("--json", action="store_true")
     devices = sub.add_parser("devices", help="list NVIDIA GPUs and the readings each supports")
@@ -292,6 +294,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from engine.report import comparison_text, summary_text
 
     train_cfg = _config(args, "train", args.batch_size)
+    if args.out and not args.out.lower().endswith((".md", ".html", ".htm", ".csv")):
+        raise ConfigError("out", f"{args.out!r}: the table is written as .md, .html or .csv")
     store = _open_store(args, required=False)
     summaries: dict[str, Summary] = {}
     for mode in ("train", "infer"):
@@ -311,6 +315,14 @@ def cmd_compare(args: argparse.Namespace) -> int:
             return EXIT_INTERRUPTED
     cmp = build(summaries["train"], summaries["infer"])
     print(json.dumps(cmp.to_dict()) if args.json else comparison_text(cmp, args.lang))
+    if args.out:
+        from engine.compare_export import write
+
+        try:
+            print(f"wrote {write(cmp, args.out, args.lang)}", file=sys.stderr)
+        except (ValueError, OSError) as exc:
+            print(f"trainfer: error: --out: {exc}", file=sys.stderr)
+            return EXIT_USAGE
     return EXIT_OK
 
 

@@ -204,7 +204,7 @@ def _cost_ratio(
     if a is None or b is None or b == 0:
         return None, NA
     r = a / b
-    if r >= 1:
+    if r >= 0.95:
         return r, f"training: {fmt_ratio(r)} the {noun} of inference"
     return r, f"training: {fmt_ratio(r)} the {noun} of inference (inference costs more)"
 

@@ -36,6 +36,7 @@ from engine.events import Summary
 from gui import theme
 from gui.memory_chart import MemoryChart
 from gui.summary_card import SummaryCard, history_line
+from gui.table_export import ask_table_path, export_table
 
 (
     COL_ASPECT, COL_DOC_TRAIN, COL_DOC_INFER, COL_MEAS_TRAIN, COL_MEAS_INFER, COL_RATIO,
@@ -91,6 +92,14 @@ class CompareView(QWidget):
         top.addWidget(self._title)
         top.addWidget(self._pair_label, 1)
         top.addWidget(self.latest_button)
+        self.export_button = QPushButton(self.tr("Export table…"))
+        self.export_button.setObjectName("compare_export")
+        self.export_button.setToolTip(
+            self.tr("Save the table with its verdicts as a slide-sized PNG, Markdown, HTML "
+                    "or CSV")
+        )
+        self.export_button.clicked.connect(self._export_table)
+        top.addWidget(self.export_button)
         top.addWidget(self.language_combo)
 
         self.train_card = SummaryCard("train")
@@ -324,6 +333,30 @@ class CompareView(QWidget):
                 self.table.setItem(r, c, item)
         self.table.resizeRowsToContents()
         self._fill_claims(comparison, lang)
+
+    def export_table_to(self, path: str) -> str:
+        """Write the shown comparison to ``path`` (.png, .md, .html or .csv).
+
+        Raises:
+            ValueError: Another suffix, or nothing to export.
+            OSError: The file cannot be written.
+        """
+        if self.comparison is None:
+            raise ValueError("there is no comparison to export")
+        return str(export_table(self.comparison, path, self.language))
+
+    def _export_table(self) -> None:
+        model = self.comparison.model if self.comparison else "comparison"
+        path = ask_table_path(self, f"trainfer-{model}-train-vs-infer.png")
+        if not path:
+            return
+        try:
+            self.export_table_to(path)
+        except (ValueError, OSError) as exc:
+            if self._on_error is not None:
+                self._on_error(self.tr("Could not export the table: {0}").format(exc),
+                               self.tr("Choose a .png, .md, .html or .csv file you can "
+                                       "write."))
 
     @staticmethod
     def _verdict_text(verdict: object) -> str:

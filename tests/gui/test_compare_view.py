@@ -109,3 +109,19 @@ def test_verdicts_for_rows_and_for_the_lists(view, summary_factory):
     assert any(t.startswith("Intensivo computacionalmente") for t in texts)  # as written
     view.set_language("en")
     assert any(view.claims.item(r, 1).text().startswith("Compute-intensive") for r in range(8))
+
+
+def test_table_exports_as_slide_png_and_text(view, summary_factory, tmp_path):
+    from PySide6.QtGui import QImage
+
+    view.add_summary(summary_factory("train"))
+    view.add_summary(summary_factory("infer"))
+    png = view.export_table_to(str(tmp_path / "slide.png"))
+    image = QImage(png)
+    assert (image.width(), image.height()) == (1920, 1080)
+    for suffix in ("md", "html", "csv"):
+        path = view.export_table_to(str(tmp_path / f"t.{suffix}"))
+        text = open(path, encoding="utf-8").read()  # noqa: SIM115
+        assert "Objetivo" in text and "confirmed" in text
+    with pytest.raises(ValueError):
+        view.export_table_to(str(tmp_path / "t.docx"))
