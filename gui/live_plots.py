@@ -177,12 +177,15 @@ class LivePlots(QWidget):
     def _step_curve(panel: PlotPanel, color: str, phase: str) -> pg.PlotDataItem:
         if phase == "warmup":
             # Warm-up steps: dashed, hollow circles; never averaged into the results.
+            # The first steps can take seconds (allocation, autotuning): they do not set
+            # the step-time axis, which would flatten the measured line.
             return panel.add_curve(
                 pg.mkPen(color, width=1, style=Qt.DashLine),
                 symbol="o",
                 symbolSize=6,
                 symbolPen=pg.mkPen(color, width=1.5),
                 symbolBrush=pg.mkBrush(255, 255, 255),
+                ignore_bounds=panel.key == "step_time",
             )
         return panel.add_curve(pg.mkPen(color, width=2))
 
@@ -240,6 +243,7 @@ class LivePlots(QWidget):
         self._variant_legends[key] = legend
 
     def _arrange(self, order: tuple[str, ...]) -> None:
+        self._order = order
         for i, key in enumerate(order):
             self._grid.addWidget(self._panels[key], i // COLUMNS, i % COLUMNS)
 
@@ -372,8 +376,9 @@ class LivePlots(QWidget):
         position = LABEL_POSITIONS[self._n_phases % len(LABEL_POSITIONS)]
         self._n_phases += 1
         regions = []
-        for panel in self._panels.values():
-            line = panel.add_phase_line(x, label)
+        labelled = set(self._order[:COLUMNS])  # labels on the top row only: less clutter
+        for key, panel in self._panels.items():
+            line = panel.add_phase_line(x, label if key in labelled else "")
             line.label.setPosition(position)
             if phase.name == "done":  # the last line sits at the right edge: label on its left
                 line.label.anchors = [(1, 0.5), (1, 0.5)]

@@ -134,8 +134,12 @@ class PlotPanel(QWidget):
         """The pyqtgraph plot (pass it to :func:`gui.plot_export.export_plot`)."""
         return self.plot_widget.getPlotItem()
 
-    def add_curve(self, pen: object, **kwargs: object) -> pg.PlotDataItem:
+    def add_curve(
+        self, pen: object, ignore_bounds: bool = False, **kwargs: object
+    ) -> pg.PlotDataItem:
         """Add an empty curve with ``pen`` (and symbol options) that draws NaN as a gap.
+
+        ``ignore_bounds`` keeps the curve out of the automatic axis range.
 
         Solid, opaque lines are drawn as separate segments: antialiased wide polylines
         through noisy data take Qt's raster engine twenty times longer to stroke.
@@ -146,19 +150,21 @@ class PlotPanel(QWidget):
         qpen = pg.mkPen(pen)
         if qpen.style() == Qt.SolidLine and qpen.color().alpha() == 255:
             curve.curve.setSegmentedLineMode("on")
-        self.plot_item.addItem(curve)
+        self.plot_item.addItem(curve, ignoreBounds=ignore_bounds)
         return curve
 
     # -- note overlay ----------------------------------------------------------------
     def set_note(self, text: str | None) -> None:
         """Show ``text`` centred in the plot (``None`` hides it)."""
         if not text:
+            self.plot_item.getAxis("left").setStyle(showValues=True)
             self._note.setVisible(False)
             self._note_bg.setVisible(False)
             self._note.setPlainText("")
             return
         self._note.setHtml(f"<div align='center'>{escape(text)}</div>")
         self._note.setVisible(True)
+        self.plot_item.getAxis("left").setStyle(showValues=False)  # no numbers without data
         self._note_bg.setVisible(True)
         self._place_note()
 
