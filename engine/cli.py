@@ -17,7 +17,7 @@ import time
 from typing import Any
 
 from engine.catalog import CATALOG
-from engine.config import OPTIMIZERS, PRECISIONS, ConfigError, RunConfig
+from engine.config import KERNELS, OPTIMIZERS, PRECISIONS, ConfigError, RunConfig
 from engine.events import (
     Failed,
     Notice,
@@ -58,6 +58,8 @@ def _add_run_options(p: argparse.ArgumentParser, mode: bool) -> None:
     p.add_argument("--precision", default="fp32", choices=PRECISIONS,
                    help="fp32 (TF32 off, default), tf32, bf16 or fp16 (autocast)")
     p.add_argument("--optimizer", default="adamw", choices=OPTIMIZERS)
+    p.add_argument("--kernels", default="eager", choices=KERNELS,
+                   help="eager (default), compile (torch.compile) or cudagraphs")
     p.add_argument("--lr", type=float, default=None, help="learning rate (default per model)")
     p.add_argument("--warmup-steps", type=int, default=3)
     p.add_argument("--input-size", type=int, default=None,
@@ -103,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     exp = sub.add_parser("experiment", help="a guided experiment: several runs, one table")
     exp.add_argument("name", help="train-vs-infer, precision, batch-sweep, data-flow, "
-                     "memory or generation")
+                     "kernels, memory or generation")
     exp.add_argument("--model", default=None, help="catalog id (default per experiment)")
     exp.add_argument("--device", default="auto")
     exp.add_argument("--seconds", type=float, default=None,
@@ -152,6 +154,7 @@ def _config(args: argparse.Namespace, mode: str, batch_size: int | None) -> RunC
         seed=args.seed,
         input_size=args.input_size,
         generate_tokens=getattr(args, "generate_tokens", 0) if mode == "infer" else 0,
+        kernels=args.kernels,
     )
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from engine.catalog import CATALOG
 
 MODES = ("train", "infer")
+KERNELS = ("eager", "compile", "cudagraphs")
 PRECISIONS = ("fp32", "tf32", "bf16", "fp16")
 OPTIMIZERS = ("sgd", "adamw")
 _DEVICE_RE = re.compile(r"^(auto|cpu|cuda|cuda:\d+)$")
@@ -64,6 +65,10 @@ class RunConfig:
             0 or more feeds the run from a DataLoader with that many worker processes
             (:mod:`engine.data`), to measure the data flow.
         pin_memory: With a DataLoader: page-locked buffers and non-blocking copies.
+        kernels: ``"eager"`` (PyTorch's kernels, op by op), ``"compile"``
+            (``torch.compile``: fused kernels generated for this model) or
+            ``"cudagraphs"`` (``torch.compile(mode="reduce-overhead")``: the step replayed
+            as a CUDA graph, NVIDIA GPUs only). Compile time is in the first warm-up step.
         generate_tokens: Language models in inference only: each step takes the
             ``input_size`` tokens as a prompt and generates this many tokens with a KV
             cache (greedy); 0 runs the forward pass only.
@@ -87,6 +92,7 @@ class RunConfig:
     generate_tokens: int = 0
     loader_workers: int | None = None
     pin_memory: bool = False
+    kernels: str = "eager"
 
     def __post_init__(self) -> None:
         if self.model not in CATALOG:
@@ -97,6 +103,7 @@ class RunConfig:
         _choice("mode", self.mode, MODES)
         _choice("precision", self.precision, PRECISIONS)
         _choice("optimizer", self.optimizer, OPTIMIZERS)
+        _choice("kernels", self.kernels, KERNELS)
         if not isinstance(self.device, str) or not _DEVICE_RE.match(self.device):
             raise ConfigError(
                 "device", f"{self.device!r} is not a device; use auto, cpu, cuda or cuda:N"

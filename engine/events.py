@@ -261,6 +261,9 @@ class Summary(_Event):
             ``tokens_per_s`` then counts generated tokens.
         ttft_ms_median: Median time to first token: the prompt's forward pass (ms).
         decode_tokens_per_s: Tokens per second after the first (all sequences of the batch).
+        kernels: ``eager``, ``compile`` or ``cudagraphs`` (see RunConfig).
+        compile_s: Time of the first warm-up step with ``torch.compile`` (compilation and
+            the first run), reported apart from the measured steps.
     """
 
     model: str
@@ -328,6 +331,8 @@ class Summary(_Event):
     generated_tokens: int | None = None
     ttft_ms_median: float | None = None
     decode_tokens_per_s: float | None = None
+    kernels: str = "eager"
+    compile_s: float | None = None
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,7 @@ is listed as *not available* with the reason; one that runs out of memory is mar
 *out of memory*; neither stops the experiment. Stop ends it after the current case.
 
 Implemented: ``train-vs-infer``, ``precision``, ``batch-sweep``, ``data-flow``,
-``memory``, ``generation``. ``kernels`` (torch.compile, CUDA graphs) and ``quantization``
-need run-loop features that do not exist yet.
+``kernels``, ``memory``, ``generation``. ``quantization`` is not implemented yet.
 """
 
 from __future__ import annotations
@@ -277,6 +276,40 @@ def _table_data(results: list[CaseResult]) -> tuple[list[str], list[list[str]]]:
     return cols, rows
 
 
+# ---- kernels -------------------------------------------------------------------------
+
+
+def _plan_kernels(model: str, device: str, seconds: float | None,
+                  batches: tuple[int, ...] | None = None) -> list[Case]:
+    batch = (batches or (1,))[0]
+    no_gpu = "CUDA graphs need an NVIDIA GPU" if _on_cpu(device) else ""
+    return [
+        Case("eager", _cfg(model, "infer", device, seconds, batch_size=batch)),
+        Case("torch.compile", _cfg(model, "infer", device, seconds, batch_size=batch,
+                                   kernels="compile")),
+        Case("CUDA graphs", _cfg(model, "infer", device, seconds, batch_size=batch,
+                                 kernels="cudagraphs"), no_gpu),
+    ]
+
+
+def _table_kernels(results: list[CaseResult]) -> tuple[list[str], list[list[str]]]:
+    cols = ["kernels", "latency (median)", "latency (p95)", "throughput",
+            "vs eager", "compile time", "note"]
+    base = results[0].summary.step_ms_median if results and results[0].summary else None
+    rows = []
+    for c in results:
+        s = c.summary
+        if s is None:
+            rows.append([c.label, "", "", "", "", "", _status_text(c)])
+            continue
+        speed = fmt_ratio(base / s.step_ms_median) if base and s.step_ms_median else ""
+        rows.append([c.label, fmt_num(s.step_ms_median, "ms"), fmt_num(s.step_ms_p95, "ms"),
+                     _rate(s), speed,
+                     fmt_num(s.compile_s, "s") if s.compile_s is not None else "",
+                     f"batch {s.batch_size}"])
+    return cols, rows
+
+
 # ---- generation ----------------------------------------------------------------------
 
 GENERATE_TOKENS = 32
@@ -328,6 +361,9 @@ EXPERIMENTS: dict[str, Experiment] = {
                    "and with workers and pinned memory",
                    "training needs an asynchronous DataLoader (data starvation)", "resnet50",
                    _plan_data, _table_data),
+        Experiment("kernels", "Batch-1 inference latency: eager, torch.compile, CUDA graphs",
+                   "specialized kernels lower inference latency", "resnet50",
+                   _plan_kernels, _table_kernels),
         Experiment("generation", "Token generation with a KV cache at batch 1 and 8, "
                    "beside training", "inference cares about latency (time to first token)",
                    "gpt2", _plan_generation, _table_generation),

@@ -18,8 +18,8 @@ import platform
 import statistics
 import time
 from collections import deque
-from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,6 +103,12 @@ def check_precision(precision: str, device: torch.device) -> None:
             raise ConfigError(
                 "precision", f"this CPU cannot run {precision} autocast ({exc}); use fp32"
             ) from exc
+
+
+def check_kernels(kernels: str, device: torch.device) -> None:
+    """Raise :class:`ConfigError` when ``device`` cannot run ``kernels``."""
+    if kernels == "cudagraphs" and device.type != "cuda":
+        raise ConfigError("kernels", "CUDA graphs need an NVIDIA GPU; use eager or compile")
 
 
 def _set_math_mode(precision: str) -> None:
@@ -275,8 +281,21 @@ class _Runner:
                 self.scaler = torch.amp.GradScaler("cuda")
         else:
             module.eval()
+        if cfg.kernels != "eager":  # the spec calls the compiled module; params are shared
+            mode = "reduce-overhead" if cfg.kernels == "cudagraphs" else "default"
+            self.spec.module = torch.compile(module, mode=mode)  # type: ignore[assignment]
         self.params = sum(p.numel() for p in module.parameters())
         self.param_bytes = sum(p.numel() * p.element_size() for p in module.parameters())
+
+    @contextmanager
+    def eager(self) -> Iterator[None]:
+        """Run the uncompiled module inside the block (FLOP counting sees every op)."""
+        compiled = self.spec.module
+        self.spec.module = self.module
+        try:
+            yield
+        finally:
+            self.spec.module = compiled
 
     def next_batch(self) -> tuple[Any, torch.Tensor]:
         """The next batch: from the DataLoader when there is one, else made on the device."""
@@ -400,6 +419,7 @@ def execute(cfg: RunConfig, emit: Emit, should_stop: ShouldStop) -> Summary | No
     emit(Phase(time.monotonic(), "build", cfg.model))
     device = resolve_device(cfg.device)
     check_precision(cfg.precision, device)
+    check_kernels(cfg.kernels, device)
     if cfg.precision == "fp16" and device.type == "cpu":
         emit(Notice(time.monotonic(), "fp16 on the CPU is emulated and runs many times slower "
                     "than fp32", "use bf16, the CPU's 16-bit format, or fp32"))
@@ -426,7 +446,8 @@ def execute(cfg: RunConfig, emit: Emit, should_stop: ShouldStop) -> Summary | No
             build_s=time.monotonic() - t_build,
         )
     )
-    count = count_step(runner)  # FLOPs and activation sizes, on an untimed step
+    with runner.eager():
+        count = count_step(runner)  # FLOPs and activation sizes, on an untimed step
     reporter = _StepReporter(emit, runner.batch_size, runner.tokens_per_sample)
     t_warmup = time.monotonic()
     if cfg.warmup_steps:
@@ -533,6 +554,8 @@ def execute(cfg: RunConfig, emit: Emit, should_stop: ShouldStop) -> Summary | No
         mem_reserved_bytes=mem.reserved,
         mem_method=mem.method,
         warmup_start_t_s=t_warmup,
+        kernels=cfg.kernels,
+        compile_s=warm[0] / 1000.0 if warm and cfg.kernels != "eager" else None,
     )
 
 

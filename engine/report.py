@@ -31,6 +31,9 @@ def summary_text(s: Summary) -> str:
         ("step time", f"{fmt_num(s.step_ms_median, 'ms')} median, "
                       f"{fmt_num(s.step_ms_p95, 'ms')} p95"),
     ]
+    if s.compile_s is not None:
+        lines.append(("kernels", f"{s.kernels}: first step (compilation) {s.compile_s:.1f} s, "
+                                 "not averaged in"))
     if s.generated_tokens:
         lines.append(("generation", f"{s.generated_tokens} tokens per sequence after a "
                                     f"{s.input_size}-token prompt: time to first token "

@@ -88,3 +88,15 @@ def test_resolve_device_refuses_cuda_without_cuda(monkeypatch):
     with pytest.raises(ConfigError):
         check_precision("tf32", torch.device("cpu"))
     check_precision("bf16", torch.device("cpu"))  # this CPU can run bf16 autocast
+
+
+def test_kernels_choices_and_cuda_graphs_need_a_gpu():
+    import torch
+
+    from engine.loop import check_kernels
+
+    with pytest.raises(ConfigError, match="eager, compile, cudagraphs"):
+        RunConfig(model="mlp", kernels="tensorrt")
+    with pytest.raises(ConfigError, match="NVIDIA GPU"):
+        check_kernels("cudagraphs", torch.device("cpu"))
+    check_kernels("compile", torch.device("cpu"))

@@ -142,3 +142,13 @@ def test_dataloader_samples_do_cpu_work_and_repeat():
     x, y = ds[5]
     assert x.shape == (3, 32, 32) and y.dtype == torch.int64
     assert torch.equal(ds[5][0], x) and not torch.equal(ds[6][0], x)
+
+
+def test_kernels_compiles_and_marks_cuda_graphs_unavailable_on_the_cpu(store):
+    r = run_experiment("kernels", "mlp", "cpu", 0.5, store=store)
+    status = {c.label: c.status for c in r.cases}
+    assert status == {"eager": "ok", "torch.compile": "ok", "CUDA graphs": "not_available"}
+    compiled = r.cases[1].summary
+    assert compiled.kernels == "compile" and compiled.compile_s > 0
+    assert r.rows[0][4] == "1.00×" and "NVIDIA" in r.rows[2][-1]
+    assert r.cases[0].summary.batch_size == 1  # latency at batch 1
