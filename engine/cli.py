@@ -66,6 +66,9 @@ def _add_run_options(p: argparse.ArgumentParser, mode: bool) -> None:
                    help="image side (px), features, or sequence length (tokens)")
     p.add_argument("--seed", type=int, default=0)
     if mode:
+        p.add_argument("--quantize", default="none", choices=("none", "int8"),
+                       help="inference with int8 linear weights (CPU: PyTorch dynamic "
+                       "quantization; GPU: torchao)")
         p.add_argument("--generate-tokens", type=int, default=0, metavar="N",
                        help="language models, infer mode: generate N tokens per step with a "
                        "KV cache (time to first token, tokens/s)")
@@ -105,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     exp = sub.add_parser("experiment", help="a guided experiment: several runs, one table")
     exp.add_argument("name", help="train-vs-infer, precision, batch-sweep, data-flow, "
-                     "kernels, memory or generation")
+                     "kernels, quantization, memory or generation")
     exp.add_argument("--model", default=None, help="catalog id (default per experiment)")
     exp.add_argument("--device", default="auto")
     exp.add_argument("--seconds", type=float, default=None,
@@ -155,6 +158,7 @@ def _config(args: argparse.Namespace, mode: str, batch_size: int | None) -> RunC
         input_size=args.input_size,
         generate_tokens=getattr(args, "generate_tokens", 0) if mode == "infer" else 0,
         kernels=args.kernels,
+        quantize=getattr(args, "quantize", "none") if mode == "infer" else "none",
     )
 
 

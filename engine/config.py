@@ -18,6 +18,7 @@ from engine.catalog import CATALOG
 
 MODES = ("train", "infer")
 KERNELS = ("eager", "compile", "cudagraphs")
+QUANTIZATIONS = ("none", "int8")
 PRECISIONS = ("fp32", "tf32", "bf16", "fp16")
 OPTIMIZERS = ("sgd", "adamw")
 _DEVICE_RE = re.compile(r"^(auto|cpu|cuda|cuda:\d+)$")
@@ -69,6 +70,9 @@ class RunConfig:
             (``torch.compile``: fused kernels generated for this model) or
             ``"cudagraphs"`` (``torch.compile(mode="reduce-overhead")``: the step replayed
             as a CUDA graph, NVIDIA GPUs only). Compile time is in the first warm-up step.
+        quantize: ``"none"`` or ``"int8"``: inference with int8 weights in the linear
+            layers (PyTorch's dynamic quantization on the CPU, torchao on a GPU when it is
+            installed); the summary reports how far the outputs moved.
         generate_tokens: Language models in inference only: each step takes the
             ``input_size`` tokens as a prompt and generates this many tokens with a KV
             cache (greedy); 0 runs the forward pass only.
@@ -93,6 +97,7 @@ class RunConfig:
     loader_workers: int | None = None
     pin_memory: bool = False
     kernels: str = "eager"
+    quantize: str = "none"
 
     def __post_init__(self) -> None:
         if self.model not in CATALOG:
@@ -104,6 +109,9 @@ class RunConfig:
         _choice("precision", self.precision, PRECISIONS)
         _choice("optimizer", self.optimizer, OPTIMIZERS)
         _choice("kernels", self.kernels, KERNELS)
+        _choice("quantize", self.quantize, QUANTIZATIONS)
+        if self.quantize != "none" and self.mode != "infer":
+            raise ConfigError("quantize", "quantization is for inference; use --mode infer")
         if not isinstance(self.device, str) or not _DEVICE_RE.match(self.device):
             raise ConfigError(
                 "device", f"{self.device!r} is not a device; use auto, cpu, cuda or cuda:N"

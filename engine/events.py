@@ -264,6 +264,10 @@ class Summary(_Event):
         kernels: ``eager``, ``compile`` or ``cudagraphs`` (see RunConfig).
         compile_s: Time of the first warm-up step with ``torch.compile`` (compilation and
             the first run), reported apart from the measured steps.
+        quantize, quantized_layers, quantize_method: int8 inference (see
+            :mod:`engine.quantize`).
+        output_rel_error: Relative L2 change of the logits caused by quantization.
+        top1_agreement: Share of predictions quantization left unchanged (0-1).
     """
 
     model: str
@@ -333,6 +337,11 @@ class Summary(_Event):
     decode_tokens_per_s: float | None = None
     kernels: str = "eager"
     compile_s: float | None = None
+    quantize: str = "none"
+    quantized_layers: int | None = None
+    quantize_method: str = ""
+    output_rel_error: float | None = None
+    top1_agreement: float | None = None
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ is listed as *not available* with the reason; one that runs out of memory is mar
 *out of memory*; neither stops the experiment. Stop ends it after the current case.
 
 Implemented: ``train-vs-infer``, ``precision``, ``batch-sweep``, ``data-flow``,
-``kernels``, ``memory``, ``generation``. ``quantization`` is not implemented yet.
+``kernels``, ``quantization`` (fp8 not yet), ``memory``, ``generation``.
 """
 
 from __future__ import annotations
@@ -310,6 +310,46 @@ def _table_kernels(results: list[CaseResult]) -> tuple[list[str], list[list[str]
     return cols, rows
 
 
+# ---- quantization --------------------------------------------------------------------
+
+
+def _plan_quant(model: str, device: str, seconds: float | None,
+                batches: tuple[int, ...] | None = None) -> list[Case]:
+    batch = (batches or (None,))[0]
+    cpu = _on_cpu(device)
+    return [
+        Case("fp32", _cfg(model, "infer", device, seconds, batch_size=batch)),
+        Case("bf16", _cfg(model, "infer", device, seconds, batch_size=batch,
+                          precision="bf16")),
+        Case("int8", _cfg(model, "infer", device, seconds, batch_size=batch, quantize="int8")),
+        Case("fp8", _cfg(model, "infer", device, seconds, batch_size=batch),
+             "fp8 needs an NVIDIA GPU with fp8 Tensor Cores (Hopper or newer) and torchao"
+             if cpu else "fp8 inference is not implemented yet"),
+    ]
+
+
+def _table_quant(results: list[CaseResult]) -> tuple[list[str], list[list[str]]]:
+    cols = ["weights", "throughput", "latency", "weight memory", "peak memory",
+            "outputs vs fp32", "note"]
+    base = results[0].summary.samples_per_s if results and results[0].summary else None
+    rows = []
+    for c in results:
+        s = c.summary
+        if s is None:
+            rows.append([c.label, "", "", "", "", "", _status_text(c)])
+            continue
+        speed = f" ({fmt_ratio(s.samples_per_s / base)})" if base and s.samples_per_s else ""
+        change = ""
+        if s.output_rel_error is not None:
+            change = (f"logits moved {100 * s.output_rel_error:.2f}%, top-1 unchanged for "
+                      f"{100 * (s.top1_agreement or 0):.1f}%")
+        note = (f"{s.quantized_layers} linear layers via {s.quantize_method}"
+                if s.quantized_layers else "")
+        rows.append([c.label, _rate(s) + speed, fmt_num(s.step_ms_median, "ms"),
+                     fmt_bytes(s.mem_params_bytes), fmt_bytes(s.peak_mem_bytes), change, note])
+    return cols, rows
+
+
 # ---- generation ----------------------------------------------------------------------
 
 GENERATE_TOKENS = 32
@@ -364,6 +404,9 @@ EXPERIMENTS: dict[str, Experiment] = {
         Experiment("kernels", "Batch-1 inference latency: eager, torch.compile, CUDA graphs",
                    "specialized kernels lower inference latency", "resnet50",
                    _plan_kernels, _table_kernels),
+        Experiment("quantization", "Inference in fp32, bf16 and int8 (and fp8 where the GPU "
+                   "has it)", "inference can be optimized with quantization", "vit_b_16",
+                   _plan_quant, _table_quant),
         Experiment("generation", "Token generation with a KV cache at batch 1 and 8, "
                    "beside training", "inference cares about latency (time to first token)",
                    "gpt2", _plan_generation, _table_generation),

@@ -29,7 +29,7 @@ import torch
 from engine.catalog import CATALOG
 from engine.config import ConfigError, RunConfig
 from engine.events import Event, Notice, Phase, Started, StepStats, Summary
-from engine.measure import breakdown, count_step
+from engine.measure import breakdown, count_step, weight_bytes
 from engine.models import ModelSpec, build_spec, preload
 from engine.peaks import peak_tflops
 
@@ -126,7 +126,10 @@ def _autocast(precision: str, device: torch.device) -> AbstractContextManager[An
 
 def _param_checksum(module: torch.nn.Module) -> tuple[float, float]:
     """``(Σθ, Σθ²)`` in float64 over all parameters. Sync point: two ``.item()``."""
-    total = torch.zeros((), dtype=torch.float64, device=next(module.parameters()).device)
+    first = next(module.parameters(), None)
+    if first is None:  # e.g. a dynamically quantized model: weights are packed, not params
+        return 0.0, 0.0
+    total = torch.zeros((), dtype=torch.float64, device=first.device)
     squares = torch.zeros_like(total)
     with torch.no_grad():
         for p in module.parameters():
@@ -446,6 +449,12 @@ def execute(cfg: RunConfig, emit: Emit, should_stop: ShouldStop) -> Summary | No
             build_s=time.monotonic() - t_build,
         )
     )
+    quant = None
+    if cfg.quantize != "none":
+        from engine.quantize import quantize
+
+        quant = quantize(runner)
+        runner.param_bytes = weight_bytes(runner.module)
     with runner.eager():
         count = count_step(runner)  # FLOPs and activation sizes, on an untimed step
     reporter = _StepReporter(emit, runner.batch_size, runner.tokens_per_sample)
@@ -556,6 +565,11 @@ def execute(cfg: RunConfig, emit: Emit, should_stop: ShouldStop) -> Summary | No
         warmup_start_t_s=t_warmup,
         kernels=cfg.kernels,
         compile_s=warm[0] / 1000.0 if warm and cfg.kernels != "eager" else None,
+        quantize=cfg.quantize,
+        quantized_layers=quant.layers if quant else None,
+        quantize_method=quant.method if quant else "",
+        output_rel_error=quant.output_rel_error if quant else None,
+        top1_agreement=quant.top1_agreement if quant else None,
     )
 
 

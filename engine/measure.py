@@ -149,9 +149,26 @@ def gradient_bytes(module: torch.nn.Module) -> int:
     return sum(tensor_bytes(p.grad) for p in module.parameters() if p.grad is not None)
 
 
+def weight_bytes(module: torch.nn.Module) -> int:
+    """Bytes of a module's weights.
+
+    Its parameters, plus the packed int8 weights (and biases) of dynamically quantized
+    layers, which are not parameters.
+    """
+    total = sum(tensor_bytes(p) for p in module.parameters())
+    for m in module.modules():
+        weight: Any = getattr(m, "weight", None)
+        if callable(weight) and not isinstance(weight, torch.Tensor):  # quantized Linear
+            total += tensor_bytes(weight())
+            bias_fn: Any = getattr(m, "bias", None)
+            bias = bias_fn() if callable(bias_fn) else None
+            total += tensor_bytes(bias) if isinstance(bias, torch.Tensor) else 0
+    return total
+
+
 def breakdown(runner: Any, count: StepCount, peak_allocated: int | None) -> MemoryBreakdown:
     """The breakdown after the measured phase (gradients and optimizer state exist)."""
-    params = sum(tensor_bytes(p) for p in runner.module.parameters())
+    params = weight_bytes(runner.module)
     grads = gradient_bytes(runner.module) if runner.training else 0
     opt = optimizer_state_bytes(runner.optimizer)
     if runner.device.type == "cuda" and peak_allocated is not None:

@@ -31,6 +31,11 @@ def summary_text(s: Summary) -> str:
         ("step time", f"{fmt_num(s.step_ms_median, 'ms')} median, "
                       f"{fmt_num(s.step_ms_p95, 'ms')} p95"),
     ]
+    if s.quantized_layers:
+        lines.append(("quantization", f"int8: {s.quantized_layers} linear layers "
+                                      f"({s.quantize_method}); logits moved "
+                                      f"{100 * (s.output_rel_error or 0):.2f}%, top-1 unchanged "
+                                      f"for {100 * (s.top1_agreement or 0):.1f}%"))
     if s.compile_s is not None:
         lines.append(("kernels", f"{s.kernels}: first step (compilation) {s.compile_s:.1f} s, "
                                  "not averaged in"))

@@ -152,3 +152,21 @@ def test_kernels_compiles_and_marks_cuda_graphs_unavailable_on_the_cpu(store):
     assert compiled.kernels == "compile" and compiled.compile_s > 0
     assert r.rows[0][4] == "1.00×" and "NVIDIA" in r.rows[2][-1]
     assert r.cases[0].summary.batch_size == 1  # latency at batch 1
+
+
+def test_quantization_measures_the_change_in_outputs(store):
+    r = run_experiment("quantization", "mlp", "cpu", 0.5, store=store)
+    status = {c.label: c.status for c in r.cases}
+    assert status == {"fp32": "ok", "bf16": "ok", "int8": "ok", "fp8": "not_available"}
+    fp32, int8 = r.cases[0].summary, r.cases[2].summary
+    assert int8.quantized_layers == 3 and 0 < int8.output_rel_error < 0.2
+    assert int8.top1_agreement > 0.9
+    assert int8.mem_params_bytes < fp32.mem_params_bytes / 3  # int8 weights: a quarter
+    assert "top-1 unchanged" in r.rows[2][5]
+
+
+def test_quantization_is_for_inference_and_linear_layers():
+    from engine.config import RunConfig
+
+    with pytest.raises(ConfigError, match="inference"):
+        RunConfig(model="mlp", mode="train", quantize="int8")
