@@ -12,12 +12,17 @@ import asyncio
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import qasync
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
 
+from engine.catalog import CATALOG
 from engine.resources import resources_dir
+
+if TYPE_CHECKING:
+    from gui.main_window import MainWindow
 
 APP_NAME = "Trainfer"
 
@@ -35,13 +40,24 @@ def build_parser() -> argparse.ArgumentParser:
         "(e.g. mlp:train,mlp:infer); for demos and screenshots",
     )
     parser.add_argument(
-        "--seconds", type=float, default=None, help="measured seconds of each autostarted run"
+        "--experiment", metavar="NAME", default=None,
+        help="run this guided experiment when the window opens (Experiments tab); "
+        "for demos and screenshots",
     )
     parser.add_argument(
-        "--device", default=None, help="device for autostarted runs: auto, cpu, cuda:N"
+        "--model", default=None,
+        help="model of the --experiment (default: the experiment's own)",
     )
     parser.add_argument(
-        "--tab", choices=("live", "compare", "history"), default="live",
+        "--seconds", type=float, default=None,
+        help="measured seconds of each autostarted run, or of each case of --experiment",
+    )
+    parser.add_argument(
+        "--device", default=None,
+        help="device for autostarted runs or --experiment: auto, cpu, cuda:N",
+    )
+    parser.add_argument(
+        "--tab", choices=("live", "compare", "history", "experiments"), default="live",
         help="tab shown at start",
     )
     parser.add_argument(
@@ -110,6 +126,16 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError as exc:
             print(f"trainfer: --autostart: {exc}", file=sys.stderr)
             return 2
+    if args.experiment is not None or args.model is not None:
+        from engine.experiments import EXPERIMENTS
+
+        if args.experiment not in EXPERIMENTS:
+            print(f"trainfer: --experiment: choose one of: {', '.join(EXPERIMENTS)}",
+                  file=sys.stderr)
+            return 2
+        if args.model is not None and args.model not in CATALOG:
+            print(f"trainfer: --model: choose one of: {', '.join(CATALOG)}", file=sys.stderr)
+            return 2
     if args.seconds is not None and not args.seconds > 0:
         print(f"trainfer: --seconds must be above 0, not {args.seconds:g}", file=sys.stderr)
         return 2
@@ -142,7 +168,10 @@ def main(argv: list[str] | None = None) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     window = MainWindow(store=store)
-    tabs = {"compare": window.compare, "history": window.history}
+    tabs = {"compare": window.compare, "history": window.history,
+            "experiments": window.experiments}
+    if args.experiment:
+        args.tab = "experiments"
     if args.tab in tabs:
         window.tabs.setCurrentWidget(tabs[args.tab])
     window.show()
@@ -165,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
         QTimer.singleShot(300, lambda: window.replay_recording(args.replay, args.speed))
     elif specs:
         AutoStarter(window, specs, seconds=args.seconds, device=args.device).begin()
+    elif args.experiment:
+        _start_experiment(window, args.experiment, args.model, args.device, args.seconds)
     elif not problem and not store_warning:
         window.offer_demo()
 
@@ -178,6 +209,20 @@ def main(argv: list[str] | None = None) -> int:
         if store is not None:
             store.close()
     return 0
+
+
+def _start_experiment(window: MainWindow, name: str, model: str | None, device: str | None,
+                      seconds: float | None) -> None:
+    """Fill the Experiments tab with ``--experiment`` and its options, then press Run."""
+    view = window.experiments
+    view.set_experiment(name)
+    if model:
+        view.set_model(model)
+    if device:
+        view.set_device(device)
+    if seconds is not None:
+        view.set_seconds(seconds)
+    QTimer.singleShot(300, view.start)
 
 
 def _finish_tasks(loop: asyncio.AbstractEventLoop) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -30,6 +30,24 @@ from engine.devices import DevicesReport
 from gui import theme
 
 _BAD_STYLE = "border: 2px solid " + theme.ERROR_BORDER + ";"
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ExperimentPanel", text)
+
+
+def add_device_items(combo: QComboBox, devices: DevicesReport) -> None:
+    """Fill ``combo`` with the device choices: auto, cpu, then each NVIDIA GPU.
+
+    Each item's data is the device string (``"auto"``, ``"cpu"``, ``"cuda:N"``).
+    """
+    combo.addItem(_tr("auto (first NVIDIA GPU, else CPU)"), "auto")
+    combo.addItem(_tr("cpu"), "cpu")
+    for gpu in devices.gpus:
+        mem = ""
+        if gpu.memory_total_bytes:
+            mem = _tr(" ({0:.0f} GiB)").format(gpu.memory_total_bytes / (1 << 30))
+        combo.addItem(f"cuda:{gpu.index} — {gpu.name}{mem}", f"cuda:{gpu.index}")
 
 
 class ExperimentPanel(QWidget):
@@ -82,13 +100,7 @@ class ExperimentPanel(QWidget):
 
         self.device_combo = QComboBox()
         self.device_combo.setObjectName("device_combo")
-        self.device_combo.addItem(self.tr("auto (first NVIDIA GPU, else CPU)"), "auto")
-        self.device_combo.addItem(self.tr("cpu"), "cpu")
-        for gpu in devices.gpus:
-            mem = ""
-            if gpu.memory_total_bytes:
-                mem = self.tr(" ({0:.0f} GiB)").format(gpu.memory_total_bytes / (1 << 30))
-            self.device_combo.addItem(f"cuda:{gpu.index} — {gpu.name}{mem}", f"cuda:{gpu.index}")
+        add_device_items(self.device_combo, devices)
         self.device_note = QLabel()
         self.device_note.setObjectName("device_note")
         self.device_note.setWordWrap(True)

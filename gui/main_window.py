@@ -1,4 +1,4 @@
-"""The main window: experiment panel, banner, Live, Compare and History tabs, status bar.
+"""The main window: experiment panel, banner, Live, Compare, History and Experiments tabs.
 
 It owns the :class:`engine.session.Session` (which records every run in the store) and
 wires the bridge's signals to the widgets. Starting, stopping and closing never block for
@@ -9,7 +9,10 @@ A replay (:class:`engine.store.replay.Replay`) goes through the same bridge and 
 a live run, so it fills the same plots and the Compare tab; the Live tab's source strip
 marks it (:class:`gui.replay_control.ReplayControl`). Stored runs opened, overlaid,
 compared, imported or exported from History are handled by
-:class:`gui.stored_runs.StoredRuns`.
+:class:`gui.stored_runs.StoredRuns`. Guided experiments (several runs each) run from the
+Experiments tab (:class:`gui.experiments_view.ExperimentsView`) in a worker thread, with
+sessions of their own that record into the same store; a run and an experiment never run
+at the same time.
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ from engine.store.replay import ReplaySource
 from gui.bridge import EventBridge
 from gui.compare_view import CompareView
 from gui.experiment_panel import ExperimentPanel
+from gui.experiments_view import ExperimentsView
 from gui.history_view import HistoryView
 from gui.live_plots import LivePlots
 from gui.message_banner import MessageBanner
@@ -131,6 +135,11 @@ class MainWindow(QMainWindow):
         self.live = LivePlots(on_error=self.report_error)
         self.compare = CompareView(on_error=self.report_error)
         self.history = HistoryView(self.store, on_error=self.report_error)
+        self.experiments = ExperimentsView(
+            self.devices, store=self.store,
+            session_factory=lambda: Session(nvml=nvml, store=self.store),
+            on_error=self.report_error, is_busy=self._busy_for_experiment,
+        )
         self.stored = StoredRuns(self)
         self.replay = ReplayControl(self)
         self.replay.started.connect(self.replay_started)
@@ -141,6 +150,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.live, self.tr("Live"))
         self.tabs.addTab(self.compare, self.tr("Compare"))
         self.tabs.addTab(self.history, self.tr("History"))
+        self.tabs.addTab(self.experiments, self.tr("Experiments"))
         self.status = RunStatusBar()
         self.setStatusBar(self.status)
 
@@ -179,6 +189,10 @@ class MainWindow(QMainWindow):
         self.bridge.notice.connect(self._on_notice)
         self.bridge.finished.connect(self._on_finished)
 
+        self.experiments.finished.connect(lambda _r: self.history.refresh())
+        self.experiments.compare_requested.connect(self.show_pair_in_compare)
+        self.experiments.notice.connect(self.banner.show_info)
+        self.experiments.running_changed.connect(self._on_experiment_running)
         history = self.history
         history.open_requested.connect(self.stored.open_runs)
         history.overlay_requested.connect(self.stored.overlay_runs)
@@ -303,6 +317,12 @@ class MainWindow(QMainWindow):
     def start_run(self) -> bool:
         """Start the run the panel describes; returns False (and reports why) if it can't."""
         if self.running:
+            return False
+        if self.experiments.running:
+            self.report_error(
+                self.tr("An experiment is running; its runs would compete with this one."),
+                self.tr("Stop the experiment in the Experiments tab, or wait for it to end."),
+            )
             return False
         if self._cancel_tasks():  # a stored run still being drawn gives way
             self.live.clear()
@@ -432,6 +452,32 @@ class MainWindow(QMainWindow):
         self.history.refresh()
         self.run_finished.emit()
 
+    # -- experiments -----------------------------------------------------------------
+    def _busy_for_experiment(self) -> str:
+        """Why an experiment cannot start now (``""``: it can)."""
+        if self.replaying:
+            return self.tr("A replay is playing.")
+        if self.running:
+            return self.tr("A run is in progress; its measurements would compete with the "
+                           "experiment's.")
+        return ""
+
+    def _on_experiment_running(self, running: bool) -> None:
+        if running:
+            self.banner.clear()
+        else:
+            self.history.refresh()
+
+    def show_pair_in_compare(self, train: Summary, infer: Summary, label: str) -> None:
+        """Show ``train`` beside ``infer`` in the Compare tab and switch to it."""
+        try:
+            self.compare.show_pair(train, infer, label)
+        except ValueError as exc:
+            self.report_error(str(exc), self.tr("Compare one training run with one "
+                                                "inference run of the same model."))
+            return
+        self.tabs.setCurrentWidget(self.compare)
+
     # -- replay ----------------------------------------------------------------------
     def replay_recording(self, path: str | Path, speed: float | None = None) -> asyncio.Task[None]:
         """Replay the runs of recording ``path`` one after another."""
@@ -509,6 +555,7 @@ class MainWindow(QMainWindow):
         self._closed = True
         self.live.stop_timer()
         self.replay.shutdown()
+        self.experiments.shutdown()
         self.bridge.cancel()
         self._cancel_tasks()
         self.session.close()

@@ -1,0 +1,294 @@
+"""The Experiments tab driven like a user: pick an experiment, Run, Stop, read, export.
+
+Fast tests give the runner a fake session class (no run process): each case replays a
+few events and ends with a Summary shaped by its configuration. One test runs a real
+experiment (``memory`` with the mlp model on the CPU) end to end.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import threading
+import time
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from engine.config import ConfigError
+from engine.events import Phase, Sample, Started, StepStats
+from engine.experiments import EXPERIMENTS
+from gui import experiment_export, experiment_runner
+from gui.experiments_view import STATUS_COLORS
+
+RESULT_TIMEOUT_MS = 10_000
+REAL_RUN_TIMEOUT_MS = 90_000  # two spawned runs with torch imports on a busy 2-core machine
+
+
+def click(qtbot, button) -> None:
+    assert button.isEnabled()
+    qtbot.mouseClick(button, Qt.LeftButton)
+
+
+def fake_session_class(make_summary, *, block: threading.Event | None = None):
+    """A Session stand-in: a few events per case, then a Summary from its config.
+
+    With ``block``, each case waits after its first measured step until ``block`` is set
+    or Stop is asked, and a stopped case ends with a stopped-early Summary.
+    """
+
+    class FakeSession:
+        run_id = None
+        started: list = []
+
+        def __init__(self):
+            self._stop = threading.Event()
+
+        def start(self, cfg):
+            if cfg.precision == "tf32" and cfg.device == "cpu":  # as the preflight says
+                raise ConfigError("precision", "tf32 needs an NVIDIA GPU (Ampere or newer)")
+            self.cfg = cfg
+            type(self).started.append(cfg)
+
+        def stop(self):
+            self._stop.set()
+
+        def iter_events(self):
+            cfg = self.cfg
+            batch = cfg.batch_size or 64
+            language = cfg.model.startswith("gpt2")
+            rate = 1000.0 * (2.0 if cfg.mode == "infer" else 1.0) * (
+                1.5 if cfg.precision == "bf16" else 1.0) * (1 + batch / 64)
+            yield Started(time.monotonic(), 1, "cpu", "Test CPU", "2.x", 10, 40, batch, 784,
+                          "sequences" if language else "vectors", 64 if language else None,
+                          0.1)
+            yield Phase(time.monotonic(), "warmup")
+            yield Phase(time.monotonic(), "measure")
+            yield StepStats(time.monotonic(), 1, "measure", 1000.0 * batch / rate, rate,
+                            rate * 64 if language else None, 2.0 if cfg.mode == "train" else None)
+            stopped = False
+            if block is not None:  # telemetry goes on, as in a real session
+                while not (block.is_set() or self._stop.is_set()):
+                    time.sleep(0.02)
+                    yield Sample(time.monotonic(), cpu_util_pct=50.0)
+                stopped = self._stop.is_set()
+            gen = cfg.generate_tokens if cfg.mode == "infer" else None
+            changes = dict(
+                precision=cfg.precision, batch_size=batch, samples_per_s=rate,
+                step_ms_median=1000.0 * batch / rate, stopped_early=stopped,
+                mem_params_bytes=20 << 20, mem_grads_bytes=20 << 20 if cfg.mode == "train" else 0,
+                mem_optimizer_bytes=40 << 20 if cfg.mode == "train" else 0,
+                mem_inputs_bytes=1 << 20, mem_activations_bytes=(30 if cfg.mode == "train"
+                                                                 else 5) << 20,
+                mem_method="test",
+            )
+            if language:
+                changes.update(tokens_per_s=rate * 64, sample_unit="sequences", input_size=64)
+            if gen:
+                changes.update(generated_tokens=gen, ttft_ms_median=12.0,
+                               decode_tokens_per_s=rate * 10)
+            yield make_summary(cfg.mode, cfg.model, **changes)
+
+        def close(self):
+            pass
+
+    FakeSession.started = []
+    return FakeSession
+
+
+@pytest.fixture
+def tab(window):
+    """The window's Experiments tab, shown, on the CPU."""
+    window.tabs.setCurrentWidget(window.experiments)
+    window.experiments.set_device("cpu")
+    return window.experiments
+
+
+def run_fake(qtbot, tab, make_summary, name: str, model: str = "mlp", seconds: float = 0.5):
+    tab.runner.session_factory = fake_session_class(make_summary)
+    tab.set_experiment(name)
+    tab.set_model(model)
+    tab.set_seconds(seconds)
+    with qtbot.waitSignal(tab.finished, timeout=RESULT_TIMEOUT_MS) as blocker:
+        click(qtbot, tab.run_button)
+    return blocker.args[0]
+
+
+def test_the_tab_lists_every_experiment_with_its_claim_and_default_model(window, tab):
+    combo = tab.experiment_combo
+    assert [combo.itemData(i) for i in range(combo.count())] == list(EXPERIMENTS)
+    for name, exp in EXPERIMENTS.items():
+        tab.set_experiment(name)
+        assert tab.model_id == exp.default_model
+        assert exp.claim in tab.description.text()
+    assert window.tabs.tabText(window.tabs.indexOf(tab)) == "Experiments"
+    assert not tab.csv_button.isEnabled() and not tab.stop_button.isEnabled()
+
+
+def test_precision_table_marks_what_the_cpu_cannot_run(qtbot, tab, summary_factory):
+    result = run_fake(qtbot, tab, summary_factory, "precision")
+    assert not tab.running and tab.run_button.isEnabled()
+    table = tab.table
+    assert table.columnCount() == len(result.columns) == 8
+    assert [table.horizontalHeaderItem(c).text() for c in range(8)] == result.columns
+    assert table.rowCount() == len(result.rows) == 8
+    assert [[tab.cell_text(r, c) for c in range(8)] for r in range(8)] == result.rows
+    statuses = dict(zip((c.label for c in result.cases), tab.row_statuses()))
+    assert statuses["tf32 train"] == statuses["fp16 infer"] == "not_available"
+    assert statuses["fp32 train"] == statuses["bf16 infer"] == "ok"
+    na_row = [c.label for c in result.cases].index("tf32 train")
+    na_item = table.item(na_row, 0)
+    assert na_item.background().color().name().upper() == STATUS_COLORS["not_available"][1]
+    assert na_item.font().italic() and "NVIDIA" in na_item.toolTip()
+    assert "measured" in tab.status_label.text()
+
+    chart = tab.charts.precision
+    assert tab.charts.panels() == [chart] and tab.charts.currentWidget() is chart
+    assert [h for _x, h in chart.values["train"]] == pytest.approx([2000.0, 3000.0])
+    assert [h for _x, h in chart.values["infer"]] == pytest.approx([4000.0, 6000.0])
+    assert chart.categories[1].startswith("tf32") and "N/A" in chart.categories[1]
+    heights = chart.bars["infer"].opts["height"]
+    assert len(heights) == 2 and np.all(np.isfinite(heights))
+    assert chart.bars["train"].opts["brush"] != chart.bars["infer"].opts["brush"]
+
+
+def test_progress_names_the_case_and_stop_marks_the_rest(qtbot, tab, summary_factory):
+    release = threading.Event()
+    tab.runner.session_factory = fake_session_class(summary_factory, block=release)
+    tab.set_experiment("batch-sweep")
+    tab.set_model("mlp")
+    click(qtbot, tab.run_button)
+    assert tab.running and tab.stop_button.isEnabled() and not tab.run_button.isEnabled()
+    qtbot.waitUntil(lambda: "measuring" in tab.status_label.text(), timeout=RESULT_TIMEOUT_MS)
+    assert tab.status_label.text() == "case 1 of 8: batch 1 infer — measuring"
+    assert "step 1" in tab.live_label.text() and "vectors/s" in tab.live_label.text()
+    assert tab.progress.maximum() == 8 and tab.progress.value() == 0
+    assert tab.table.rowCount() == 8  # the planned cases, filled in as they run
+    assert [tab.cell_text(0, c) for c in (0, 3)] == ["batch 1 infer", "measuring"]
+    assert "vectors/s" in tab.cell_text(0, 1) and tab.cell_text(1, 3) == "waiting"
+    with qtbot.waitSignal(tab.finished, timeout=RESULT_TIMEOUT_MS) as blocker:
+        click(qtbot, tab.stop_button)
+    result = blocker.args[0]
+    assert result.stopped
+    assert [c.status for c in result.cases] == ["stopped"] * 8
+    assert tab.row_statuses() == ["stopped"] * 8
+    assert tab.status_label.text().startswith("Stopped")
+    assert len(tab.runner.session_factory.started) == 1  # no case after Stop
+
+
+def test_batch_sweep_chart_is_latency_and_throughput_against_batch(qtbot, tab,
+                                                                    summary_factory):
+    run_fake(qtbot, tab, summary_factory, "batch-sweep")
+    latency, rate = tab.charts.panels()
+    assert latency is tab.charts.sweep_latency and rate is tab.charts.sweep_throughput
+    assert latency.plot_item.getAxis("bottom").logMode
+    for chart in (latency, rate):
+        for mode in ("train", "infer"):
+            xs, ys = chart.curves[mode].getOriginalDataset()
+            assert list(xs) == [1, 8, 64, 256] and np.all(np.isfinite(ys))
+    assert rate.plot_item.getAxis("left").labelText == "vectors/s"
+
+
+def test_generation_and_data_flow_charts(qtbot, tab, summary_factory):
+    run_fake(qtbot, tab, summary_factory, "generation", model="gpt2-tiny")
+    rate, ttft = tab.charts.panels()
+    assert len(rate.values["train"]) == 1 and len(rate.values["infer"]) == 2
+    assert [h for _x, h in ttft.values["infer"]] == [12.0, 12.0] and not ttft.values["train"]
+    assert ttft.note() == ""
+
+    result = run_fake(qtbot, tab, summary_factory, "data-flow", model="mlp")
+    chart = tab.charts.throughput
+    assert tab.charts.panels() == [chart]
+    assert chart.categories == [c.label for c in result.cases]
+    assert len(chart.values["train"]) == 3
+
+
+def test_memory_result_exports_as_csv_and_markdown(qtbot, tab, summary_factory, tmp_path,
+                                                   monkeypatch):
+    result = run_fake(qtbot, tab, summary_factory, "memory")
+    assert set(tab.charts.memory.values) == {"train", "infer"}
+    assert tab.charts.panels() == [tab.charts.memory]
+    monkeypatch.setattr(experiment_export, "ask_table_path",
+                        lambda _p, _name, fmt: str(tmp_path / f"table.{fmt}"))
+    click(qtbot, tab.csv_button)
+    click(qtbot, tab.md_button)
+    rows = list(csv.reader(io.StringIO((tmp_path / "table.csv").read_text("utf-8"))))
+    assert rows == [result.columns, *result.rows]
+    md = (tmp_path / "table.md").read_text("utf-8")
+    assert EXPERIMENTS["memory"].claim in md
+    assert "| mode | parameters | gradients |" in md and md.count("\n| train |") == 1
+    chart_png = tmp_path / "chart.png"
+    tab.charts.memory.export_to(str(chart_png), width=400)
+    assert chart_png.stat().st_size > 0
+
+
+def test_train_vs_infer_opens_in_the_compare_tab(qtbot, window, tab, summary_factory):
+    run_fake(qtbot, tab, summary_factory, "train-vs-infer")
+    assert tab.table.rowCount() == len(tab.result.rows) > 0
+    assert tab.compare_button.isVisible()
+    click(qtbot, tab.compare_button)
+    assert window.tabs.currentWidget() is window.compare and window.compare.pinned
+
+
+def test_a_failed_start_goes_to_the_banner(qtbot, window, tab, monkeypatch):
+    def refuse(*_a, **_k):
+        raise ConfigError("model", "unknown model 'x'")
+
+    monkeypatch.setattr(experiment_runner, "run_experiment", refuse)
+    with qtbot.waitSignal(window.error_shown, timeout=RESULT_TIMEOUT_MS) as blocker:
+        click(qtbot, tab.run_button)
+    assert blocker.args[0] == "unknown model 'x'"
+    assert window.banner.isVisible() and window.banner.kind() == "error"
+    assert "border" in tab.model_combo.styleSheet()  # the setting at fault is outlined
+    assert not tab.running and tab.run_button.isEnabled()
+
+
+def test_runs_and_experiments_never_overlap(qtbot, window, tab, summary_factory):
+    release = threading.Event()
+    tab.runner.session_factory = fake_session_class(summary_factory, block=release)
+    tab.set_experiment("memory")
+    click(qtbot, tab.run_button)
+    with qtbot.waitSignal(window.error_shown, timeout=RESULT_TIMEOUT_MS):
+        assert not window.start_run()
+    assert "experiment is running" in window.banner.message()
+    with qtbot.waitSignal(tab.finished, timeout=RESULT_TIMEOUT_MS):
+        release.set()
+
+
+def test_a_real_memory_experiment_end_to_end(qtbot, window, tab, store):
+    tab.set_experiment("memory")
+    tab.set_model("mlp")
+    tab.set_seconds(0.5)
+    seen = []
+    tab.runner.event.connect(lambda label, _ev: seen.append(label), Qt.QueuedConnection)
+    click(qtbot, tab.run_button)
+    qtbot.waitUntil(lambda: tab.result is not None, timeout=REAL_RUN_TIMEOUT_MS)
+    assert tab.table.rowCount() == 2 and tab.table.columnCount() == len(tab.result.columns)
+    assert tab.row_statuses() == ["ok", "ok"], [c.message for c in tab.result.cases]
+    assert [tab.cell_text(r, 0) for r in range(2)] == ["train", "infer"]
+    assert set(seen) == {"training", "inference"}
+    assert set(tab.charts.memory.values) == {"train", "infer"}
+    runs = store.list_runs()
+    assert {r.id for r in runs} == {c.run_id for c in tab.result.cases}
+
+
+def test_command_line_opens_the_tab_and_checks_the_experiment(capsys):
+    from gui.app import build_parser, main
+
+    args = build_parser().parse_args(["--tab", "experiments", "--experiment", "memory",
+                                      "--model", "mlp", "--device", "cpu", "--seconds", "1"])
+    assert (args.tab, args.experiment, args.model) == ("experiments", "memory", "mlp")
+    assert main(["--experiment", "quantum"]) == 2
+    assert "choose one of" in capsys.readouterr().err
+    assert main(["--experiment", "memory", "--model", "nope"]) == 2
+
+
+def test_closing_the_window_stops_the_experiment_and_its_thread(qtbot, window, tab,
+                                                                summary_factory):
+    tab.runner.session_factory = fake_session_class(summary_factory, block=threading.Event())
+    tab.set_experiment("precision")
+    click(qtbot, tab.run_button)
+    qtbot.waitUntil(lambda: "measuring" in tab.status_label.text(), timeout=RESULT_TIMEOUT_MS)
+    window.close()
+    assert not any(t.name == "trainfer-experiment" for t in threading.enumerate())
