@@ -136,6 +136,11 @@ def _rate(s: Summary | None) -> str:
     return fmt_num(s.samples_per_s, f"{s.sample_unit}/s")
 
 
+def _missing_row(c: CaseResult, width: int) -> list[str]:
+    """A table row for a case without a summary: its label, blanks, and why."""
+    return [c.label, *[""] * (width - 2), _status_text(c)]
+
+
 def _status_text(c: CaseResult) -> str:
     return {"ok": "", "out_of_memory": "out of memory", "not_available": "not available",
             "failed": "failed", "stopped": "stopped"}[c.status] + (
@@ -300,7 +305,7 @@ def _table_kernels(results: list[CaseResult]) -> tuple[list[str], list[list[str]
     for c in results:
         s = c.summary
         if s is None:
-            rows.append([c.label, "", "", "", "", "", _status_text(c)])
+            rows.append(_missing_row(c, len(cols)))
             continue
         speed = fmt_ratio(base / s.step_ms_median) if base and s.step_ms_median else ""
         rows.append([c.label, fmt_num(s.step_ms_median, "ms"), fmt_num(s.step_ms_p95, "ms"),
@@ -336,7 +341,7 @@ def _table_quant(results: list[CaseResult]) -> tuple[list[str], list[list[str]]]
     for c in results:
         s = c.summary
         if s is None:
-            rows.append([c.label, "", "", "", "", "", _status_text(c)])
+            rows.append(_missing_row(c, len(cols)))
             continue
         speed = f" ({fmt_ratio(s.samples_per_s / base)})" if base and s.samples_per_s else ""
         change = ""
@@ -371,7 +376,7 @@ def _table_generation(results: list[CaseResult]) -> tuple[list[str], list[list[s
     for c in results:
         s = c.summary
         if s is None:
-            rows.append([c.label, "", "", "", "", "", _status_text(c)])
+            rows.append(_missing_row(c, len(cols)))
             continue
         rate = s.decode_tokens_per_s if s.generated_tokens else s.tokens_per_s
         note = (f"{s.generated_tokens} new tokens after {s.input_size}" if s.generated_tokens
