@@ -65,6 +65,9 @@ def _finite(value: float | None) -> float | None:
         return None
     return value
 
+_CLOCK_EVENTS_FN = "nvmlDeviceGetCurrentClocksEventReasons"  # r535 and later
+_CLOCK_THROTTLE_FN = "nvmlDeviceGetCurrentClocksThrottleReasons"  # its name before r535
+
 _NOT_SUPPORTED = 3  # NVML_ERROR_NOT_SUPPORTED
 _FUNCTION_NOT_FOUND = 13  # NVML_ERROR_FUNCTION_NOT_FOUND
 _GPU_IS_LOST = 15  # NVML_ERROR_GPU_IS_LOST
@@ -169,6 +172,7 @@ class Nvml:
         self._supported: dict[int, dict[str, bool]] = {}
         self._memory_v1: set[int] = set()  # GPUs that refused nvmlMemory_v2
         self._gpm: dict[int, list[Any]] = {}  # index -> [previous sample, its time, spare]
+        self._clock_events_fn: dict[int, str] = {}  # index -> function the driver has
         self._initialized = False
 
     @property
@@ -260,8 +264,20 @@ class Nvml:
         return value
 
     def info(self, index: int) -> GpuInfo:
-        """Static facts and the supported readings of GPU ``index`` (probes each reading)."""
-        name = self._lib.nvmlDeviceGetName(self._handle(index))
+        """Static facts and the supported readings of GPU ``index`` (probes each reading).
+
+        Raises:
+            GpuLost: The GPU stopped answering.
+        """
+        try:
+            name = self._lib.nvmlDeviceGetName(self._handle(index))
+        except Exception as exc:
+            # The first calls to a GPU that fell off the bus (nvmlDeviceGetHandleByIndex,
+            # nvmlDeviceGetName) answer NVML_ERROR_GPU_IS_LOST here, outside _call: raise
+            # the typed error the callers (Sampler, list_devices) catch, not pynvml's.
+            if _error_value(exc) == _GPU_IS_LOST:
+                raise GpuLost(f"GPU {index} is lost (fell off the bus or hung)") from exc
+            raise
         name = name.decode() if isinstance(name, bytes) else str(name)
         try:
             uuid = self._lib.nvmlDeviceGetUUID(self._handle(index))
@@ -313,10 +329,17 @@ class Nvml:
         return float(v.value.uiVal)
 
     def _clock_events(self, index: int) -> int | None:
-        fn = "nvmlDeviceGetCurrentClocksEventReasons"
+        fn = self._clock_events_fn.get(index, _CLOCK_EVENTS_FN)
         if not hasattr(self._lib, fn):  # bindings before the rename
-            fn = "nvmlDeviceGetCurrentClocksThrottleReasons"
+            fn = _CLOCK_THROTTLE_FN
         value = self._call(index, "clock_events", fn)
+        if fn == _CLOCK_EVENTS_FN and self._supported[index].get("clock_events") is False:
+            # r535 renamed ...ThrottleReasons to ...EventReasons (same bits). Bindings have
+            # both names, but a driver before r535 exports only the old symbol, so pynvml
+            # answers NVML_ERROR_FUNCTION_NOT_FOUND: ask the old name once before giving up.
+            self._supported[index].pop("clock_events")
+            self._clock_events_fn[index] = _CLOCK_THROTTLE_FN
+            value = self._call(index, "clock_events", _CLOCK_THROTTLE_FN)
         return int(value) if value is not None else None
 
     def gpm_supported(self, index: int) -> bool:
@@ -346,11 +369,16 @@ class Nvml:
         try:
             with self._lock:
                 if state is None:
-                    prev, spare = lib.nvmlGpmSampleAlloc(), lib.nvmlGpmSampleAlloc()
-                    lib.nvmlGpmSampleGet(self._handle(index), prev)
-                    self._gpm[index] = [prev, now, spare]
-                    return None
+                    # Kept before the first nvmlGpmSampleGet, which may fail: the samples
+                    # are then reused by the next call and freed by shutdown(), not leaked
+                    # (two more per call while a passing error lasts).
+                    state = [lib.nvmlGpmSampleAlloc(), None, lib.nvmlGpmSampleAlloc()]
+                    self._gpm[index] = state
                 prev, t_prev, spare = state
+                if t_prev is None:  # no first sample yet
+                    lib.nvmlGpmSampleGet(self._handle(index), prev)
+                    state[1] = now
+                    return None
                 if now - t_prev < GPM_MIN_WINDOW_S:
                     return None
                 lib.nvmlGpmSampleGet(self._handle(index), spare)
