@@ -17,7 +17,7 @@ import time
 from typing import Any
 
 from engine.catalog import CATALOG
-from engine.config import KERNELS, OPTIMIZERS, PRECISIONS, ConfigError, RunConfig
+from engine.config import KERNELS, OPTIMIZERS, PRECISIONS, QUANTIZATIONS, ConfigError, RunConfig
 from engine.events import (
     Failed,
     Notice,
@@ -66,12 +66,21 @@ def _add_run_options(p: argparse.ArgumentParser, mode: bool) -> None:
                    help="image side (px), features, or sequence length (tokens)")
     p.add_argument("--seed", type=int, default=0)
     if mode:
-        p.add_argument("--quantize", default="none", choices=("none", "int8"),
+        p.add_argument("--quantize", default="none", choices=QUANTIZATIONS,
                        help="inference with int8 linear weights (CPU: PyTorch dynamic "
-                       "quantization; GPU: torchao)")
+                       "quantization; GPU: torchao) or fp8 (torchao, GPUs of compute "
+                       "capability 8.9+, with --precision bf16)")
         p.add_argument("--generate-tokens", type=int, default=0, metavar="N",
                        help="language models, infer mode: generate N tokens per step with a "
                        "KV cache (time to first token, tokens/s)")
+        p.add_argument("--save-weights", default="", metavar="PATH",
+                       help="train mode: write the trained weights to PATH")
+        p.add_argument("--load-weights", default="", metavar="PATH",
+                       help="start from weights saved with --save-weights (same model, "
+                       "input size and seed) instead of random ones")
+    p.add_argument("--heldout-samples", type=int, default=None, metavar="N",
+                   help="held-out samples (sequences for gpt2) the final model's accuracy "
+                   "is measured on (default 256 on a GPU, 64 on the CPU; 0: skip)")
     dur = p.add_mutually_exclusive_group()
     dur.add_argument("--seconds", type=float, default=None,
                      help="length of the measured phase (default 10 s)")
@@ -159,6 +168,9 @@ def _config(args: argparse.Namespace, mode: str, batch_size: int | None) -> RunC
         generate_tokens=getattr(args, "generate_tokens", 0) if mode == "infer" else 0,
         kernels=args.kernels,
         quantize=getattr(args, "quantize", "none") if mode == "infer" else "none",
+        save_weights=getattr(args, "save_weights", ""),
+        load_weights=getattr(args, "load_weights", ""),
+        heldout_samples=args.heldout_samples,
     )
 
 
@@ -305,21 +317,28 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise ConfigError("out", f"{args.out!r}: the table is written as .md, .html or .csv")
     store = _open_store(args, required=False)
     summaries: dict[str, Summary] = {}
-    for mode in ("train", "infer"):
-        batch = args.batch_size
-        if batch is None and mode == "infer" and "train" in summaries:
-            batch = summaries["train"].batch_size  # same batch in both modes
-        cfg = train_cfg if mode == "train" else _config(args, "infer", batch)
-        print(f"== {args.model}: {'training' if mode == 'train' else 'inference'} ==",
-              file=sys.stderr)
-        result = _run_one(cfg, _Progress(), store)
-        if isinstance(result, Failed):
-            return _fail(result, args.json)
-        summaries[mode] = result
-        if not args.json:
-            print(summary_text(result) + "\n")
-        if result.stopped_early:
-            return EXIT_INTERRUPTED
+    from engine.trained_weights import TrainedWeights
+
+    trained = TrainedWeights()  # inference predicts with the weights training left
+    try:
+        for mode in ("train", "infer"):
+            batch = args.batch_size
+            if batch is None and mode == "infer" and "train" in summaries:
+                batch = summaries["train"].batch_size  # same batch in both modes
+            cfg = trained.prepare(train_cfg if mode == "train" else _config(args, "infer", batch))
+            print(f"== {args.model}: {'training' if mode == 'train' else 'inference'} ==",
+                  file=sys.stderr)
+            result = _run_one(cfg, _Progress(), store)
+            if isinstance(result, Failed):
+                return _fail(result, args.json)
+            trained.record(result, cfg.seed)
+            summaries[mode] = result
+            if not args.json:
+                print(summary_text(result) + "\n")
+            if result.stopped_early:
+                return EXIT_INTERRUPTED
+    finally:
+        trained.close()
     cmp = build(summaries["train"], summaries["infer"])
     print(json.dumps(cmp.to_dict()) if args.json else comparison_text(cmp, args.lang))
     if args.out:

@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from engine.events import Summary
-from engine.format import NA, fmt_bytes, fmt_energy, fmt_num, fmt_ratio
+from engine.format import NA, fmt_bytes, fmt_energy, fmt_num, fmt_ratio, fmt_share
 from engine.resources import resources_dir
 from engine.verdicts import CLAIM_VERDICTS, ROW_VERDICTS, Verdict
 
@@ -209,19 +209,50 @@ def _cost_ratio(
     return r, f"training: {fmt_ratio(r)} the {noun} of inference (inference costs more)"
 
 
-def _objective(s: Summary) -> str:
+def _change_text(s: Summary) -> str:
+    """``"‖Δθ‖₂ 17.5 (47% of ‖θ‖₂)"``, or ``""`` when not measured."""
+    if s.param_change_l2 is None:
+        return ""
+    if s.param_change_l2 == 0:
+        return "‖Δθ‖₂ = 0"
+    rel = f" ({fmt_share(s.param_change_rel)} of ‖θ‖₂)" if s.param_change_rel is not None else ""
+    return f"‖Δθ‖₂ {s.param_change_l2:.3g}{rel}"
+
+
+def heldout_text(s: Summary) -> str:
+    """``"held-out accuracy 75% (chance 10%, 64 samples, trained weights)"`` or ``""``."""
+    if s.heldout_accuracy is None:
+        return ""
+    unit = "tokens" if s.tokens_per_s is not None else s.sample_unit
+    chance = f"chance {fmt_share(s.heldout_chance)}, " if s.heldout_chance is not None else ""
+    n = f"{s.heldout_predictions:,} {unit}" if s.heldout_predictions else ""
     if s.mode == "train":
-        loss = (
-            f"; loss {s.loss_first:.3f} → {s.loss_last:.3f}"
-            if s.loss_first is not None and s.loss_last is not None
-            else ""
-        )
-        return f"weights {'changed' if s.weights_changed else 'UNCHANGED'}{loss}"
+        whose = "after training"
+    elif s.weights_from:
+        whose = "trained weights"
+    else:
+        whose = "random weights: no training run of this model to load"
+    return f"held-out accuracy {fmt_share(s.heldout_accuracy)} ({chance}{n}; {whose})"
+
+
+def _objective(s: Summary) -> str:
+    change = _change_text(s)
+    acc = heldout_text(s)
+    if s.mode == "train":
+        parts = [f"weights {'changed' if s.weights_changed else 'UNCHANGED'}"
+                 + (f": {change}" if change else "")]
+        if s.loss_first is not None and s.loss_last is not None:
+            parts.append(f"loss {s.loss_first:.3f} → {s.loss_last:.3f}")
+        if acc:
+            parts.append(acc)
+        return "; ".join(parts)
     n = s.measured_steps * s.batch_size
-    return (
-        f"weights {'CHANGED' if s.weights_changed else 'unchanged'}; "
-        f"{n:,} {s.sample_unit} predicted"
-    )
+    parts = [f"weights {'CHANGED' if s.weights_changed else 'unchanged'}"
+             + (f" ({change})" if change else ""),
+             f"{n:,} {s.sample_unit} predicted"]
+    if acc:
+        parts.append(acc)
+    return "; ".join(parts)
 
 
 def _key_ops(s: Summary) -> str:

@@ -18,7 +18,7 @@ from engine.catalog import CATALOG
 
 MODES = ("train", "infer")
 KERNELS = ("eager", "compile", "cudagraphs")
-QUANTIZATIONS = ("none", "int8")
+QUANTIZATIONS = ("none", "int8", "fp8")
 PRECISIONS = ("fp32", "tf32", "bf16", "fp16")
 OPTIMIZERS = ("sgd", "adamw")
 _DEVICE_RE = re.compile(r"^(auto|cpu|cuda|cuda:\d+)$")
@@ -70,9 +70,18 @@ class RunConfig:
             (``torch.compile``: fused kernels generated for this model) or
             ``"cudagraphs"`` (``torch.compile(mode="reduce-overhead")``: the step replayed
             as a CUDA graph, NVIDIA GPUs only). Compile time is in the first warm-up step.
-        quantize: ``"none"`` or ``"int8"``: inference with int8 weights in the linear
-            layers (PyTorch's dynamic quantization on the CPU, torchao on a GPU when it is
-            installed); the summary reports how far the outputs moved.
+        quantize: ``"none"``, ``"int8"`` (inference with int8 weights in the linear
+            layers: PyTorch's dynamic quantization on the CPU, torchao on a GPU when it is
+            installed) or ``"fp8"`` (torchao's float8 weights and activations, NVIDIA
+            GPUs of compute capability 8.9 or newer, with ``precision="bf16"``); the
+            summary reports how far the outputs moved.
+        save_weights: Training only: write the final weights to this path (a Trainfer
+            checkpoint, :mod:`engine.weights`); ``""`` saves nothing.
+        load_weights: Start from the weights in this checkpoint instead of the seed's
+            random initialization (same model, input size and seed); ``""``: random.
+        heldout_samples: Held-out samples (sequences for language models) to measure the
+            final model's accuracy on; ``None`` takes 256 on a GPU and 64 on the CPU
+            (32 and 8 sequences); 0 skips the evaluation.
         generate_tokens: Language models in inference only: each step takes the
             ``input_size`` tokens as a prompt and generates this many tokens with a KV
             cache (greedy); 0 runs the forward pass only.
@@ -98,6 +107,9 @@ class RunConfig:
     pin_memory: bool = False
     kernels: str = "eager"
     quantize: str = "none"
+    save_weights: str = ""
+    load_weights: str = ""
+    heldout_samples: int | None = None
 
     def __post_init__(self) -> None:
         if self.model not in CATALOG:
@@ -112,6 +124,15 @@ class RunConfig:
         _choice("quantize", self.quantize, QUANTIZATIONS)
         if self.quantize != "none" and self.mode != "infer":
             raise ConfigError("quantize", "quantization is for inference; use --mode infer")
+        if self.quantize == "fp8" and self.precision != "bf16":
+            raise ConfigError("quantize", "fp8 inference keeps bf16 between its fp8 matrix "
+                              "multiplies; use --precision bf16")
+        if self.save_weights and self.mode != "train":
+            raise ConfigError("save_weights", "inference does not change the weights; save "
+                              "them from a training run (--mode train)")
+        if self.heldout_samples is not None:
+            _int_range("heldout_samples", self.heldout_samples, 0, 1_000_000,
+                       "0 (no evaluation) or more held-out samples")
         if not isinstance(self.device, str) or not _DEVICE_RE.match(self.device):
             raise ConfigError(
                 "device", f"{self.device!r} is not a device; use auto, cpu, cuda or cuda:N"

@@ -268,6 +268,22 @@ class Summary(_Event):
             :mod:`engine.quantize`).
         output_rel_error: Relative L2 change of the logits caused by quantization.
         top1_agreement: Share of predictions quantization left unchanged (0-1).
+        weights_from: ``""`` when the run started from its seed's random initialization,
+            else where its weights came from (``"trained 120 steps on cuda:0 (fp32), loss
+            0.412"``; see :mod:`engine.weights`).
+        saved_weights: Path of the checkpoint the run wrote (training with
+            ``save_weights``), ``""`` if none.
+        param_change_l2: ``‖θ_end − θ_start‖₂`` over the trainable parameters, warm-up
+            included (float64); ``None`` when it cannot be computed (quantized model) or
+            the run was stopped (Stop answers at once; held-out accuracy is skipped too).
+        param_change_rel: ``param_change_l2 / ‖θ_start‖₂``.
+        heldout_accuracy: Top-1 accuracy of the final model on held-out samples of the
+            synthetic task (next-token accuracy for language models), 0-1, eval mode.
+        heldout_predictions: Predictions counted (samples, or tokens for language models).
+        heldout_chance: Accuracy of a uniform guess among the data's classes (0-1).
+        loss_curve: The training loss over the run: ``(step, loss)`` pairs, warm-up steps
+            first (steps are counted from 1 across both phases), averaged into at most
+            ``LOSS_CURVE_POINTS`` buckets; empty in inference.
     """
 
     model: str
@@ -342,6 +358,35 @@ class Summary(_Event):
     quantize_method: str = ""
     output_rel_error: float | None = None
     top1_agreement: float | None = None
+    weights_from: str = ""
+    saved_weights: str = ""
+    param_change_l2: float | None = None
+    param_change_rel: float | None = None
+    heldout_accuracy: float | None = None
+    heldout_predictions: int | None = None
+    heldout_chance: float | None = None
+    loss_curve: tuple[tuple[float, float], ...] = ()
+
+
+LOSS_CURVE_POINTS = 200
+
+
+def loss_curve(losses: list[float], points: int = LOSS_CURVE_POINTS) -> tuple[
+        tuple[float, float], ...]:
+    """``(step, loss)`` pairs of ``losses`` (loss of step ``i + 1`` at index ``i``).
+
+    With more than ``points`` losses, consecutive steps are averaged in equal buckets and
+    each pair is the bucket's mean step and mean loss.
+    """
+    n = len(losses)
+    if n <= points:
+        return tuple((float(i + 1), float(v)) for i, v in enumerate(losses))
+    out = []
+    for b in range(points):
+        lo, hi = b * n // points, (b + 1) * n // points
+        chunk = losses[lo:hi]
+        out.append(((lo + hi + 1) / 2.0, sum(chunk) / len(chunk)))
+    return tuple(out)
 
 
 @dataclass(frozen=True)

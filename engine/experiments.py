@@ -7,7 +7,7 @@ is listed as *not available* with the reason; one that runs out of memory is mar
 *out of memory*; neither stops the experiment. Stop ends it after the current case.
 
 Implemented: ``train-vs-infer``, ``precision``, ``batch-sweep``, ``data-flow``,
-``kernels``, ``quantization`` (fp8 not yet), ``memory``, ``generation``.
+``kernels``, ``quantization``, ``memory``, ``generation``.
 """
 
 from __future__ import annotations
@@ -28,11 +28,14 @@ class Case:
     """One run of an experiment: a label and its configuration.
 
     ``unavailable`` says why the case is not run on this device (``""``: it is run).
+    ``weights_from`` names an earlier training case whose trained weights this inference
+    case starts from (when that case ran); ``""``: the seed's random weights.
     """
 
     label: str
     config: RunConfig
     unavailable: str = ""
+    weights_from: str = ""
 
 
 def _on_cpu(device: str) -> bool:
@@ -125,6 +128,8 @@ class Experiment:
 
 
 def _cfg(model: str, mode: str, device: str, seconds: float | None, **kw: Any) -> RunConfig:
+    """A case's configuration; held-out accuracy is off unless asked for (``heldout_samples``)."""
+    kw.setdefault("heldout_samples", 0)
     return RunConfig(model=model, mode=mode, device=device, seconds=seconds or 8.0, **kw)
 
 
@@ -152,8 +157,10 @@ def _status_text(c: CaseResult) -> str:
 
 def _plan_pair(model: str, device: str, seconds: float | None,
                batches: tuple[int, ...] | None = None) -> list[Case]:
-    return [Case("training", _cfg(model, "train", device, seconds)),
-            Case("inference", _cfg(model, "infer", device, seconds))]
+    """Training, then inference with the trained weights (held-out accuracy measured)."""
+    return [Case("training", _cfg(model, "train", device, seconds, heldout_samples=None)),
+            Case("inference", _cfg(model, "infer", device, seconds, heldout_samples=None),
+                 weights_from="training")]
 
 
 def _table_pair(results: list[CaseResult]) -> tuple[list[str], list[list[str]]]:
@@ -327,9 +334,10 @@ def _plan_quant(model: str, device: str, seconds: float | None,
         Case("bf16", _cfg(model, "infer", device, seconds, batch_size=batch,
                           precision="bf16")),
         Case("int8", _cfg(model, "infer", device, seconds, batch_size=batch, quantize="int8")),
-        Case("fp8", _cfg(model, "infer", device, seconds, batch_size=batch),
-             "fp8 needs an NVIDIA GPU with fp8 Tensor Cores (Hopper or newer) and torchao"
-             if cpu else "fp8 inference is not implemented yet"),
+        Case("fp8", _cfg(model, "infer", device, seconds, batch_size=batch, precision="bf16",
+                         quantize="fp8"),
+             "fp8 needs an NVIDIA GPU with fp8 Tensor Cores (compute capability 8.9 or newer: "
+             "Ada, Hopper, Blackwell) and torchao" if cpu else ""),
     ]
 
 
@@ -458,39 +466,65 @@ def run_experiment(
         raise ConfigError("model", f"unknown model {model!r}; choose one of: "
                           f"{', '.join(CATALOG)}")
     from engine.session import Session
+    from engine.trained_weights import TrainedWeights
 
     make = session_factory or (lambda: Session(store=store))
     results: list[CaseResult] = []
     stopped = False
-    for case in exp.plan(model, device, seconds, batches):
-        if stopped or (should_stop is not None and should_stop()):
-            stopped = True
-            results.append(CaseResult(case.label, case.config.mode, "stopped"))
-            continue
-        if case.unavailable:
-            results.append(CaseResult(case.label, case.config.mode, "not_available",
-                                      message=case.unavailable))
-            continue
-        session = make()
-        try:
-            session.start(case.config)
-        except ConfigError as exc:
-            results.append(CaseResult(case.label, case.config.mode, "not_available",
-                                      message=exc.message))
-            continue
-        terminal: Summary | Failed | None = None
-        for ev in session.iter_events():
-            if on_event is not None:
-                on_event(case.label, ev)
-            if should_stop is not None and should_stop():
-                session.stop()
-                stopped = True
-            if isinstance(ev, (Summary, Failed)):
-                terminal = ev
-        session.close()
-        results.append(_case_result(case, terminal, session.run_id))
+    plan = exp.plan(model, device, seconds, batches)
+    givers = {c.weights_from for c in plan if c.weights_from}
+    trained = TrainedWeights()
+    try:
+        for case in plan:
+            cfg = case.config
+            if case.label in givers or case.weights_from:
+                cfg = trained.prepare(cfg)  # save (training) or load (inference) the weights
+            result, stopped = _run_case(case, cfg, make, on_event, should_stop, stopped)
+            if result.summary is not None:
+                trained.record(result.summary, cfg.seed)
+            results.append(result)
+    finally:
+        trained.close()
     columns, rows = exp.table(results)
     return ExperimentResult(name, model, device, results, columns, rows, stopped)
+
+
+def _run_case(case: Case, cfg: RunConfig, make: Callable[[], Any],
+              on_event: Callable[[str, Event], None] | None,
+              should_stop: Callable[[], bool] | None, stopped: bool) -> tuple[CaseResult, bool]:
+    """Run one case in its own session.
+
+    Args:
+        case: The case; ``cfg`` is its configuration with weights to save or load.
+        cfg: What to run.
+        make: Makes the session.
+        on_event: As in :func:`run_experiment`.
+        should_stop: As in :func:`run_experiment`.
+        stopped: The experiment was stopped before this case.
+
+    Returns:
+        The case's result, and whether the experiment is stopped now.
+    """
+    if stopped or (should_stop is not None and should_stop()):
+        return CaseResult(case.label, cfg.mode, "stopped"), True
+    if case.unavailable:
+        return CaseResult(case.label, cfg.mode, "not_available", message=case.unavailable), False
+    session = make()
+    try:
+        session.start(cfg)
+    except ConfigError as exc:
+        return CaseResult(case.label, cfg.mode, "not_available", message=exc.message), False
+    terminal: Summary | Failed | None = None
+    for ev in session.iter_events():
+        if on_event is not None:
+            on_event(case.label, ev)
+        if should_stop is not None and should_stop():
+            session.stop()
+            stopped = True
+        if isinstance(ev, (Summary, Failed)):
+            terminal = ev
+    session.close()
+    return _case_result(case, terminal, session.run_id), stopped
 
 
 def _case_result(case: Case, terminal: Summary | Failed | None, run_id: int | None) -> CaseResult:

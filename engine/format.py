@@ -57,3 +57,12 @@ def fmt_energy(joules: float | None) -> str:
     if abs(joules) >= 1e-3:
         return fmt_num(joules * 1e3, "mJ")
     return fmt_num(joules * 1e6, "µJ")
+
+
+def fmt_share(share: float | None) -> str:
+    """A 0-1 share as a percentage: ``0.473`` → ``47%``, ``0.00098`` → ``0.098%``."""
+    if not _ok(share):
+        return NA
+    assert share is not None
+    pct = 100.0 * share
+    return f"{pct:.0f}%" if pct >= 10 or pct == 0 else f"{pct:.2g}%"

@@ -26,12 +26,14 @@ from typing import Any
 import psutil
 import torch
 
+from engine import weights
 from engine.catalog import CATALOG
 from engine.config import ConfigError, RunConfig
-from engine.events import Event, Notice, Phase, Started, StepStats, Summary
+from engine.events import Event, Notice, Phase, Started, StepStats, Summary, loss_curve
 from engine.measure import breakdown, count_step, weight_bytes
 from engine.models import ModelSpec, build_spec, preload
 from engine.peaks import peak_tflops
+from engine.quantize import check_quantize
 
 MAX_IN_FLIGHT = 2
 EVENT_INTERVAL_S = 0.05  # at most ~20 StepStats events per second; faster steps are averaged
@@ -423,6 +425,7 @@ def execute(cfg: RunConfig, emit: Emit, should_stop: ShouldStop) -> Summary | No
     device = resolve_device(cfg.device)
     check_precision(cfg.precision, device)
     check_kernels(cfg.kernels, device)
+    check_quantize(cfg.quantize, device)
     if cfg.precision == "fp16" and device.type == "cpu":
         emit(Notice(time.monotonic(), "fp16 on the CPU is emulated and runs many times slower "
                     "than fp32", "use bf16, the CPU's 16-bit format, or fp32"))
@@ -432,6 +435,12 @@ def execute(cfg: RunConfig, emit: Emit, should_stop: ShouldStop) -> Summary | No
     rss_base = proc.memory_info().rss  # the CPU peak is counted from here
     t_build = time.monotonic()
     runner = _Runner(cfg, device)
+    weights_from = ""
+    if cfg.load_weights:
+        ckpt = weights.read(cfg.load_weights)
+        weights.load_into(runner.module, ckpt, cfg, runner.input_size, cfg.load_weights)
+        weights_from = ckpt.describe()
+        del ckpt  # read again at the end: a copy held now would count as the run's memory
     _sync(device)
     emit(
         Started(
@@ -499,6 +508,8 @@ def execute(cfg: RunConfig, emit: Emit, should_stop: ShouldStop) -> Summary | No
 
     times = reporter.times_ms["measure"]
     losses = reporter.losses["measure"]
+    after = _after_run(cfg, runner, len(reporter.times_ms["warmup"]) + steps,
+                       losses[-1] if losses else None, emit, stopped)
     measured_s = t_end - t_measure
     samples = steps * runner.batch_size
     sps = samples / measured_s if measured_s > 0 and steps else None
@@ -570,7 +581,54 @@ def execute(cfg: RunConfig, emit: Emit, should_stop: ShouldStop) -> Summary | No
         quantize_method=quant.method if quant else "",
         output_rel_error=quant.output_rel_error if quant else None,
         top1_agreement=quant.top1_agreement if quant else None,
+        weights_from=weights_from,
+        saved_weights=after.saved_weights,
+        param_change_l2=after.change[0] if after.change else None,
+        param_change_rel=after.change[1] if after.change else None,
+        heldout_accuracy=after.accuracy,
+        heldout_predictions=after.predictions,
+        heldout_chance=after.chance,
+        loss_curve=loss_curve(reporter.losses["warmup"] + losses),
     )
+
+
+@dataclass(frozen=True)
+class _After:
+    change: tuple[float, float] | None
+    accuracy: float | None
+    predictions: int | None
+    chance: float | None
+    saved_weights: str
+
+
+def _after_run(cfg: RunConfig, runner: _Runner, steps: int, loss_last: float | None,
+               emit: Emit, stopped: bool) -> _After:
+    """Untimed work after the measured phase: held-out accuracy, saving, weight change.
+
+    A stopped run only saves its weights: Stop must answer within a second.
+    """
+    samples = 0 if stopped else weights.heldout_samples(
+        cfg, runner.device, runner.spec.info.is_language_model)
+    accuracy = predictions = chance = None
+    if samples:
+        accuracy, predictions = weights.heldout_accuracy(
+            runner, samples, lambda: _autocast(cfg.precision, runner.device))
+        chance = runner.spec.chance_accuracy
+    saved = ""
+    if cfg.save_weights:
+        try:
+            weights.save(cfg.save_weights, runner.module, cfg, runner.input_size, steps,
+                         loss_last, runner.device)
+            saved = cfg.save_weights
+        except OSError as exc:
+            emit(Notice(time.monotonic(), f"the weights were not saved: {exc}",
+                        "choose a writable path for --save-weights"))
+    change = None
+    if cfg.quantize == "none" and not stopped:
+        start = weights.initial_parameters(
+            runner, weights.read(cfg.load_weights) if cfg.load_weights else None)
+        change = weights.parameter_change(runner.module, start)
+    return _After(change, accuracy, predictions, chance, saved)
 
 
 def _percentile(values: list[float], pct: float) -> float:

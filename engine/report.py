@@ -5,9 +5,9 @@ from __future__ import annotations
 import shutil
 import textwrap
 
-from engine.compare import Comparison, column_titles
+from engine.compare import Comparison, column_titles, heldout_text
 from engine.events import Sample, StepStats, Summary
-from engine.format import NA, fmt_bytes, fmt_energy, fmt_num
+from engine.format import NA, fmt_bytes, fmt_energy, fmt_num, fmt_share
 
 
 def summary_text(s: Summary) -> str:
@@ -73,7 +73,17 @@ def summary_text(s: Summary) -> str:
         )
         lines.append(("loss", loss))
         lines.append(("optimizer", f"{s.optimizer}, learning rate {s.learning_rate:g}"))
-    lines.append(("weights", "changed" if s.weights_changed else "unchanged"))
+    change = ""
+    if s.param_change_l2 is not None:
+        change = (f" (‖Δθ‖₂ = {s.param_change_l2:.4g}, {fmt_share(s.param_change_rel)} of "
+                  "‖θ‖₂)" if s.param_change_l2 else " (‖Δθ‖₂ = 0)")
+    source = f"; started from weights {s.weights_from}" if s.weights_from else ""
+    lines.append(("weights", ("changed" if s.weights_changed else "unchanged") + change
+                  + source))
+    if s.heldout_accuracy is not None:
+        lines.append(("held-out accuracy", heldout_text(s).removeprefix("held-out accuracy ")))
+    if s.saved_weights:
+        lines.append(("saved weights", s.saved_weights))
     if s.energy_j is not None:
         est = " (estimated from power)" if s.energy_source == "estimated_from_power" else ""
         per = (

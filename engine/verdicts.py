@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from engine.events import Summary
-from engine.format import fmt_bytes, fmt_energy, fmt_num, fmt_ratio
+from engine.format import fmt_bytes, fmt_energy, fmt_num, fmt_ratio, fmt_share
 
 MARGIN = 1.05
 CONFIRMED, NOT_CONFIRMED, NOT_MEASURABLE = "confirmed", "not_confirmed", "not_measurable"
@@ -92,7 +92,11 @@ def _gflop(v: float | None) -> str:
 
 
 def objective(train: Summary | None, infer: Summary | None) -> Verdict:
-    """Training adjusts the weights; inference uses them unchanged to predict."""
+    """Training adjusts the weights; inference uses them unchanged to predict.
+
+    Weights count as changed when the float64 checksum or ``‖Δθ‖₂`` moved; the held-out
+    accuracy (when measured) is quoted, and whether inference used the trained weights.
+    """
     missing = _missing(train, infer)
     if missing:
         return missing
@@ -101,17 +105,39 @@ def objective(train: Summary | None, infer: Summary | None) -> Verdict:
             and train.loss_last < train.loss_first)
     loss = (f"loss {train.loss_first:.3f} → {train.loss_last:.3f}"
             if train.loss_first is not None and train.loss_last is not None else "no loss")
-    if train.weights_changed and fell and not infer.weights_changed:
-        return Verdict(CONFIRMED, f"confirmed: training changed the weights and lowered the "
-                       f"loss ({loss}); inference left every weight unchanged")
+    infer_changed = infer.weights_changed or bool(infer.param_change_l2)
+    if train.weights_changed and fell and not infer_changed:
+        change = (f" (‖Δθ‖₂ {train.param_change_l2:.3g})"
+                  if train.param_change_l2 is not None else "")
+        return Verdict(CONFIRMED, f"confirmed: training changed the weights{change} and "
+                       f"lowered the loss ({loss}); inference left every weight unchanged"
+                       + _prediction_text(train, infer))
     problems = []
     if not train.weights_changed:
         problems.append("training did not change the weights")
     if not fell:
         problems.append(f"the loss did not fall ({loss})")
-    if infer.weights_changed:
+    if infer_changed:
         problems.append("inference changed the weights")
     return Verdict(NOT_CONFIRMED, "not confirmed here: " + "; ".join(problems))
+
+
+def _prediction_text(train: Summary, infer: Summary) -> str:
+    """What inference's predictions were worth on held-out data, in a sentence."""
+    if infer.heldout_accuracy is None:
+        return ""
+    acc = fmt_share(infer.heldout_accuracy)
+    chance = f" (chance {fmt_share(infer.heldout_chance)})" if infer.heldout_chance else ""
+    if infer.weights_from:
+        return (f"; with the trained weights it predicted {acc} of held-out samples "
+                f"correctly{chance}")
+    chance = f"chance {fmt_share(infer.heldout_chance)}" if infer.heldout_chance else ""
+    reached = (f"training reached {fmt_share(train.heldout_accuracy)}"
+               if train.heldout_accuracy is not None else "")
+    why = "; ".join(t for t in (chance, reached) if t)
+    return (f"; it ran on random weights: {acc} correct" + (f" ({why})" if why else "")
+            + ". Run inference after training in the same session to predict with the "
+            "trained model")
 
 
 def key_operations(train: Summary | None, infer: Summary | None) -> Verdict:

@@ -35,6 +35,7 @@ from engine.catalog import CATALOG
 from engine.events import Summary
 from gui import theme
 from gui.memory_chart import MemoryChart
+from gui.objective_chart import ObjectiveChart
 from gui.summary_card import SummaryCard, history_line
 from gui.table_export import ask_table_path, export_table
 
@@ -106,6 +107,11 @@ class CompareView(QWidget):
         self.infer_card = SummaryCard("infer")
         self.memory_chart = MemoryChart(on_error)
         self.memory_chart.setMinimumWidth(280)
+        self.objective_chart = ObjectiveChart(on_error)
+        self.objective_chart.setMinimumWidth(280)
+        charts = QSplitter(Qt.Vertical)
+        charts.addWidget(self.memory_chart)
+        charts.addWidget(self.objective_chart)
         cards = QHBoxLayout()
         cards.addWidget(self.train_card, 1)
         cards.addWidget(self.infer_card, 1)
@@ -151,10 +157,10 @@ class CompareView(QWidget):
         tables.setStretchFactor(1, 2)
         beside = QSplitter(Qt.Horizontal)
         beside.addWidget(tables)
-        beside.addWidget(self.memory_chart)
+        beside.addWidget(charts)
         beside.setStretchFactor(0, 4)
         beside.setStretchFactor(1, 1)
-        beside.setSizes([1100, 320])
+        beside.setSizes([1060, 360])
         splitter = QSplitter(Qt.Vertical)
         splitter.addWidget(beside)
         splitter.addWidget(history_box)
@@ -267,6 +273,7 @@ class CompareView(QWidget):
         self.train_card.set_summary(train)
         self.infer_card.set_summary(infer)
         self.memory_chart.set_summaries(train, infer)
+        self.objective_chart.set_summaries(train, infer)
         try:
             self.comparison = compare.build(train, infer)
         except (ValueError, OSError, KeyError) as exc:

@@ -98,6 +98,12 @@ class ExperimentPanel(QWidget):
         self._mode_widget.setLayout(mode_row)
         mode_row.setContentsMargins(0, 0, 0, 0)
 
+        self.weights_note = QLabel()
+        self.weights_note.setObjectName("weights_note")
+        self.weights_note.setWordWrap(True)
+        self.weights_note.setStyleSheet("color: #868E96;")
+        self._trained: dict[str, str] = {}
+
         self.device_combo = QComboBox()
         self.device_combo.setObjectName("device_combo")
         add_device_items(self.device_combo, devices)
@@ -170,6 +176,7 @@ class ExperimentPanel(QWidget):
         form.addRow(self.tr("Model"), self.model_combo)
         form.addRow(self.description)
         form.addRow(self.tr("Mode"), self._mode_widget)
+        form.addRow(self.weights_note)
         form.addRow(self.tr("Device"), self.device_combo)
         form.addRow(self.device_note)
         form.addRow(self.tr("Batch size"), self.batch_spin)
@@ -351,7 +358,29 @@ class ExperimentPanel(QWidget):
         self._refresh_defaults()
         self.device_changed.emit(self.device)
 
+    def set_trained(self, trained: dict[str, str]) -> None:
+        """Models whose trained weights the next inference run starts from.
+
+        Args:
+            trained: Model id -> what trained them, in words (``"loss 0.642, 33 steps"``).
+        """
+        self._trained = dict(trained)
+        self._refresh_weights_note()
+
+    def _refresh_weights_note(self) -> None:
+        trained = self._trained.get(self.model_id)
+        if self.mode == "train":
+            text = self.tr("Weights: random initialization; inference runs of this model "
+                           "that follow will predict with the trained weights.")
+        elif trained:
+            text = self.tr("Weights: from this session's training run ({0}).").format(trained)
+        else:
+            text = self.tr("Weights: random (train this model first to predict with trained "
+                           "weights and measure their accuracy).")
+        self.weights_note.setText(text)
+
     def _refresh_defaults(self, *_args: object) -> None:
+        self._refresh_weights_note()
         batch = self.model_info.default_batch_size(self.mode, self.device_kind())
         self.batch_spin.setSpecialValueText(self.tr("default ({0})").format(batch))
         self.optimizer_combo.setEnabled(self.mode == "train" and not self._running)

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.catalog import CATALOG
-from engine.config import ConfigError
+from engine.config import ConfigError, RunConfig
 from engine.devices import DevicesReport, list_devices
 from engine.events import (
     Failed,
@@ -52,6 +52,7 @@ from engine.resources import resources_dir
 from engine.session import Session
 from engine.store.db import Store
 from engine.store.replay import ReplaySource
+from engine.trained_weights import TrainedWeights
 from gui.bridge import EventBridge
 from gui.compare_view import CompareView
 from gui.experiment_panel import ExperimentPanel
@@ -123,6 +124,8 @@ class MainWindow(QMainWindow):
         self.session = session if session is not None else Session(nvml=nvml, store=store)
         self.bridge = EventBridge(self)
         self.loader = RunLoader()
+        self.trained = TrainedWeights()  # inference after training predicts with its weights
+        self._cfg: RunConfig | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._mode: str | None = None
         self._model: str | None = None
@@ -329,9 +332,10 @@ class MainWindow(QMainWindow):
             self.live.source_banner.hide_banner()
         self.banner.clear()
         try:
-            cfg = self.panel.config()
+            cfg = self.trained.prepare(self.panel.config())
             t0 = time.monotonic()
             self.session.start(cfg)
+            self._cfg = cfg
         except ConfigError as exc:
             self.report_error(
                 exc.message,
@@ -422,6 +426,9 @@ class MainWindow(QMainWindow):
         self.live.set_telemetry_status(ev)
 
     def _on_summary(self, ev: Summary) -> None:
+        if self.replay.current is None and self._cfg is not None:
+            self.trained.record(ev, self._cfg.seed)
+            self._show_trained()
         self.compare.add_summary(ev)
         self.set_state("done", self.tr("stopped early") if ev.stopped_early else "")
 
@@ -452,6 +459,18 @@ class MainWindow(QMainWindow):
         self.history.refresh()
         self.run_finished.emit()
 
+    def _show_trained(self) -> None:
+        """Tell the panel which models' inference runs will get trained weights."""
+        trained = {}
+        seed = self._cfg.seed if self._cfg is not None else 0  # the panel has no seed setting
+        for model_id in CATALOG:
+            s = self.trained.trained_summary(model_id, seed)
+            if s is not None:
+                loss = f"loss {s.loss_last:.3f}, " if s.loss_last is not None else ""
+                trained[model_id] = self.tr("{0}{1} steps").format(
+                    loss, s.warmup_steps + s.measured_steps)
+        self.panel.set_trained(trained)
+
     # -- experiments -----------------------------------------------------------------
     def _busy_for_experiment(self) -> str:
         """Why an experiment cannot start now (``""``: it can)."""
@@ -465,7 +484,10 @@ class MainWindow(QMainWindow):
     def _on_experiment_running(self, running: bool) -> None:
         if running:
             self.banner.clear()
+            self.set_state("experiment", self.tr("{0} — progress in the Experiments tab")
+                           .format(self.experiments.experiment))
         else:
+            self.set_state("idle")
             self.history.refresh()
 
     def show_pair_in_compare(self, train: Summary, infer: Summary, label: str) -> None:
@@ -559,6 +581,7 @@ class MainWindow(QMainWindow):
         self.bridge.cancel()
         self._cancel_tasks()
         self.session.close()
+        self.trained.close()
         self.loader.shutdown()
         if self.store is not None:
             try:

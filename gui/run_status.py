@@ -8,8 +8,10 @@ from engine.events import StepStats
 from gui import theme
 from gui.units import fmt_ms, fmt_rate
 
-STATES = ("idle", "building", "warmup", "measuring", "stopping", "done", "stopped", "failed")
-"""Run states, in the order a run goes through them."""
+STATES = ("idle", "building", "warmup", "measuring", "stopping", "done", "stopped", "failed",
+          "experiment")
+"""Run states, in the order a run goes through them; ``experiment``: an experiment of the
+Experiments tab is running its own runs (not a run of the Live tab)."""
 ACTIVE_STATES = ("building", "warmup", "measuring", "stopping")
 """States in which a run is in progress."""
 
@@ -42,6 +44,7 @@ class RunStatusBar(QStatusBar):
             "done": self.tr("done"),
             "stopped": self.tr("stopped"),
             "failed": self.tr("failed"),
+            "experiment": self.tr("experiment running"),
         }
         return names[state]
 
@@ -56,6 +59,7 @@ class RunStatusBar(QStatusBar):
             "done": "#2B8A3E",
             "stopped": "#495057",
             "failed": theme.ERROR_BORDER,
+            "experiment": "#1971C2",
         }
         color = (
             theme.mode_color(mode)

@@ -51,18 +51,23 @@ class Gpt2Spec(ModelSpec):
         self.module = GPT2LMHeadModel(config)
         self.module.config.use_cache = False
         self.patterns = torch.randint(
-            PATTERN_VOCAB, (NUM_PATTERNS, PERIOD), generator=self.generator, device=device
-        )
+            PATTERN_VOCAB, (NUM_PATTERNS, PERIOD), generator=self.task_generator
+        ).to(device)
         self.positions = torch.arange(input_size, device=device)
 
-    def make_batch(self) -> tuple[torch.Tensor, torch.Tensor]:
+    @property
+    def data_classes(self) -> int:
+        """Token ids the patterns draw from."""
+        return PATTERN_VOCAB
+
+    def make_batch(
+        self, generator: torch.Generator | None = None, batch_size: int | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
         """Token ids ``(batch, seq_len)`` int64; targets are the same ids (shifted in loss)."""
-        which = torch.randint(
-            NUM_PATTERNS, (self.batch_size,), generator=self.generator, device=self.device
-        )
-        phase = torch.randint(
-            PERIOD, (self.batch_size, 1), generator=self.generator, device=self.device
-        )
+        g = self.generator if generator is None else generator
+        n = batch_size or self.batch_size
+        which = torch.randint(NUM_PATTERNS, (n,), generator=g, device=self.device)
+        phase = torch.randint(PERIOD, (n, 1), generator=g, device=self.device)
         cols = (self.positions.unsqueeze(0) + phase) % PERIOD
         tokens = torch.gather(self.patterns[which], 1, cols)
         return tokens, tokens
@@ -93,6 +98,11 @@ class Gpt2Spec(ModelSpec):
             past = out[key]
         mark()
         return new_tokens
+
+    def correct(self, outputs: torch.Tensor, targets: torch.Tensor) -> tuple[int, int]:
+        """``(correct, predictions)`` of greedy next-token predictions at positions 1 … L-1."""
+        predicted = outputs[:, :-1, :].argmax(-1)
+        return int((predicted == targets[:, 1:]).sum()), int(predicted.numel())
 
     def loss(self, outputs: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
         """Mean next-token cross-entropy (nats)."""

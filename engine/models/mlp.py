@@ -35,18 +35,23 @@ class MlpSpec(ModelSpec):
             nn.GELU(),
             nn.Linear(HIDDEN, NUM_CLASSES),
         )
-        self.prototypes = PROTOTYPE_STD * torch.randn(
-            NUM_CLASSES, input_size, generator=self.generator, device=device
-        )
+        self.prototypes = (
+            PROTOTYPE_STD * torch.randn(NUM_CLASSES, input_size, generator=self.task_generator)
+        ).to(device)
 
-    def make_batch(self) -> tuple[torch.Tensor, torch.Tensor]:
+    @property
+    def data_classes(self) -> int:
+        """The 10 classes."""
+        return NUM_CLASSES
+
+    def make_batch(
+        self, generator: torch.Generator | None = None, batch_size: int | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
         """Inputs ``(batch, input_size)`` float32 and labels ``(batch,)`` int64."""
-        labels = torch.randint(
-            NUM_CLASSES, (self.batch_size,), generator=self.generator, device=self.device
-        )
-        noise = torch.randn(
-            self.batch_size, self.input_size, generator=self.generator, device=self.device
-        )
+        g = self.generator if generator is None else generator
+        n = batch_size or self.batch_size
+        labels = torch.randint(NUM_CLASSES, (n,), generator=g, device=self.device)
+        noise = torch.randn(n, self.input_size, generator=g, device=self.device)
         return self.prototypes[labels] + NOISE_STD * noise, labels
 
     def loss(self, outputs: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:

@@ -36,19 +36,24 @@ class VisionSpec(ModelSpec):
             self.module = builder(weights=None, num_classes=NUM_CLASSES)
         self.channels_last = info.family == "cnn" and device.type == "cuda"
         self.prototypes = torch.randn(
-            DATA_CLASSES, 3, PROTOTYPE_SIDE, PROTOTYPE_SIDE, generator=self.generator, device=device
-        )
+            DATA_CLASSES, 3, PROTOTYPE_SIDE, PROTOTYPE_SIDE, generator=self.task_generator
+        ).to(device)
 
-    def make_batch(self) -> tuple[torch.Tensor, torch.Tensor]:
+    @property
+    def data_classes(self) -> int:
+        """The 10 classes that occur in the data (of the 1000-way head)."""
+        return DATA_CLASSES
+
+    def make_batch(
+        self, generator: torch.Generator | None = None, batch_size: int | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
         """Images ``(batch, 3, side, side)`` float32 and labels ``(batch,)`` int64."""
-        labels = torch.randint(
-            DATA_CLASSES, (self.batch_size,), generator=self.generator, device=self.device
-        )
+        g = self.generator if generator is None else generator
+        n = batch_size or self.batch_size
+        labels = torch.randint(DATA_CLASSES, (n,), generator=g, device=self.device)
         side = self.input_size
         images = F.interpolate(self.prototypes[labels], size=(side, side), mode="nearest")
-        images = images + NOISE_STD * torch.randn(
-            images.shape, generator=self.generator, device=self.device
-        )
+        images = images + NOISE_STD * torch.randn(images.shape, generator=g, device=self.device)
         if self.channels_last:
             images = images.contiguous(memory_format=torch.channels_last)
         return images, labels

@@ -81,6 +81,13 @@ def test_compare_json_has_every_document_row():
     assert rows["objective"]["measured"]["train"].startswith("weights changed")
     assert rows["objective"]["measured"]["infer"].startswith("weights unchanged")
     assert rows["energy_consumption"]["ratio"] is None  # not measurable on the CPU
+    # inference predicts with the weights training left (3 warm-up + 4 measured steps)
+    train, infer = cmp["train"], cmp["infer"]
+    assert infer["weights_from"].startswith("trained 7 steps on cpu")
+    assert infer["heldout_accuracy"] == train["heldout_accuracy"]
+    assert train["param_change_l2"] > 0 and infer["param_change_l2"] == 0
+    assert len(train["loss_curve"]) == 7 and infer["loss_curve"] == []
+    assert "held-out accuracy" in rows["objective"]["measured"]["infer"]
 
 
 def test_engine_runs_with_qt_unimportable(tmp_path):

@@ -25,6 +25,10 @@ def test_train_vs_infer(store):
     assert all(c.run_id is not None for c in r.cases)  # stored like any run
     assert len(r.rows) == 8 and all(len(row) == len(r.columns) for row in r.rows)
     assert r.rows[0][-1].startswith("confirmed")  # the objective row's verdict
+    train, infer = (c.summary for c in r.cases)
+    assert infer.weights_from.startswith("trained")  # the training case's weights
+    assert infer.heldout_accuracy == train.heldout_accuracy
+    assert "with the trained weights" in r.rows[0][-1]
 
 
 def test_precision_marks_what_the_cpu_cannot_run(store):
@@ -128,7 +132,8 @@ def test_data_flow_feeds_from_a_dataloader(store):
     assert [c.status for c in r.cases] == ["ok", "ok", "ok"], [c.message for c in r.cases]
     assert r.rows[0][2] == "100 %"  # the on-device baseline
     assert all(c.summary.samples_per_s > 0 for c in r.cases)
-    assert r.cases[1].summary.loss_last < r.cases[1].summary.loss_first  # real data, learnt
+    curve = r.cases[1].summary.loss_curve  # warm-up included: at least 4 steps
+    assert curve[-1][1] < curve[0][1]  # real data, learnt
 
 
 def test_dataloader_samples_do_cpu_work_and_repeat():
@@ -170,3 +175,31 @@ def test_quantization_is_for_inference_and_linear_layers():
 
     with pytest.raises(ConfigError, match="inference"):
         RunConfig(model="mlp", mode="train", quantize="int8")
+
+
+def test_fp8_needs_bf16_and_an_fp8_gpu():
+    import torch
+
+    from engine.config import RunConfig
+    from engine.quantize import Bf16Inputs, check_quantize
+
+    with pytest.raises(ConfigError, match="--precision bf16"):
+        RunConfig(model="mlp", mode="infer", quantize="fp8")
+    with pytest.raises(ConfigError, match="compute capability 8.9") as err:
+        check_quantize("fp8", torch.device("cpu"))
+    assert err.value.field == "quantize"
+    check_quantize("int8", torch.device("cpu"))  # int8 runs on the CPU
+    seen = []
+
+    class Probe(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.w = torch.nn.Parameter(torch.ones(1, dtype=torch.bfloat16))
+
+        def forward(self, x, ids=None):
+            seen.append((x.dtype, ids.dtype, torch.is_autocast_enabled("cpu")))
+            return x
+
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        Bf16Inputs(Probe())(torch.ones(2), ids=torch.ones(2, dtype=torch.long))
+    assert seen == [(torch.bfloat16, torch.long, False)]  # ids kept, autocast off

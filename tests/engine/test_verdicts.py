@@ -91,3 +91,27 @@ def test_json_carries_verdicts():
     d = build(*h200()).to_dict()
     assert d["rows"][0]["verdict"]["status"] == CONFIRMED
     assert len(d["claims"]) == 8 and {c["mode"] for c in d["claims"]} == {"train", "infer"}
+
+
+def test_objective_quotes_the_weight_change_and_what_inference_predicted():
+    train, infer = h200()
+    train = dataclasses.replace(train, param_change_l2=41.2, heldout_accuracy=0.91,
+                                heldout_chance=0.1)
+    trained = dataclasses.replace(infer, param_change_l2=0.0, heldout_accuracy=0.91,
+                                  heldout_chance=0.1, weights_from="trained 103 steps")
+    rows, _ = verdicts(train, trained)
+    text = rows["objective"].text
+    assert rows["objective"].status == CONFIRMED and "(‖Δθ‖₂ 41.2)" in text
+    assert "with the trained weights it predicted 91% of held-out samples correctly" in text
+    random = dataclasses.replace(trained, heldout_accuracy=0.09, weights_from="")
+    rows, _ = verdicts(train, random)
+    assert "ran on random weights: 9% correct (chance 10%; training reached 91%)" in (
+        rows["objective"].text)
+    moved = dataclasses.replace(trained, param_change_l2=1e-3)  # the checksum missed it
+    rows, _ = verdicts(train, moved)
+    assert rows["objective"].status == NOT_CONFIRMED
+    assert "inference changed the weights" in rows["objective"].text
+    cell = build(train, trained).rows[0]
+    assert cell.measured_infer.startswith("weights unchanged (‖Δθ‖₂ = 0)")
+    assert "held-out accuracy 91% (chance 10%" in cell.measured_infer
+    assert "‖Δθ‖₂ 41.2" in cell.measured_train

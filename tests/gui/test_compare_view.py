@@ -93,6 +93,26 @@ def test_memory_chart_stacks_the_breakdown_and_exports(view, summary_factory, tm
         assert path.stat().st_size > 1000
 
 
+def test_objective_chart_shows_the_loss_and_what_the_model_learnt(view, summary_factory,
+                                                                  tmp_path):
+    chart = view.objective_chart
+    assert "Run training" in chart.note()
+    curve = tuple((float(i), 2.3 - 0.1 * i) for i in range(1, 11))
+    view.add_summary(summary_factory("train", loss_curve=curve, heldout_accuracy=0.75,
+                                     heldout_chance=0.1, param_change_l2=12.5,
+                                     param_change_rel=0.3))
+    assert chart.note() == "" and list(chart.curve.yData) == [v for _, v in curve]
+    assert chart.lines == ["accuracy after training 75%", "chance 10% · ‖Δθ‖₂ 12.5"]
+    view.add_summary(summary_factory("infer", heldout_accuracy=0.75, heldout_chance=0.1,
+                                     param_change_l2=0.0, weights_from="trained 13 steps"))
+    assert chart.lines[1] == "inference (trained weights) 75%"
+    assert chart.lines[2].endswith("‖Δθ‖₂ 12.5 / 0")
+    assert chart.phase_items()  # the 3 warm-up steps are shaded
+    path = tmp_path / "objective.png"
+    chart.export_to(str(path))
+    assert path.stat().st_size > 1000
+
+
 def test_verdicts_for_rows_and_for_the_lists(view, summary_factory):
     from gui.compare_view import COL_VERDICT
 

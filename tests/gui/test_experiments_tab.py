@@ -153,13 +153,15 @@ def test_precision_table_marks_what_the_cpu_cannot_run(qtbot, tab, summary_facto
     assert chart.bars["train"].opts["brush"] != chart.bars["infer"].opts["brush"]
 
 
-def test_progress_names_the_case_and_stop_marks_the_rest(qtbot, tab, summary_factory):
+def test_progress_names_the_case_and_stop_marks_the_rest(qtbot, window, tab, summary_factory):
     release = threading.Event()
     tab.runner.session_factory = fake_session_class(summary_factory, block=release)
     tab.set_experiment("batch-sweep")
     tab.set_model("mlp")
     click(qtbot, tab.run_button)
     assert tab.running and tab.stop_button.isEnabled() and not tab.run_button.isEnabled()
+    assert window.state == "experiment"  # the status bar says where the work is
+    assert "batch-sweep" in window.status.state_label.text()
     qtbot.waitUntil(lambda: "measuring" in tab.status_label.text(), timeout=RESULT_TIMEOUT_MS)
     assert tab.status_label.text() == "case 1 of 8: batch 1 infer — measuring"
     assert "step 1" in tab.live_label.text() and "vectors/s" in tab.live_label.text()
@@ -175,6 +177,7 @@ def test_progress_names_the_case_and_stop_marks_the_rest(qtbot, tab, summary_fac
     assert tab.row_statuses() == ["stopped"] * 8
     assert tab.status_label.text().startswith("Stopped")
     assert len(tab.runner.session_factory.started) == 1  # no case after Stop
+    assert window.state == "idle"
 
 
 def test_batch_sweep_chart_is_latency_and_throughput_against_batch(qtbot, tab,

@@ -70,10 +70,17 @@ def test_training_then_inference_fill_the_plots_and_the_comparison(window, qtbot
     assert "vectors/s" in history.cell_text(0, COL_RATE)
 
     configure(window, "infer")
+    assert "this session's training run" in window.panel.weights_note.text()
     click(qtbot, window.panel.start_button)
     qtbot.waitUntil(lambda: not window.running, timeout=RUN_TIMEOUT_MS)
     assert window.state == "done", window.banner.message()
     assert points(window, "throughput", "infer") > 0
+    # inference predicted with the weights the training run left, and equally well
+    train, infer = compare.latest("mlp", "train"), compare.latest("mlp", "infer")
+    assert infer.weights_from.startswith("trained") and infer.param_change_l2 == 0
+    assert infer.heldout_accuracy == train.heldout_accuracy
+    assert "trained weights" in compare.cell_text(0, COL_MEAS_INFER)
+    assert len(compare.objective_chart.curve.xData) == len(train.loss_curve) > 2
     assert points(window, "throughput", "train") > 0  # the training run stays for comparison
 
     rows = compare.table.rowCount()
