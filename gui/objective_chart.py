@@ -1,7 +1,7 @@
 """The document's first row, *Objetivo*, as a chart: what training did to the model.
 
 The training run's loss curve (``Summary.loss_curve``, warm-up shaded) and, written in
-the plot's lower left, the held-out accuracy after training and in inference (with the
+the plot's upper right, the held-out accuracy after training and in inference (with the
 trained weights or random ones), the chance level, and how far the weights moved
 (``‖Δθ‖₂``, training / inference). It is a
 :class:`~gui.plot_panel.PlotPanel`, so it exports as PNG and SVG like every plot.
@@ -55,7 +55,7 @@ class ObjectiveChart(PlotPanel):
         item.setLabel("bottom", _tr("step"))
         item.setMouseEnabled(x=False, y=False)
         self.curve = self.add_curve(pg.mkPen(theme.mode_color("train"), width=2))
-        self.text = pg.TextItem(color=theme.NA_TEXT, anchor=(0, 1))  # bottom-left corner
+        self.text = pg.TextItem(color=theme.NA_TEXT, anchor=(1, 0))  # top-right corner
         item.addItem(self.text, ignoreBounds=True)
         self.lines: list[str] = []
         self.set_summaries(None, None)
@@ -84,5 +84,5 @@ class ObjectiveChart(PlotPanel):
         top = max(ys)
         self.plot_item.setYRange(0, top * 1.05 or 1.0, padding=0)
         self.plot_item.setXRange(0, xs[-1], padding=0.02)
-        self.text.setPos(xs[0], 0.0)  # the loss starts high: the lower left is empty
+        self.text.setPos(xs[-1], top * 1.05)  # the loss falls: the upper right is empty
         self.text.setVisible(bool(self.lines))

@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# The one prepared check for a machine with an NVIDIA GPU (no Qt needed there).
-#   bash scripts/gpu_check.sh            # results under $OUT (default out/gpu_check)
-# Runs resnet50 and gpt2 in both modes (bf16, 20 s measured each), the overhead and
-# sampler benchmarks, and prints a table beside DESIGN.md's H200 reference numbers.
-# Takes about 5 minutes on an H200. Never changes clocks, power limits or GPU modes.
+# The prepared checks for a machine with an NVIDIA GPU (no Qt needed there).
+#   bash scripts/gpu_check.sh              # results under $OUT (default out/gpu_check)
+#   bash scripts/gpu_check.sh experiments  # the resnet50 experiments of issue #4
+# The first runs resnet50 and gpt2 in both modes (bf16, 20 s measured each), the overhead
+# and sampler benchmarks, and prints a table beside DESIGN.md's H200 reference numbers
+# (about 5 minutes on an H200). The second runs the train-vs-infer, precision and
+# batch-sweep experiments for resnet50 (5 s per case, 18 runs, about 5 minutes) and
+# prints their tables. Each fits one device call. Never changes clocks, power limits or
+# GPU modes.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
@@ -17,6 +21,19 @@ echo "== machine"
   $PY -c "import torch, sys; print('python', sys.version.split()[0], 'torch', torch.__version__, 'cuda', torch.version.cuda)"; } | tee "$OUT/machine.txt"
 $PY -m engine devices | tee "$OUT/devices.txt"
 $PY -m engine devices --json > "$OUT/devices.json"
+
+if [ "${1:-}" = "experiments" ]; then
+  CASE_SECONDS=${CASE_SECONDS:-5}
+  for name in train-vs-infer precision batch-sweep; do
+    echo "== experiment $name (resnet50, $CASE_SECONDS s per case)"
+    timeout 200 $PY -m engine experiment "$name" --model resnet50 --device cuda \
+      --seconds "$CASE_SECONDS" --json > "$OUT/exp-$name.json" 2> "$OUT/exp-$name.log"
+    echo "exit $? ($(tail -c 300 "$OUT/exp-$name.log" | tr '\n' ' ' | tail -c 200))"
+  done
+  echo "== experiment tables"
+  $PY scripts/gpu_report.py "$OUT" --experiments | tee "$OUT/experiments.md"
+  exit 0
+fi
 
 run() {  # name, then trainfer run arguments
   local name=$1; shift

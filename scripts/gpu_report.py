@@ -1,6 +1,7 @@
 """Print gpu_check.sh results as a Markdown table beside DESIGN.md's H200 numbers.
 
-python scripts/gpu_report.py OUT_DIR
+python scripts/gpu_report.py OUT_DIR                 # the runs, beside the reference
+python scripts/gpu_report.py OUT_DIR --experiments   # the experiments' tables
 """
 
 from __future__ import annotations
@@ -33,9 +34,31 @@ def cell(s: dict) -> tuple[str, ...]:
     return rate, mem, energy, power, util
 
 
+def experiments(out: Path) -> None:
+    """Print each ``exp-NAME.json`` of ``out`` as a Markdown table (``experiment --json``)."""
+    for path in sorted(out.glob("exp-*.json")):
+        try:
+            r = json.loads(path.read_text().strip().splitlines()[-1])
+        except (OSError, ValueError, IndexError):
+            print(f"### {path.stem[4:]}\n\nno result ({path.name} missing or empty)\n")
+            continue
+        if r.get("event") == "Failed":
+            print(f"### {path.stem[4:]}\n\nfailed: {r['kind']}: {r['message']}\n")
+            continue
+        print(f"### {r['experiment']} ({r['model']}, {r['device']})\n")
+        print("| " + " | ".join(r["columns"]) + " |")
+        print("|" + "---|" * len(r["columns"]))
+        for row in r["rows"]:
+            print("| " + " | ".join(cell.replace("|", "/") for cell in row) + " |")
+        print()
+
+
 def main() -> None:
     """Print the table for the folder named on the command line."""
     out = Path(sys.argv[1])
+    if "--experiments" in sys.argv[2:]:
+        experiments(out)
+        return
     print("| workload | throughput | peak allocated | energy | mean power | NVML util |")
     print("|---|---|---|---|---|---|")
     for name, ref in REFERENCE.items():
