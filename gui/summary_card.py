@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from engine.catalog import CATALOG
 from engine.events import Summary
+from engine.format import fmt_share
 from gui import theme
 from gui.units import fmt_gib, fmt_joules, fmt_ms, fmt_rate, fmt_watts, not_available
 
@@ -142,6 +143,12 @@ class SummaryCard(QFrame):
                     fmt_ms(summary.optimizer_ms_median),
                 ),
             ))
+        if summary.heldout_accuracy is not None:
+            whose = (self.tr("trained weights") if summary.weights_from or summary.mode == "train"
+                     else self.tr("random weights"))
+            rows.append((self.tr("Accuracy"), self.tr("{0} on held-out data ({1}; chance {2})")
+                         .format(fmt_share(summary.heldout_accuracy), whose,
+                                 fmt_share(summary.heldout_chance))))
         if summary.stopped_early:
             rows.append((self.tr("Note"), self.tr("stopped early")))
         if summary.energy_j is None and summary.telemetry_note:
