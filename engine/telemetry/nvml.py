@@ -65,6 +65,11 @@ def _finite(value: float | None) -> float | None:
         return None
     return value
 
+# nvmlValueType_t (nvml.h NVML_VALUE_TYPE_*) -> the nvmlValue_t union member that holds it
+_VALUE_MEMBERS = {0: "dVal", 1: "uiVal", 2: "ulVal", 3: "ullVal", 4: "sllVal", 5: "siVal",
+                  6: "usVal"}
+_TEMPERATURE_FN = "nvmlDeviceGetTemperature"  # deprecated, to be removed in CUDA 14
+_TEMPERATURE_V_FN = "nvmlDeviceGetTemperatureV"  # its successor (versioned struct)
 _CLOCK_EVENTS_FN = "nvmlDeviceGetCurrentClocksEventReasons"  # r535 and later
 _CLOCK_THROTTLE_FN = "nvmlDeviceGetCurrentClocksThrottleReasons"  # its name before r535
 
@@ -173,6 +178,8 @@ class Nvml:
         self._memory_v1: set[int] = set()  # GPUs that refused nvmlMemory_v2
         self._gpm: dict[int, list[Any]] = {}  # index -> [previous sample, its time, spare]
         self._clock_events_fn: dict[int, str] = {}  # index -> function the driver has
+        self._temperature_fn: dict[int, str] = {}  # index -> function the driver has
+        self._missing_fns: set[tuple[int, str]] = set()  # (index, function) the driver lacks
         self._initialized = False
 
     @property
@@ -252,6 +259,7 @@ class Nvml:
                 value = getattr(self._lib, fn)(self._handle(index), *args)
         except AttributeError:
             supported[reading] = False  # the binding has no such function
+            self._missing_fns.add((index, fn))
             return None
         except Exception as exc:
             code = _error_value(exc)
@@ -259,6 +267,8 @@ class Nvml:
                 raise GpuLost(f"GPU {index} is lost (fell off the bus or hung)") from exc
             if code in (_NOT_SUPPORTED, _FUNCTION_NOT_FOUND):
                 supported[reading] = False
+            if code == _FUNCTION_NOT_FOUND:  # the driver lacks the symbol
+                self._missing_fns.add((index, fn))
             return None
         supported.setdefault(reading, True)
         return value
@@ -326,7 +336,25 @@ class Nvml:
         if v.nvmlReturn != 0:
             self._supported[index]["power_instant"] = False
             return None
-        return float(v.value.uiVal)
+        # the driver says which union member it filled (valueType); uiVal when it does not
+        member = _VALUE_MEMBERS.get(getattr(v, "valueType", 1), "uiVal")
+        return float(getattr(v.value, member))
+
+    def _temperature(self, index: int) -> float | None:
+        """Core temperature (°C).
+
+        From the old call, or from its versioned successor on a driver that dropped it
+        (NVML marks nvmlDeviceGetTemperature for removal in CUDA 14).
+        """
+        sensor = getattr(self._lib, "NVML_TEMPERATURE_GPU", 0)
+        if self._temperature_fn.get(index) != _TEMPERATURE_V_FN:
+            value = self._call(index, "temperature", _TEMPERATURE_FN, sensor)
+            if ((index, _TEMPERATURE_FN) not in self._missing_fns
+                    or not hasattr(self._lib, _TEMPERATURE_V_FN)):
+                return value
+            self._supported[index].pop("temperature")  # ask the successor once
+            self._temperature_fn[index] = _TEMPERATURE_V_FN
+        return self._call(index, "temperature", _TEMPERATURE_V_FN, sensor)
 
     def _clock_events(self, index: int) -> int | None:
         fn = self._clock_events_fn.get(index, _CLOCK_EVENTS_FN)
@@ -419,10 +447,7 @@ class Nvml:
         energy_mj = (
             self._call(index, "energy", "nvmlDeviceGetTotalEnergyConsumption") if energy else None
         )
-        temp = self._call(
-            index, "temperature", "nvmlDeviceGetTemperature",
-            getattr(self._lib, "NVML_TEMPERATURE_GPU", 0),
-        )
+        temp = self._temperature(index)
         clock = self._call(
             index, "sm_clock", "nvmlDeviceGetClockInfo", getattr(self._lib, "NVML_CLOCK_SM", 1)
         )

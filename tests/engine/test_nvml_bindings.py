@@ -134,6 +134,7 @@ class FakeGpu:
         pynvml.NVML_PCIE_UTIL_TX_BYTES: 1_250_000, pynvml.NVML_PCIE_UTIL_RX_BYTES: 7_600_000,
     })
     power_instant_field: bool = True  # per-field nvmlReturn NOT_SUPPORTED when False
+    power_instant_type: int = pynvml.NVML_VALUE_TYPE_UNSIGNED_INT  # the union member filled
     gpm: bool = True  # nvmlGpmSupport_t.isSupportedDevice (Hopper: yes, Ampere: no)
     # GPM rates (%), one distinct value per nvml.h metric so a wrong id shows
     gpm_pct: dict[int, float] = field(default_factory=lambda: {
@@ -356,6 +357,15 @@ class FakeLibNvidiaMl:
         out[0] = gpu.temperature_c
         return SUCCESS
 
+    @_c(_DEVICE, ctypes.POINTER(pynvml.c_nvmlTemperature_v1_t))
+    def nvmlDeviceGetTemperatureV(self, handle: Any, out: Any) -> int:  # noqa: D102
+        if out[0].version != pynvml.nvmlTemperature_v1:
+            return pynvml.NVML_ERROR_ARGUMENT_VERSION_MISMATCH
+        if out[0].sensorType != pynvml.NVML_TEMPERATURE_GPU:
+            raise self._violate(f"temperature sensor {out[0].sensorType}")
+        out[0].temperature = self._gpu(handle).temperature_c
+        return SUCCESS
+
     @_c(_DEVICE, ctypes.c_uint, _UINT_P)
     def nvmlDeviceGetClockInfo(self, handle: Any, kind: int, out: Any) -> int:  # noqa: D102
         self.calls[f"nvmlDeviceGetClockInfo[{kind}]"] += 1
@@ -375,8 +385,12 @@ class FakeLibNvidiaMl:
         for v in (pynvml.c_nvmlFieldValue_t * count).from_address(values):
             v.timestamp, v.latencyUsec = int(self.clock() * 1e6), 0
             if v.fieldId == pynvml.NVML_FI_DEV_POWER_INSTANT and gpu.power_instant_field:
-                v.valueType = pynvml.NVML_VALUE_TYPE_UNSIGNED_INT
-                v.value.uiVal = gpu.power_instant_mw
+                v.valueType = gpu.power_instant_type
+                member = {pynvml.NVML_VALUE_TYPE_UNSIGNED_INT: "uiVal",
+                          pynvml.NVML_VALUE_TYPE_DOUBLE: "dVal",
+                          pynvml.NVML_VALUE_TYPE_UNSIGNED_LONG_LONG: "ullVal"}[
+                              gpu.power_instant_type]
+                setattr(v.value, member, gpu.power_instant_mw)
                 v.nvmlReturn = SUCCESS
             else:
                 v.nvmlReturn = NOT_SUPPORTED  # per field; the call itself succeeds
@@ -748,6 +762,22 @@ def test_clock_events_from_a_driver_before_the_r535_rename(driver):
     assert decode_clock_events(r.clock_event_reasons) == ["sw_power_cap", "sw_thermal_slowdown"]
     assert driver.calls["nvmlDeviceGetCurrentClocksEventReasons"] == 0  # symbol lookup fails
     assert driver.calls["nvmlDeviceGetCurrentClocksThrottleReasons"] == 2
+
+
+@pytest.mark.parametrize("value_type", [pynvml.NVML_VALUE_TYPE_DOUBLE,
+                                        pynvml.NVML_VALUE_TYPE_UNSIGNED_LONG_LONG])
+def test_instant_power_is_read_from_the_member_the_driver_filled(driver, value_type):
+    driver.gpus[0].power_instant_type = value_type
+    assert opened(driver).read(0).power_instant_w == pytest.approx(689.25)
+
+
+def test_temperature_from_a_driver_without_the_deprecated_call(driver):
+    """NVML removes nvmlDeviceGetTemperature in CUDA 14; its successor is versioned."""
+    driver.missing.add("nvmlDeviceGetTemperature")
+    nvml = opened(driver)
+    assert nvml.info(0).supported["temperature"]
+    assert nvml.read(0).temperature_c == 52
+    assert nvml.read(0).temperature_c == 52  # the successor is remembered
 
 
 def test_gpm_needs_a_driver_with_gpm(driver):
