@@ -143,10 +143,11 @@ def _rate(s: Summary | None) -> str:
 
 def _missing_row(c: CaseResult, width: int) -> list[str]:
     """A table row for a case without a summary: its label, blanks, and why."""
-    return [c.label, *[""] * (width - 2), _status_text(c)]
+    return [c.label, *[""] * (width - 2), status_text(c)]
 
 
-def _status_text(c: CaseResult) -> str:
+def status_text(c: CaseResult) -> str:
+    """A case's status in words, with the reason when it did not run (``""`` when ok)."""
     return {"ok": "", "out_of_memory": "out of memory", "not_available": "not available",
             "failed": "failed", "stopped": "stopped"}[c.status] + (
         f": {c.message}" if c.message and c.status != "ok" else "")
@@ -202,7 +203,7 @@ def _table_precision(results: list[CaseResult]) -> tuple[list[str], list[list[st
         tensor = (fmt_num(s.mean_tensor_activity_pct, "%") if s is not None and
                   s.mean_tensor_activity_pct is not None else "N/A")
         rows.append([precision, mode, _rate(s), fmt_num(s.step_ms_median, "ms") if s else "",
-                     fmt_bytes(s.peak_mem_bytes) if s else "", tensor, speed, _status_text(c)])
+                     fmt_bytes(s.peak_mem_bytes) if s else "", tensor, speed, status_text(c)])
     return cols, rows
 
 
@@ -227,7 +228,7 @@ def _table_batches(results: list[CaseResult]) -> tuple[list[str], list[list[str]
                      _rate(s),
                      fmt_energy(s.energy_per_sample_j) if s and s.energy_per_sample_j else
                      ("N/A" if s else ""),
-                     fmt_bytes(s.peak_mem_bytes) if s else "", _status_text(c)])
+                     fmt_bytes(s.peak_mem_bytes) if s else "", status_text(c)])
     return cols, rows
 
 
@@ -241,7 +242,7 @@ def _table_memory(results: list[CaseResult]) -> tuple[list[str], list[list[str]]
     for c in results:
         s = c.summary
         if s is None:
-            rows.append([c.mode, "", "", "", "", "", "", _status_text(c)])
+            rows.append([c.mode, "", "", "", "", "", "", status_text(c)])
             continue
         rows.append([c.mode, fmt_bytes(s.mem_params_bytes), fmt_bytes(s.mem_grads_bytes),
                      fmt_bytes(s.mem_optimizer_bytes), fmt_bytes(s.mem_inputs_bytes),
@@ -284,7 +285,7 @@ def _table_data(results: list[CaseResult]) -> tuple[list[str], list[list[str]]]:
         util = (fmt_num(s.mean_gpu_util_pct, "%") if s and s.mean_gpu_util_pct is not None
                 else ("N/A (CPU)" if s else ""))
         rows.append([c.label, _rate(s), share, util,
-                     fmt_num(s.step_ms_median, "ms") if s else "", _status_text(c)])
+                     fmt_num(s.step_ms_median, "ms") if s else "", status_text(c)])
     return cols, rows
 
 
@@ -438,6 +439,7 @@ def run_experiment(
     should_stop: Callable[[], bool] | None = None,
     session_factory: Callable[[], Any] | None = None,
     batches: tuple[int, ...] | None = None,
+    on_case_done: Callable[[CaseResult], None] | None = None,
 ) -> ExperimentResult:
     """Run every case of experiment ``name`` and build its table.
 
@@ -451,6 +453,8 @@ def run_experiment(
         should_stop: Polled between cases and forwarded to each run.
         session_factory: Makes the :class:`engine.session.Session` for each case (tests).
         batches: Batch sizes for ``batch-sweep`` and ``generation`` (default: theirs).
+        on_case_done: Called with each case's :class:`CaseResult` as soon as it is known
+            (a case that is not available here, before the next one starts).
 
     Raises:
         ConfigError: Unknown experiment or model, or a bad setting for the first case.
@@ -483,6 +487,8 @@ def run_experiment(
             if result.summary is not None:
                 trained.record(result.summary, cfg.seed)
             results.append(result)
+            if on_case_done is not None:
+                on_case_done(result)
     finally:
         trained.close()
     columns, rows = exp.table(results)

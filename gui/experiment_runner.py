@@ -38,6 +38,8 @@ class ExperimentRunner(QObject):
         planned(list): ``(label, mode)`` of each case, in order, once the plan is known.
         event(str, object): ``(case label, event)`` for each run event of a case, except
             telemetry samples (they are many, and the tab does not draw them).
+        case_done(object): A case's :class:`~engine.experiments.CaseResult`, as soon as
+            it is known (a case not available here says why before the next one runs).
         finished(object): The :class:`~engine.experiments.ExperimentResult`.
         failed(str, str, str): ``(message, hint, field)``: the experiment could not start
             or broke off; ``field`` names the setting at fault (``""``: none).
@@ -45,6 +47,7 @@ class ExperimentRunner(QObject):
 
     planned = Signal(object)
     event = Signal(str, object)
+    case_done = Signal(object)
     finished = Signal(object)
     failed = Signal(str, str, str)
 
@@ -131,7 +134,7 @@ class ExperimentRunner(QObject):
             result = run_experiment(
                 name, model, device, seconds, store=self.store, on_event=self._forward,
                 should_stop=stop.is_set, session_factory=self.session_factory,
-                batches=batches,
+                batches=batches, on_case_done=self.case_done.emit,
             )
         except ConfigError as exc:
             self._busy = False

@@ -40,7 +40,7 @@ from engine.catalog import CATALOG
 from engine.config import MAX_SECONDS, ConfigError
 from engine.devices import DevicesReport
 from engine.events import Failed, Notice, Phase, Started, StepStats, Summary
-from engine.experiments import EXPERIMENTS, CaseResult, ExperimentResult
+from engine.experiments import EXPERIMENTS, CaseResult, ExperimentResult, status_text
 from gui import experiment_export, theme
 from gui.experiment_charts import ExperimentCharts
 from gui.experiment_panel import add_device_items
@@ -247,6 +247,7 @@ class ExperimentsView(QWidget):
         queued = Qt.QueuedConnection  # the runner emits from its worker thread
         self.runner.planned.connect(self._on_planned, queued)
         self.runner.event.connect(self._on_event, queued)
+        self.runner.case_done.connect(self._on_case_done, queued)
         self.runner.finished.connect(self._on_finished, queued)
         self.runner.failed.connect(self._on_failed, queued)
         self._on_experiment_changed()
@@ -399,8 +400,9 @@ class ExperimentsView(QWidget):
         if label in self._labels:
             index = self._labels.index(label)
             if index != self._current:
-                for skipped in range(self._current + 1, index):  # not available here
-                    self._set_case_cells(skipped, self.tr("not run"), done=True)
+                for skipped in range(self._current + 1, index):  # told by case_done
+                    if self.cell_text(skipped, 3) == self.tr("waiting"):
+                        self._set_case_cells(skipped, self.tr("not run"), done=True)
                 self._current, self._phase, self._unit = index, "", ""
                 self.progress.setValue(index)
                 self.live_label.setText("")
@@ -436,6 +438,14 @@ class ExperimentsView(QWidget):
             self.status_label.setText(self._case_text(self._phase_text()))
         if self._phase not in ("done", "failed") and self._current >= 0:
             self._set_case_cells(self._current, self._phase_text())
+
+    def _on_case_done(self, case: CaseResult) -> None:
+        """A case that did not run, or failed, says why at once (not at the end)."""
+        if not self._running or case.label not in self._labels:
+            return
+        if case.status in ("not_available", "out_of_memory", "failed"):
+            self._set_case_cells(self._labels.index(case.label), status_text(case), done=True,
+                                 failed=case.status != "not_available")
 
     def _phase_text(self) -> str:
         names = {

@@ -127,7 +127,15 @@ def test_the_tab_lists_every_experiment_with_its_claim_and_default_model(window,
 
 
 def test_precision_table_marks_what_the_cpu_cannot_run(qtbot, tab, summary_factory):
+    seen_while_running = {}
+
+    def on_event(label, ev):  # the next case starts: the skipped one already says why
+        if label == "bf16 train" and not seen_while_running:
+            seen_while_running["tf32"] = tab.cell_text(1, 3)
+
+    tab.runner.event.connect(on_event)
     result = run_fake(qtbot, tab, summary_factory, "precision")
+    assert seen_while_running["tf32"].startswith("not available: tf32 needs an NVIDIA GPU")
     assert not tab.running and tab.run_button.isEnabled()
     table = tab.table
     assert table.columnCount() == len(result.columns) == 8
