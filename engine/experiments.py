@@ -265,11 +265,14 @@ def loader_workers() -> int:
 def _plan_data(model: str, device: str, seconds: float | None,
                batches: tuple[int, ...] | None = None) -> list[Case]:
     n = loader_workers()
+    workers = f"{n} worker" if n == 1 else f"{n} workers"
+    # page-locked buffers and non-blocking copies matter for copies to a GPU only
+    pinned = "" if _on_cpu(device) else ", pinned memory"
     return [
         Case("on-device tensors", _cfg(model, "train", device, seconds)),
         Case("DataLoader, 0 workers", _cfg(model, "train", device, seconds, loader_workers=0)),
-        Case(f"DataLoader, {n} workers, pinned memory",
-             _cfg(model, "train", device, seconds, loader_workers=n, pin_memory=True)),
+        Case(f"DataLoader, {workers}{pinned}",
+             _cfg(model, "train", device, seconds, loader_workers=n, pin_memory=bool(pinned))),
     ]
 
 

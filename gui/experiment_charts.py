@@ -8,6 +8,7 @@ inference keep their colours from :mod:`gui.theme`.
 
 - ``precision``: throughput per precision, training and inference side by side.
 - ``batch-sweep``: step time and throughput against batch size (log x), per mode.
+- ``kernels``: batch-1 latency (median step time) per case, the quantity it is about.
 - ``data-flow`` (and any experiment without a chart of its own, ``train-vs-infer``
   included): throughput per case.
 - ``generation``: tokens/s per case, and time to first token of the generating cases.
@@ -33,6 +34,9 @@ from gui.plot_panel import ErrorSink, PlotPanel
 MODES = ("train", "infer")
 MAX_LABELS = 24
 """Value labels kept for the bars (more bars than this go unlabelled)."""
+LEGEND_HEADROOM = 1.4
+"""Top of the value axis, times the tallest bar, when the legend is shown: the legend
+(top right, one row) stays above the bars and their value labels."""
 
 
 def _tr(text: str) -> str:
@@ -53,6 +57,15 @@ def rate_of(s: Summary) -> tuple[float | None, str]:
 
 def _finite(value: float | None) -> bool:
     return value is not None and math.isfinite(value)
+
+
+def case_tick(label: str, case: CaseResult) -> str:
+    """A bar chart's category label: the case's label, marked when the case gave no bar."""
+    if case.summary is not None:
+        return label
+    marks = {"not_available": _tr("{0} (N/A)"), "out_of_memory": _tr("{0} (out of memory)"),
+             "failed": _tr("{0} (failed)"), "stopped": _tr("{0} (stopped)")}
+    return marks.get(case.status, "{0}").format(label)
 
 
 def _short(value: float) -> str:
@@ -81,6 +94,7 @@ class BarChart(PlotPanel):
         item.setMouseEnabled(x=False, y=False)
         item.showGrid(x=False, y=True, alpha=0.15)
         self.legend = item.addLegend(offset=(-4, 4), labelTextSize="8pt")
+        self.legend.setColumnCount(len(MODES))  # one row: less height to keep clear
         self.bars: dict[str, pg.BarGraphItem] = {}
         for mode in MODES:
             bar = pg.BarGraphItem(x=[], height=[], width=0.4, brush=theme.mode_color(mode),
@@ -138,21 +152,26 @@ class BarChart(PlotPanel):
                                     else _tr("Inference"))
         n = max(1, len(self.categories))
         item.setXRange(-0.6, n - 0.4, padding=0)
-        item.setYRange(0, top * 1.15 or 1.0, padding=0)
+        headroom = LEGEND_HEADROOM if len(shown) > 1 else 1.15
+        item.setYRange(0, top * headroom or 1.0, padding=0)
         if note is None and not shown:
             note = _tr("No case gave a result.")
         self.set_note(note)
 
 
 class SweepChart(PlotPanel):
-    """One quantity against batch size (log x), a curve per mode."""
+    """One quantity against batch size (log x), a curve per mode.
+
+    ``log_y`` draws the quantity on a log axis too: latency spans milliseconds at batch 1
+    to seconds at batch 256, and a linear axis flattens the small batches to zero.
+    """
 
     def __init__(self, key: str, title: str, unit: str, on_error: ErrorSink | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, log_y: bool = False) -> None:
         super().__init__(key, title, unit, on_error, parent)
         item = self.plot_item
         item.setLabel("bottom", _tr("batch size"))
-        item.setLogMode(x=True, y=False)
+        item.setLogMode(x=True, y=log_y)
         # top left: both quantities grow with the batch, so the curves leave it empty
         self.legend = item.addLegend(offset=(8, 4), labelTextSize="8pt")
         self.curves: dict[str, pg.PlotDataItem] = {}
@@ -207,9 +226,11 @@ class ExperimentCharts(QStackedWidget):
                                    on_error)
         self.precision = BarChart("experiment_precision", _tr("Throughput per precision"),
                                   on_error)
+        self.latency = BarChart("experiment_latency",
+                                _tr("Latency per case (median step time)"), on_error)
         self.sweep_latency = SweepChart("experiment_sweep_latency",
-                                        _tr("Latency (step time) vs batch size"), "ms",
-                                        on_error)
+                                        _tr("Latency (step time) vs batch size"),
+                                        _tr("ms (log scale)"), on_error, log_y=True)
         self.sweep_throughput = SweepChart("experiment_sweep_throughput",
                                            _tr("Throughput vs batch size"), "", on_error)
         self.generation_rate = BarChart("experiment_generation_rate", _tr("Tokens per second"),
@@ -220,6 +241,7 @@ class ExperimentCharts(QStackedWidget):
         self._pages: dict[str, QWidget] = {
             "throughput": self.throughput,
             "precision": self.precision,
+            "kernels": self.latency,
             "batch-sweep": _Pair(self.sweep_latency, self.sweep_throughput),
             "generation": _Pair(self.generation_rate, self.generation_ttft),
             "memory": self.memory,
@@ -229,6 +251,7 @@ class ExperimentCharts(QStackedWidget):
         self._panels: dict[str, list[PlotPanel]] = {
             "throughput": [self.throughput],
             "precision": [self.precision],
+            "kernels": [self.latency],
             "batch-sweep": [self.sweep_latency, self.sweep_throughput],
             "generation": [self.generation_rate, self.generation_ttft],
             "memory": [self.memory],
@@ -238,8 +261,8 @@ class ExperimentCharts(QStackedWidget):
     @staticmethod
     def kind_of(name: str) -> str:
         """The chart page used for experiment ``name``."""
-        return name if name in ("precision", "batch-sweep", "generation", "memory") \
-            else "throughput"
+        return name if name in ("precision", "kernels", "batch-sweep", "generation",
+                                "memory") else "throughput"
 
     def panels(self) -> list[PlotPanel]:
         """The plots of the page shown (what the export buttons export)."""
@@ -256,6 +279,8 @@ class ExperimentCharts(QStackedWidget):
         ok = [c for c in result.cases if c.summary is not None]
         if self.kind == "precision":
             self._precision(result.cases)
+        elif self.kind == "kernels":
+            self._latency(result.cases)
         elif self.kind == "batch-sweep":
             self._sweep(ok)
         elif self.kind == "generation":
@@ -268,7 +293,7 @@ class ExperimentCharts(QStackedWidget):
 
     def reset(self) -> None:
         """Empty every chart (a new experiment starts)."""
-        for chart in (self.throughput, self.precision, self.generation_rate,
+        for chart in (self.throughput, self.precision, self.latency, self.generation_rate,
                       self.generation_ttft):
             chart.set_bars([], {}, "", _tr("Running…"))
         for sweep in (self.sweep_latency, self.sweep_throughput):
@@ -304,7 +329,16 @@ class ExperimentCharts(QStackedWidget):
             rate, unit = rate_of(c.summary)
             if _finite(rate):
                 bars[c.mode].append((float(i), float(rate)))  # type: ignore[arg-type]
-        self.throughput.set_bars([c.label for c in cases], bars, unit, width=0.6)
+        self.throughput.set_bars([case_tick(c.label, c) for c in cases], bars, unit,
+                                 width=0.6)
+
+    def _latency(self, cases: list[CaseResult]) -> None:
+        bars: dict[str, list[tuple[float, float]]] = {m: [] for m in MODES}
+        for i, c in enumerate(cases):
+            s = c.summary
+            if s is not None and c.mode in bars and _finite(s.step_ms_median):
+                bars[c.mode].append((float(i), float(s.step_ms_median)))  # type: ignore[arg-type]
+        self.latency.set_bars([case_tick(c.label, c) for c in cases], bars, "ms", width=0.6)
 
     def _sweep(self, ok: list[CaseResult]) -> None:
         latency: dict[str, list[tuple[float, float]]] = {m: [] for m in MODES}
@@ -337,7 +371,8 @@ class ExperimentCharts(QStackedWidget):
             if c in generating and s.generated_tokens and _finite(s.ttft_ms_median):
                 ttft[c.mode].append((float(generating.index(c)),
                                      float(s.ttft_ms_median)))  # type: ignore[arg-type]
-        self.generation_rate.set_bars([c.label for c in cases], rates, "tokens/s", width=0.6)
+        self.generation_rate.set_bars([case_tick(c.label, c) for c in cases], rates,
+                                      "tokens/s", width=0.6)
         note = None if any(ttft.values()) else _tr("No generating case gave a result.")
-        self.generation_ttft.set_bars([c.label for c in generating], ttft, "ms", note,
-                                      width=0.5)
+        self.generation_ttft.set_bars([case_tick(c.label, c) for c in generating], ttft,
+                                      "ms", note, width=0.5)

@@ -49,6 +49,10 @@ from gui.units import fmt_ms, fmt_rate
 
 DEFAULT_SECONDS = 8.0
 """Measured seconds per case offered at first (the engine's default)."""
+CHART_MIN_SHARE = 0.35
+"""Share of the table/chart splitter the chart keeps when the table is fitted to its rows."""
+TABLE_MIN_HEIGHT = 120
+"""Height (pixels) the table keeps however few rows it has."""
 STATUS_COLORS = {
     "not_available": (theme.NA_TEXT, "#F1F3F5"),
     "stopped": (theme.NA_TEXT, "#F8F9FA"),
@@ -222,6 +226,8 @@ class ExperimentsView(QWidget):
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([330, 420])
+        self.splitter = splitter
+        self._table_box = table_box
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -522,6 +528,8 @@ class ExperimentsView(QWidget):
         self._size_columns(4)
         header = self.table.horizontalHeader()
         header.resizeSection(1, max(header.sectionSize(1), 150))  # filled in later
+        self.table.resizeRowsToContents()
+        self._fit_table()
 
     def _chart_so_far(self, label: str, summary: Summary) -> None:
         """Draw the cases measured so far (the final result replaces them)."""
@@ -578,6 +586,26 @@ class ExperimentsView(QWidget):
             title, CATALOG[result.model].title if result.model in CATALOG else result.model,
             result.device))
         self._fill_table(result)
+        self._fit_table()
+
+    def _fit_table(self) -> None:
+        """Move the splitter so the table shows all its rows without scrolling.
+
+        The chart keeps at least :data:`CHART_MIN_SHARE` of the height (a long table
+        scrolls), and a short table gives its spare room to the chart.
+        """
+        total = sum(self.splitter.sizes())
+        if total <= 0 or not self.table.isVisible():
+            return  # not laid out yet: the default sizes stay
+        table = self.table
+        needed = (self._table_box.height() - table.height()  # the title row above it
+                  + table.horizontalHeader().height() + table.verticalHeader().length()
+                  + 2 * table.frameWidth() + 2)
+        if table.horizontalScrollBar().isVisible():
+            needed += table.horizontalScrollBar().height()
+        top = max(min(TABLE_MIN_HEIGHT, total // 2),
+                  min(needed, int(total * (1 - CHART_MIN_SHARE))))
+        self.splitter.setSizes([top, total - top])
 
     def _fill_table(self, result: ExperimentResult) -> None:
         self.table.clear()

@@ -20,7 +20,8 @@ class VisionSpec(ModelSpec):
 
     Data: 10 classes (of the 1000-way ImageNet head), each a 3×8×8 prototype ``~ N(0, 1)``
     upsampled (nearest) to ``input_size``; a sample is its class prototype plus
-    ``N(0, 0.5²)`` pixel noise. The classes are separable, so the loss falls from
+    ``N(0, 0.5²)`` pixel noise. The ViT head is drawn ``N(0, 0.02²)`` instead of
+    torchvision's zeros, so an untrained ViT's outputs carry information. The classes are separable, so the loss falls from
     ln 1000 ≈ 6.9 within a few steps even on a CPU. On CUDA, convolutional
     networks run in channels-last layout (as in DESIGN.md's reference numbers).
     """
@@ -32,6 +33,10 @@ class VisionSpec(ModelSpec):
         builder = getattr(torchvision.models, info.id)
         if info.family == "vit":
             self.module = builder(weights=None, num_classes=NUM_CLASSES, image_size=input_size)
+            # torchvision starts the ViT head at zero (for fine-tuning): the untrained model's
+            # logits would all be 0, and quantization's change in outputs would read 0 %.
+            head = self.module.heads.head
+            torch.nn.init.normal_(head.weight, std=0.02)
         else:
             self.module = builder(weights=None, num_classes=NUM_CLASSES)
         self.channels_last = info.family == "cnn" and device.type == "cuda"

@@ -215,6 +215,39 @@ def test_generation_and_data_flow_charts(qtbot, tab, summary_factory):
     assert len(chart.values["train"]) == 3
 
 
+def test_kernels_chart_is_latency_and_marks_what_did_not_run(qtbot, tab, summary_factory):
+    result = run_fake(qtbot, tab, summary_factory, "kernels", model="mlp")
+    chart = tab.charts.latency
+    assert tab.charts.panels() == [chart] and tab.charts.currentWidget() is chart
+    assert chart.plot_item.getAxis("left").labelText == "ms"
+    measured = [c for c in result.cases if c.summary is not None]
+    assert [h for _x, h in chart.values["infer"]] == [c.summary.step_ms_median
+                                                      for c in measured]
+    missing = [c for c in result.cases if c.status == "not_available"]
+    assert missing  # CUDA graphs on the CPU
+    for c in missing:
+        assert chart.categories[result.cases.index(c)] == f"{c.label} (N/A)"
+
+
+def test_bar_legend_sits_above_the_bars(qtbot, tab, summary_factory):
+    run_fake(qtbot, tab, summary_factory, "generation", model="gpt2-tiny")
+    rate, _ttft = tab.charts.panels()
+    tallest = max(h for pairs in rate.values.values() for _x, h in pairs)
+    _lo, top = rate.plot_item.viewRange()[1]
+    assert top >= 1.39 * tallest
+
+
+def test_the_table_is_fitted_to_its_rows(qtbot, tab, summary_factory):
+    run_fake(qtbot, tab, summary_factory, "memory")  # two rows: the chart gets the room
+    table_h, chart_h = tab.splitter.sizes()
+    assert chart_h > table_h and tab.table.verticalScrollBar().maximum() == 0
+    assert table_h < 200, tab.splitter.sizes()
+    run_fake(qtbot, tab, summary_factory, "train-vs-infer")  # eight rows of wrapped text
+    assert tab.table.verticalScrollBar().maximum() == 0
+    table_h, chart_h = tab.splitter.sizes()
+    assert chart_h >= 0.34 * (table_h + chart_h)
+
+
 def test_memory_result_exports_as_csv_and_markdown(qtbot, tab, summary_factory, tmp_path,
                                                    monkeypatch):
     result = run_fake(qtbot, tab, summary_factory, "memory")
