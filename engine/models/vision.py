@@ -20,9 +20,10 @@ class VisionSpec(ModelSpec):
 
     Data: 10 classes (of the 1000-way ImageNet head), each a 3×8×8 prototype ``~ N(0, 1)``
     upsampled (nearest) to ``input_size``; a sample is its class prototype plus
-    ``N(0, 0.5²)`` pixel noise. The ViT head is drawn ``N(0, 0.02²)`` instead of
-    torchvision's zeros, so an untrained ViT's outputs carry information. The classes are separable, so the loss falls from
-    ln 1000 ≈ 6.9 within a few steps even on a CPU. On CUDA, convolutional
+    ``N(0, 0.5²)`` pixel noise. The classes are separable, so the loss falls from
+    ln 1000 ≈ 6.9 within a few steps even on a CPU. The ViT head is drawn
+    ``N(0, 0.02²)`` instead of torchvision's zeros, so an untrained ViT's outputs carry
+    information. On CUDA, convolutional
     networks run in channels-last layout (as in DESIGN.md's reference numbers).
     """
 
