@@ -36,7 +36,8 @@ class VisionSpec(ModelSpec):
             self.module = builder(weights=None, num_classes=NUM_CLASSES, image_size=input_size)
             # torchvision starts the ViT head at zero (for fine-tuning): the untrained model's
             # logits would all be 0, and quantization's change in outputs would read 0 %.
-            head = self.module.heads.head
+            head = self.module.get_submodule("heads.head")
+            assert isinstance(head, torch.nn.Linear)
             torch.nn.init.normal_(head.weight, std=0.02)
         else:
             self.module = builder(weights=None, num_classes=NUM_CLASSES)
