@@ -10,6 +10,7 @@ the run process (torch).
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -124,14 +125,20 @@ class RunConfig:
         _choice("quantize", self.quantize, QUANTIZATIONS)
         if self.quantize != "none" and self.mode != "infer":
             raise ConfigError("quantize", "quantization is for inference; use --mode infer")
+        if self.quantize == "fp8" and self.device == "cpu":
+            raise ConfigError("quantize", "fp8 inference needs an NVIDIA GPU with fp8 Tensor "
+                              "Cores (compute capability 8.9 or newer); on the CPU use int8")
         if self.quantize == "fp8" and self.precision != "bf16":
             raise ConfigError("quantize", "fp8 inference keeps bf16 between its fp8 matrix "
                               "multiplies; use --precision bf16")
+        if self.save_weights and os.path.isdir(self.save_weights):
+            raise ConfigError("save_weights", f"{self.save_weights} is a folder; give a file "
+                              "name, e.g. --save-weights weights.pt")
         if self.save_weights and self.mode != "train":
             raise ConfigError("save_weights", "inference does not change the weights; save "
                               "them from a training run (--mode train)")
         if self.heldout_samples is not None:
-            _int_range("heldout_samples", self.heldout_samples, 0, 1_000_000,
+            _int_range("heldout_samples", self.heldout_samples, 0, 100_000,
                        "0 (no evaluation) or more held-out samples")
         if not isinstance(self.device, str) or not _DEVICE_RE.match(self.device):
             raise ConfigError(

@@ -509,7 +509,7 @@ def execute(cfg: RunConfig, emit: Emit, should_stop: ShouldStop) -> Summary | No
     times = reporter.times_ms["measure"]
     losses = reporter.losses["measure"]
     after = _after_run(cfg, runner, len(reporter.times_ms["warmup"]) + steps,
-                       losses[-1] if losses else None, emit, stopped)
+                       losses[-1] if losses else None, emit, stopped, should_stop)
     measured_s = t_end - t_measure
     samples = steps * runner.batch_size
     sps = samples / measured_s if measured_s > 0 and steps else None
@@ -602,18 +602,28 @@ class _After:
 
 
 def _after_run(cfg: RunConfig, runner: _Runner, steps: int, loss_last: float | None,
-               emit: Emit, stopped: bool) -> _After:
-    """Untimed work after the measured phase: held-out accuracy, saving, weight change.
+               emit: Emit, stopped: bool, should_stop: ShouldStop) -> _After:
+    """Untimed work after the measured phase: weight change, held-out accuracy, saving.
 
-    A stopped run only saves its weights: Stop must answer within a second.
+    A stopped run only saves its weights: Stop must answer within a second. Stop during
+    the held-out evaluation ends it (no accuracy) and still saves. The weight change is
+    measured before saving, so a run that saves over the file it loaded compares against
+    its starting weights.
     """
+    change = None
+    if cfg.quantize == "none" and not stopped:
+        start = weights.initial_parameters(
+            runner, weights.read(cfg.load_weights) if cfg.load_weights else None)
+        change = weights.parameter_change(runner.module, start)
     samples = 0 if stopped else weights.heldout_samples(
         cfg, runner.device, runner.spec.info.is_language_model)
     accuracy = predictions = chance = None
     if samples:
-        accuracy, predictions = weights.heldout_accuracy(
-            runner, samples, lambda: _autocast(cfg.precision, runner.device))
-        chance = runner.spec.chance_accuracy
+        result = weights.heldout_accuracy(
+            runner, samples, lambda: _autocast(cfg.precision, runner.device), should_stop)
+        if result is not None:
+            accuracy, predictions = result
+            chance = runner.spec.chance_accuracy
     saved = ""
     if cfg.save_weights:
         try:
@@ -623,11 +633,6 @@ def _after_run(cfg: RunConfig, runner: _Runner, steps: int, loss_last: float | N
         except OSError as exc:
             emit(Notice(time.monotonic(), f"the weights were not saved: {exc}",
                         "choose a writable path for --save-weights"))
-    change = None
-    if cfg.quantize == "none" and not stopped:
-        start = weights.initial_parameters(
-            runner, weights.read(cfg.load_weights) if cfg.load_weights else None)
-        change = weights.parameter_change(runner.module, start)
     return _After(change, accuracy, predictions, chance, saved)
 
 

@@ -108,7 +108,8 @@ def summary_text(s: Summary) -> str:
     else:
         lines.append(("energy, power", f"N/A: {s.telemetry_note}"))
     lines.append(("CPU utilization", fmt_num(s.mean_cpu_util_pct, "%")))
-    return "\n".join([title] + [f"  {k:<17}{v}" for k, v in lines])
+    width = max([17] + [len(k) + 1 for k, _ in lines])
+    return "\n".join([title] + [f"  {k:<{width}}{v}" for k, v in lines])
 
 
 def progress_text(phase: str, step: StepStats | None, sample: Sample | None,

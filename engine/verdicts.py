@@ -15,6 +15,7 @@ given, whatever the document says.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -105,7 +106,9 @@ def objective(train: Summary | None, infer: Summary | None) -> Verdict:
             and train.loss_last < train.loss_first)
     loss = (f"loss {train.loss_first:.3f} → {train.loss_last:.3f}"
             if train.loss_first is not None and train.loss_last is not None else "no loss")
-    infer_changed = infer.weights_changed or bool(infer.param_change_l2)
+    moved = infer.param_change_l2
+    infer_changed = infer.weights_changed or (moved is not None and math.isfinite(moved)
+                                              and moved > 0)
     if train.weights_changed and fell and not infer_changed:
         change = (f" (‖Δθ‖₂ {train.param_change_l2:.3g})"
                   if train.param_change_l2 is not None else "")

@@ -83,8 +83,12 @@ def save(path: str, module: torch.nn.Module, cfg: RunConfig, input_size: int, st
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
-    torch.save(payload, partial)
-    os.replace(partial, target)
+    try:
+        torch.save(payload, partial)
+        os.replace(partial, target)
+    except OSError:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def read(path: str) -> Checkpoint:
@@ -184,16 +188,22 @@ def heldout_samples(cfg: RunConfig, device: torch.device, language_model: bool) 
     return table["cuda" if device.type == "cuda" else "cpu"]
 
 
-def heldout_accuracy(runner: Any, samples: int, autocast: Any) -> tuple[float, int]:
+HELDOUT_CHUNK = 8
+"""Held-out samples are drawn and evaluated in chunks of this size, whatever the run's
+batch size, so every run with the same seed sees the same samples."""
+
+
+def heldout_accuracy(runner: Any, samples: int, autocast: Any,
+                     should_stop: Any = None) -> tuple[float, int] | None:
     """Top-1 accuracy of ``runner``'s model on ``samples`` held-out samples.
 
     The model is put in eval mode (batch norm uses its running statistics, dropout is
-    off) and back; batches have the run's batch size (it fits in memory). ``autocast``
-    makes the run's precision context.
+    off) and back; samples go through in chunks of :data:`HELDOUT_CHUNK`. ``autocast``
+    makes the run's precision context; ``should_stop`` is polled between chunks.
 
     Returns:
         ``(accuracy in 0-1, predictions counted)``; predictions are samples, or next
-        tokens for language models.
+        tokens for language models. ``None`` when stopped.
     """
     module = runner.module
     was_training = module.training
@@ -201,7 +211,9 @@ def heldout_accuracy(runner: Any, samples: int, autocast: Any) -> tuple[float, i
     correct = total = 0
     try:
         with runner.eager(), torch.inference_mode(), autocast():
-            for inputs, targets in runner.spec.heldout_batches(samples, runner.batch_size):
+            for inputs, targets in runner.spec.heldout_batches(samples, HELDOUT_CHUNK):
+                if should_stop is not None and should_stop():
+                    return None
                 c, n = runner.spec.correct(runner.spec.forward(inputs), targets)
                 correct += c
                 total += n

@@ -9,6 +9,8 @@ trained weights or random ones), the chance level, and how far the weights moved
 
 from __future__ import annotations
 
+import math
+
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
@@ -81,8 +83,11 @@ class ObjectiveChart(PlotPanel):
         self.curve.setData(xs, ys)
         if train is not None and train.warmup_steps:
             self.add_region(0.5, train.warmup_steps + 0.5)
-        top = max(ys)
-        self.plot_item.setYRange(0, top * 1.05 or 1.0, padding=0)
+        finite = [y for y in ys if math.isfinite(y)] or [0.0, 1.0]
+        top, low = max(finite), min(finite)
+        span = (top - low) or abs(top) or 1.0
+        # room above the curve for the text: the loss falls, so its upper right is empty
+        self.plot_item.setYRange(low - 0.05 * span, top + 0.45 * span, padding=0)
         self.plot_item.setXRange(0, xs[-1], padding=0.02)
-        self.text.setPos(xs[-1], top * 1.05)  # the loss falls: the upper right is empty
+        self.text.setPos(xs[-1], top + 0.45 * span)
         self.text.setVisible(bool(self.lines))

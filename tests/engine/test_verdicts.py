@@ -115,3 +115,13 @@ def test_objective_quotes_the_weight_change_and_what_inference_predicted():
     assert cell.measured_infer.startswith("weights unchanged (‖Δθ‖₂ = 0)")
     assert "held-out accuracy 91% (chance 10%" in cell.measured_infer
     assert "‖Δθ‖₂ 41.2" in cell.measured_train
+
+
+def test_a_diverged_training_run_does_not_blame_inference():
+    train, infer = h200()
+    train = dataclasses.replace(train, loss_last=float("nan"), param_change_l2=float("nan"))
+    infer = dataclasses.replace(infer, param_change_l2=float("nan"))  # NaN weights loaded
+    rows, _ = verdicts(train, infer)
+    assert rows["objective"].status == NOT_CONFIRMED
+    assert "inference changed the weights" not in rows["objective"].text
+    assert "the loss did not fall" in rows["objective"].text

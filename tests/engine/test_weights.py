@@ -144,3 +144,27 @@ def test_trained_weights_hand_over_to_inference(tmp_path):
 def _with(summary: object, path: str) -> object:
     return type("S", (), {**{k: getattr(summary, k) for k in
                              ("mode", "model", "input_size")}, "saved_weights": path})()
+
+
+def test_accuracy_does_not_depend_on_the_batch_and_saving_over_the_loaded_file(trained,
+                                                                              tmp_path):
+    path, t = trained
+    for batch in (1, 17):  # the held-out samples are the same whatever the batch
+        s = _run(mode="infer", steps=1, batch_size=batch, load_weights=path)
+        assert s.heldout_accuracy == t.heldout_accuracy, batch
+    again = str(tmp_path / "again.pt")
+    _run(mode="infer", steps=1, load_weights=path)  # reading does not touch the file
+    import shutil
+
+    shutil.copy(path, again)
+    s = _run(mode="train", steps=2, load_weights=again, save_weights=again)
+    assert s.param_change_l2 > 0  # measured against the weights it started from
+    assert s.weights_from.startswith("trained 23 steps")
+
+
+def test_settings_that_cannot_work_are_refused_before_the_run(tmp_path):
+    with pytest.raises(ConfigError, match="is a folder") as err:
+        RunConfig(model="mlp", save_weights=str(tmp_path))
+    assert err.value.field == "save_weights"
+    with pytest.raises(ConfigError, match="on the CPU use int8"):
+        RunConfig(model="mlp", mode="infer", device="cpu", quantize="fp8")
