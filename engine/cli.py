@@ -166,9 +166,9 @@ def _config(args: argparse.Namespace, mode: str, batch_size: int | None) -> RunC
         learning_rate=args.lr,
         seed=args.seed,
         input_size=args.input_size,
-        generate_tokens=getattr(args, "generate_tokens", 0) if mode == "infer" else 0,
+        generate_tokens=getattr(args, "generate_tokens", 0),  # refused in train mode
         kernels=args.kernels,
-        quantize=getattr(args, "quantize", "none") if mode == "infer" else "none",
+        quantize=getattr(args, "quantize", "none"),  # refused in train mode
         save_weights=getattr(args, "save_weights", ""),
         load_weights=getattr(args, "load_weights", ""),
         heldout_samples=args.heldout_samples,

@@ -187,7 +187,8 @@ class RunConfig:
                     f"which {self.model} needs",
                 )
 
-        _int_range("generate_tokens", self.generate_tokens, 0, 100_000, "0 or more tokens")
+        _int_range("generate_tokens", self.generate_tokens, 0, 4096,
+                   "0 to 4096 tokens (GPT-2's context is 1024)")
         if self.loader_workers is not None:
             _int_range("loader_workers", self.loader_workers, 0, 256, "0 or more workers")
         if self.generate_tokens and (

@@ -467,6 +467,8 @@ def run_experiment(
                           f"{', '.join(EXPERIMENTS)}")
     exp = EXPERIMENTS[name]
     model = model or exp.default_model
+    if seconds is not None and not seconds > 0:
+        raise ConfigError("seconds", f"{seconds} is out of range; give each case more than 0 s")
     if batches is not None and (not batches or min(batches) < 1):
         raise ConfigError("batches", "give batch sizes of at least 1, e.g. 1,8,64")
     if model not in CATALOG:

@@ -23,7 +23,8 @@ def classify(exc: BaseException, cfg: RunConfig | None) -> Failed:
     """Turn an exception from the run into a :class:`Failed` with a hint."""
     now = time.monotonic()
     if isinstance(exc, ConfigError):
-        return Failed(now, "config", exc.message, f"change the {exc.field} setting", exc.field)
+        setting = exc.field.replace("_", " ")
+        return Failed(now, "config", exc.message, f"change the {setting} setting", exc.field)
     name = type(exc).__name__
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else name
     batch = f" (now {cfg.batch_size})" if cfg is not None and cfg.batch_size else ""

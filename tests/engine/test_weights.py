@@ -168,3 +168,13 @@ def test_settings_that_cannot_work_are_refused_before_the_run(tmp_path):
     assert err.value.field == "save_weights"
     with pytest.raises(ConfigError, match="on the CPU use int8"):
         RunConfig(model="mlp", mode="infer", device="cpu", quantize="fp8")
+
+
+def test_generation_and_experiment_limits():
+    with pytest.raises(ConfigError, match="0 to 4096"):
+        RunConfig(model="gpt2-tiny", mode="infer", generate_tokens=100_000)
+    from engine.experiments import run_experiment
+
+    with pytest.raises(ConfigError, match="more than 0 s") as err:
+        run_experiment("memory", "mlp", "cpu", 0.0)
+    assert err.value.field == "seconds"
