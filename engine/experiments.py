@@ -339,7 +339,7 @@ def _plan_quant(model: str, device: str, seconds: float | None,
                           precision="bf16")),
         Case("int8", _cfg(model, "infer", device, seconds, batch_size=batch, quantize="int8")),
         Case("fp8", _cfg(model, "infer", device, seconds, batch_size=batch, precision="bf16",
-                         quantize="fp8"),
+                         quantize="none" if cpu else "fp8"),  # a CPU cannot even configure it
              "fp8 needs an NVIDIA GPU with fp8 Tensor Cores (compute capability 8.9 or newer: "
              "Ada, Hopper, Blackwell) and torchao" if cpu else ""),
     ]
