@@ -20,6 +20,8 @@ from engine.catalog import CATALOG
 MODES = ("train", "infer")
 KERNELS = ("eager", "compile", "cudagraphs")
 QUANTIZATIONS = ("none", "int8", "fp8")
+FP8_NEEDS_GPU = ("fp8 inference needs an NVIDIA GPU with fp8 Tensor Cores (compute capability "
+                 "8.9 or newer: Ada, Hopper, Blackwell); on the CPU use int8")
 PRECISIONS = ("fp32", "tf32", "bf16", "fp16")
 OPTIMIZERS = ("sgd", "adamw")
 _DEVICE_RE = re.compile(r"^(auto|cpu|cuda|cuda:\d+)$")
@@ -126,8 +128,7 @@ class RunConfig:
         if self.quantize != "none" and self.mode != "infer":
             raise ConfigError("quantize", "quantization is for inference; use --mode infer")
         if self.quantize == "fp8" and self.device == "cpu":
-            raise ConfigError("quantize", "fp8 inference needs an NVIDIA GPU with fp8 Tensor "
-                              "Cores (compute capability 8.9 or newer); on the CPU use int8")
+            raise ConfigError("quantize", FP8_NEEDS_GPU)
         if self.quantize == "fp8" and self.precision != "bf16":
             raise ConfigError("quantize", "fp8 inference keeps bf16 between its fp8 matrix "
                               "multiplies; use --precision bf16")

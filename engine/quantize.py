@@ -22,7 +22,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from engine.config import ConfigError
+from engine.config import FP8_NEEDS_GPU, ConfigError
 
 
 @dataclass(frozen=True)
@@ -50,9 +50,7 @@ def check_quantize(quantize: str, device: torch.device) -> None:
     if quantize != "fp8":
         return
     if device.type != "cuda":
-        raise ConfigError("quantize", "fp8 inference needs an NVIDIA GPU with fp8 Tensor Cores "
-                          "(compute capability 8.9 or newer: Ada, Hopper, Blackwell); on the "
-                          "CPU use int8")
+        raise ConfigError("quantize", FP8_NEEDS_GPU)
     major, minor = torch.cuda.get_device_capability(device)
     if (major, minor) < FP8_MIN_CAPABILITY:
         raise ConfigError("quantize", f"this GPU has compute capability {major}.{minor}; fp8 "
@@ -90,8 +88,7 @@ def quantize(runner: Any) -> QuantizeResult:
     if layers == 0:
         raise ConfigError("quantize", f"{runner.cfg.model} has no nn.Linear layer to quantize")
     reference = copy.deepcopy(module).eval()
-    if runner.cfg.quantize == "fp8":
-        check_quantize("fp8", runner.device)
+    if runner.cfg.quantize == "fp8":  # the device was checked before building (check_quantize)
         try:
             from torchao.quantization import Float8DynamicActivationFloat8WeightConfig, quantize_
         except ImportError as exc:

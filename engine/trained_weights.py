@@ -34,8 +34,7 @@ class TrainedWeights:
     def __init__(self, directory: str | None = None) -> None:
         self._given = directory
         self._dir: str | None = directory
-        self._latest: dict[tuple[str, int], tuple[str, int]] = {}
-        self._summaries: dict[tuple[str, int], Any] = {}
+        self._latest: dict[tuple[str, int], Any] = {}  # (model, seed) -> training Summary
         self._counter = itertools.count(1)
 
     def _directory(self) -> str:
@@ -55,22 +54,20 @@ class TrainedWeights:
         if cfg.mode == "train":
             name = f"{cfg.model}-seed{cfg.seed}-{next(self._counter)}.pt"
             return dataclasses.replace(cfg, save_weights=os.path.join(self._directory(), name))
-        latest = self._latest.get((cfg.model, cfg.seed))
-        if latest is None or not os.path.exists(latest[0]):
+        latest = self.trained_summary(cfg.model, cfg.seed)
+        if latest is None or cfg.input_size not in (None, latest.input_size):
             return cfg
-        path, input_size = latest
-        if cfg.input_size not in (None, input_size):
-            return cfg
-        return dataclasses.replace(cfg, load_weights=path, input_size=input_size)
+        return dataclasses.replace(cfg, load_weights=latest.saved_weights,
+                                   input_size=latest.input_size)
 
     def trained(self, model: str, seed: int) -> bool:
         """Whether an inference run of ``model`` with ``seed`` would get trained weights."""
-        latest = self._latest.get((model, seed))
-        return latest is not None and os.path.exists(latest[0])
+        return self.trained_summary(model, seed) is not None
 
     def trained_summary(self, model: str, seed: int) -> Any:
         """The summary of the training run whose weights inference would get, or ``None``."""
-        return self._summaries.get((model, seed)) if self.trained(model, seed) else None
+        latest = self._latest.get((model, seed))
+        return latest if latest is not None and os.path.exists(latest.saved_weights) else None
 
     def record(self, summary: Any, seed: int) -> None:
         """Register a finished run's summary; a training run's saved weights become latest.
@@ -82,11 +79,10 @@ class TrainedWeights:
             return
         key = (summary.model, seed)
         old = self._latest.get(key)
-        self._latest[key] = (path, summary.input_size)
-        self._summaries[key] = summary
-        if old is not None and old[0] != path:
+        self._latest[key] = summary
+        if old is not None and old.saved_weights != path:
             with contextlib.suppress(OSError):
-                os.remove(old[0])
+                os.remove(old.saved_weights)
 
     def close(self) -> None:
         """Delete the files (the directory too, when this object made it)."""
@@ -94,9 +90,8 @@ class TrainedWeights:
             shutil.rmtree(self._dir, ignore_errors=True)
             self._dir = None
         elif self._given is not None:
-            for path, _ in self._latest.values():
+            for summary in self._latest.values():
                 with contextlib.suppress(OSError):
-                    os.remove(path)
+                    os.remove(summary.saved_weights)
         self._latest.clear()
-        self._summaries.clear()
 

@@ -14,9 +14,9 @@ them to predict. A run measures both sides:
   measured phase.
 
 A training run can save its final weights (``RunConfig.save_weights``) and an inference
-run can start from them (``RunConfig.load_weights``); :class:`TrainedWeights` does that
-hand-over for the app, ``trainfer compare`` and the ``train-vs-infer`` experiment
-(:class:`engine.trained_weights.TrainedWeights`, which does not import torch), so
+run can start from them (``RunConfig.load_weights``);
+:class:`engine.trained_weights.TrainedWeights` (which does not import torch) does that
+hand-over for the app, ``trainfer compare`` and the ``train-vs-infer`` experiment, so
 inference after training predicts with the trained model.
 """
 
