@@ -109,6 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="language of the document's text (default en; pt as written)")
     cmp.add_argument("--out", default=None, metavar="PATH",
                      help="also write the table to PATH (.md, .html or .csv)")
+    cmp.add_argument("--save-weights", default="", metavar="PATH",
+                     help="keep the trained weights in PATH (inference loads them from "
+                     "there; default: a temporary file, deleted at the end)")
     models = sub.add_parser("models", help="list the model catalog")
     models.add_argument("--json", action="store_true")
     devices = sub.add_parser("devices", help="list NVIDIA GPUs and the readings each supports")
@@ -152,7 +155,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _config(args: argparse.Namespace, mode: str, batch_size: int | None) -> RunConfig:
+def _config(args: argparse.Namespace, mode: str, batch_size: int | None,
+            save_weights: str | None = None) -> RunConfig:
+    """The run configuration of ``args`` in ``mode``; ``save_weights`` overrides theirs."""
     return RunConfig(
         model=args.model,
         mode=mode,
@@ -169,7 +174,8 @@ def _config(args: argparse.Namespace, mode: str, batch_size: int | None) -> RunC
         generate_tokens=getattr(args, "generate_tokens", 0),  # refused in train mode
         kernels=args.kernels,
         quantize=getattr(args, "quantize", "none"),  # refused in train mode
-        save_weights=getattr(args, "save_weights", ""),
+        save_weights=(getattr(args, "save_weights", "") if save_weights is None
+                      else save_weights),
         load_weights=getattr(args, "load_weights", ""),
         heldout_samples=args.heldout_samples,
     )
@@ -326,13 +332,16 @@ def cmd_compare(args: argparse.Namespace) -> int:
             batch = args.batch_size
             if batch is None and mode == "infer" and "train" in summaries:
                 batch = summaries["train"].batch_size  # same batch in both modes
-            cfg = trained.prepare(train_cfg if mode == "train" else _config(args, "infer", batch))
+            cfg = trained.prepare(train_cfg if mode == "train"
+                                  else _config(args, "infer", batch, save_weights=""))
             print(f"== {args.model}: {'training' if mode == 'train' else 'inference'} ==",
                   file=sys.stderr)
             result = _run_one(cfg, _Progress(), store)
             if isinstance(result, Failed):
                 return _fail(result, args.json)
             trained.record(result, cfg.seed)
+            if result.saved_weights and not args.save_weights:  # temporary: gone at the end
+                result = dataclasses.replace(result, saved_weights="")
             summaries[mode] = result
             if not args.json:
                 print(summary_text(result) + "\n")

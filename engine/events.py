@@ -271,8 +271,13 @@ class Summary(_Event):
         weights_from: ``""`` when the run started from its seed's random initialization,
             else where its weights came from (``"trained 120 steps on cuda:0 (fp32), loss
             0.412"``; see :mod:`engine.weights`).
+        weights_from_id: The ``weights_id`` of the file the run loaded (``""``: none, or
+            a file of an older version); equal to a training run's ``saved_weights_id``
+            when it used that run's weights.
         saved_weights: Path of the checkpoint the run wrote (training with
             ``save_weights``), ``""`` if none.
+        saved_weights_id: The random ``weights_id`` written into that file
+            (:class:`engine.weights.Checkpoint`).
         param_change_l2: ``‖θ_end − θ_start‖₂`` over the trainable parameters, warm-up
             included (float64); ``None`` when it cannot be computed (quantized model) or
             the run was stopped (Stop answers at once; held-out accuracy is skipped too).
@@ -359,7 +364,9 @@ class Summary(_Event):
     output_rel_error: float | None = None
     top1_agreement: float | None = None
     weights_from: str = ""
+    weights_from_id: str = ""
     saved_weights: str = ""
+    saved_weights_id: str = ""
     param_change_l2: float | None = None
     param_change_rel: float | None = None
     heldout_accuracy: float | None = None

@@ -20,7 +20,7 @@ from typing import Any
 from engine.catalog import CATALOG
 from engine.config import ConfigError, RunConfig
 from engine.events import Event, Failed, Summary
-from engine.format import fmt_bytes, fmt_energy, fmt_num, fmt_ratio
+from engine.format import fmt_bytes, fmt_count, fmt_energy, fmt_num, fmt_ratio
 
 
 @dataclass(frozen=True)
@@ -265,7 +265,7 @@ def loader_workers() -> int:
 def _plan_data(model: str, device: str, seconds: float | None,
                batches: tuple[int, ...] | None = None) -> list[Case]:
     n = loader_workers()
-    workers = f"{n} worker" if n == 1 else f"{n} workers"
+    workers = fmt_count(n, "worker")
     # page-locked buffers and non-blocking copies matter for copies to a GPU only
     pinned = "" if _on_cpu(device) else ", pinned memory"
     return [
@@ -360,7 +360,7 @@ def _table_quant(results: list[CaseResult]) -> tuple[list[str], list[list[str]]]
         if s.output_rel_error is not None:
             change = (f"logits moved {100 * s.output_rel_error:.2f}%, top-1 unchanged for "
                       f"{100 * (s.top1_agreement or 0):.1f}%")
-        note = (f"{s.quantized_layers} linear layers via {s.quantize_method}"
+        note = (f"{fmt_count(s.quantized_layers, 'linear layer')} via {s.quantize_method}"
                 if s.quantized_layers else "")
         rows.append([c.label, _rate(s) + speed, fmt_num(s.step_ms_median, "ms"),
                      fmt_bytes(s.mem_params_bytes), fmt_bytes(s.peak_mem_bytes), change, note])
@@ -443,6 +443,7 @@ def run_experiment(
     session_factory: Callable[[], Any] | None = None,
     batches: tuple[int, ...] | None = None,
     on_case_done: Callable[[CaseResult], None] | None = None,
+    trained: Any = None,
 ) -> ExperimentResult:
     """Run every case of experiment ``name`` and build its table.
 
@@ -458,6 +459,9 @@ def run_experiment(
         batches: Batch sizes for ``batch-sweep`` and ``generation`` (default: theirs).
         on_case_done: Called with each case's :class:`CaseResult` as soon as it is known
             (a case that is not available here, before the next one starts).
+        trained: The caller's :class:`engine.trained_weights.TrainedWeights` (the app's),
+            so the weights an experiment trained serve the caller's next inference run
+            too; ``None``: the experiment's own, deleted when it ends.
 
     Raises:
         ConfigError: Unknown experiment or model, or a bad setting for the first case.
@@ -482,7 +486,9 @@ def run_experiment(
     stopped = False
     plan = exp.plan(model, device, seconds, batches)
     givers = {c.weights_from for c in plan if c.weights_from}
-    trained = TrainedWeights()
+    own = trained is None
+    if trained is None:
+        trained = TrainedWeights()
     try:
         for case in plan:
             cfg = case.config
@@ -495,7 +501,8 @@ def run_experiment(
             if on_case_done is not None:
                 on_case_done(result)
     finally:
-        trained.close()
+        if own:
+            trained.close()
     columns, rows = exp.table(results)
     return ExperimentResult(name, model, device, results, columns, rows, stopped)
 

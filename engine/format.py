@@ -66,3 +66,11 @@ def fmt_share(share: float | None) -> str:
     assert share is not None
     pct = 100.0 * share
     return f"{pct:.0f}%" if pct >= 10 or pct == 0 else f"{pct:.2g}%"
+
+
+def fmt_count(n: int, noun: str) -> str:
+    """``n`` and an English noun, plural unless ``n`` is 1.
+
+    ``(1, "step")`` → ``1 step``; ``(1200, "linear layer")`` → ``1,200 linear layers``.
+    """
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"

@@ -14,6 +14,7 @@ Synchronization points (STYLE.md 6), each named where it happens:
 
 from __future__ import annotations
 
+import logging
 import platform
 import statistics
 import time
@@ -288,6 +289,8 @@ class _Runner:
             module.eval()
         if cfg.kernels != "eager":  # the spec calls the compiled module; params are shared
             mode = "reduce-overhead" if cfg.kernels == "cudagraphs" else "default"
+            if device.type == "cpu":  # "No CUDA runtime is found" is no news on the CPU
+                logging.getLogger("torch.utils.cpp_extension").setLevel(logging.ERROR)
             self.spec.module = torch.compile(module, mode=mode)  # type: ignore[assignment]
         self.params = sum(p.numel() for p in module.parameters())
         self.param_bytes = sum(p.numel() * p.element_size() for p in module.parameters())
@@ -435,11 +438,11 @@ def execute(cfg: RunConfig, emit: Emit, should_stop: ShouldStop) -> Summary | No
     rss_base = proc.memory_info().rss  # the CPU peak is counted from here
     t_build = time.monotonic()
     runner = _Runner(cfg, device)
-    weights_from = ""
+    weights_from = weights_from_id = ""
     if cfg.load_weights:
         ckpt = weights.read(cfg.load_weights)
         weights.load_into(runner.module, ckpt, cfg, runner.input_size, cfg.load_weights)
-        weights_from = ckpt.describe()
+        weights_from, weights_from_id = ckpt.describe(), ckpt.weights_id
         del ckpt  # read again at the end: a copy held now would count as the run's memory
     _sync(device)
     emit(
@@ -582,7 +585,9 @@ def execute(cfg: RunConfig, emit: Emit, should_stop: ShouldStop) -> Summary | No
         output_rel_error=quant.output_rel_error if quant else None,
         top1_agreement=quant.top1_agreement if quant else None,
         weights_from=weights_from,
+        weights_from_id=weights_from_id,
         saved_weights=after.saved_weights,
+        saved_weights_id=after.saved_weights_id,
         param_change_l2=after.change[0] if after.change else None,
         param_change_rel=after.change[1] if after.change else None,
         heldout_accuracy=after.accuracy,
@@ -599,6 +604,7 @@ class _After:
     predictions: int | None
     chance: float | None
     saved_weights: str
+    saved_weights_id: str
 
 
 def _after_run(cfg: RunConfig, runner: _Runner, steps: int, loss_last: float | None,
@@ -624,16 +630,16 @@ def _after_run(cfg: RunConfig, runner: _Runner, steps: int, loss_last: float | N
         if result is not None:
             accuracy, predictions = result
             chance = runner.spec.chance_accuracy
-    saved = ""
+    saved = saved_id = ""
     if cfg.save_weights:
         try:
-            weights.save(cfg.save_weights, runner.module, cfg, runner.input_size, steps,
-                         loss_last, runner.device)
+            saved_id = weights.save(cfg.save_weights, runner.module, cfg, runner.input_size,
+                                    steps, loss_last, runner.device)
             saved = cfg.save_weights
         except OSError as exc:
             emit(Notice(time.monotonic(), f"the weights were not saved: {exc}",
                         "choose a writable path for --save-weights"))
-    return _After(change, accuracy, predictions, chance, saved)
+    return _After(change, accuracy, predictions, chance, saved, saved_id)
 
 
 def _percentile(values: list[float], pct: float) -> float:

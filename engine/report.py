@@ -7,7 +7,7 @@ import textwrap
 
 from engine.compare import Comparison, column_titles, heldout_text
 from engine.events import Sample, StepStats, Summary
-from engine.format import NA, fmt_bytes, fmt_energy, fmt_num, fmt_share
+from engine.format import NA, fmt_bytes, fmt_count, fmt_energy, fmt_num, fmt_share
 
 
 def summary_text(s: Summary) -> str:
@@ -32,7 +32,8 @@ def summary_text(s: Summary) -> str:
                       f"{fmt_num(s.step_ms_p95, 'ms')} p95"),
     ]
     if s.quantized_layers:
-        lines.append(("quantization", f"int8: {s.quantized_layers} linear layers "
+        lines.append(("quantization", f"{s.quantize}: "
+                                      f"{fmt_count(s.quantized_layers, 'linear layer')} "
                                       f"({s.quantize_method}); logits moved "
                                       f"{100 * (s.output_rel_error or 0):.2f}%, top-1 unchanged "
                                       f"for {100 * (s.top1_agreement or 0):.1f}%"))
@@ -40,7 +41,8 @@ def summary_text(s: Summary) -> str:
         lines.append(("kernels", f"{s.kernels}: first step (compilation) {s.compile_s:.1f} s, "
                                  "not averaged in"))
     if s.generated_tokens:
-        lines.append(("generation", f"{s.generated_tokens} tokens per sequence after a "
+        lines.append(("generation", f"{fmt_count(s.generated_tokens, 'token')} per sequence "
+                                    "after a "
                                     f"{s.input_size}-token prompt: time to first token "
                                     f"{fmt_num(s.ttft_ms_median, 'ms')}, then "
                                     f"{fmt_num(s.decode_tokens_per_s, 'tokens/s')}"))

@@ -125,15 +125,45 @@ def objective(train: Summary | None, infer: Summary | None) -> Verdict:
     return Verdict(NOT_CONFIRMED, "not confirmed here: " + "; ".join(problems))
 
 
+THIS_TRAINING, OTHER_TRAINING, SOME_TRAINING, RANDOM = (
+    "this training", "another training", "some training", "random")
+
+
+def weights_used(train: Summary | None, infer: Summary) -> str:
+    """Whose weights ``infer`` predicted with, seen from the training run ``train``.
+
+    Returns:
+        ``THIS_TRAINING`` (the file ``train`` saved: the ids match), ``OTHER_TRAINING``
+        (a file another training run saved), ``SOME_TRAINING`` (trained weights from a
+        file without an id: an older version's) or ``RANDOM`` (the seed's random
+        initialization).
+    """
+    if not infer.weights_from:
+        return RANDOM
+    if not infer.weights_from_id:
+        return SOME_TRAINING
+    if train is not None and infer.weights_from_id == train.saved_weights_id:
+        return THIS_TRAINING
+    return OTHER_TRAINING
+
+
 def _prediction_text(train: Summary, infer: Summary) -> str:
     """What inference's predictions were worth on held-out data, in a sentence."""
     if infer.heldout_accuracy is None:
         return ""
     acc = fmt_share(infer.heldout_accuracy)
     chance = f" (chance {fmt_share(infer.heldout_chance)})" if infer.heldout_chance else ""
-    if infer.weights_from:
-        return (f"; with the trained weights it predicted {acc} of held-out samples "
+    used = weights_used(train, infer)
+    if used == THIS_TRAINING:
+        return (f"; with this training run's weights it predicted {acc} of held-out samples "
                 f"correctly{chance}")
+    if used == SOME_TRAINING:
+        return (f"; with trained weights ({infer.weights_from}) it predicted {acc} of "
+                f"held-out samples correctly{chance}")
+    if used == OTHER_TRAINING:
+        return (f"; it predicted {acc} of held-out samples correctly{chance} with the "
+                f"weights of another training run ({infer.weights_from}), not this one's. "
+                "Run inference again to predict with this training run's weights")
     chance = f"chance {fmt_share(infer.heldout_chance)}" if infer.heldout_chance else ""
     reached = (f"training reached {fmt_share(train.heldout_accuracy)}"
                if train.heldout_accuracy is not None else "")

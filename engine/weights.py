@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from typing import Any
 import torch
 
 from engine.config import ConfigError, RunConfig
+from engine.format import fmt_count
 
 FORMAT = "trainfer-weights-1"
 HELDOUT_SAMPLES = {"cuda": 256, "cpu": 64}  # classifiers: samples
@@ -49,6 +51,10 @@ class Checkpoint:
         loss_last: Training loss of the last measured step.
         device, precision: Where and how it was trained.
         saved_unix_s: When it was saved (Unix seconds).
+        weights_id: A random id written with the file (``""`` in files of older
+            versions): a run that loads it reports it as ``Summary.weights_from_id``, so
+            the training run that made these weights (``Summary.saved_weights_id``) can
+            be told from another.
     """
 
     model: str
@@ -60,22 +66,27 @@ class Checkpoint:
     device: str
     precision: str
     saved_unix_s: float
+    weights_id: str = ""
 
     def describe(self) -> str:
         """One line for summaries: ``"trained 120 steps on cuda:0 (fp32), loss 0.412"``."""
         loss = f", loss {self.loss_last:.3f}" if self.loss_last is not None else ""
-        return f"trained {self.steps} steps on {self.device} ({self.precision}){loss}"
+        return f"trained {fmt_count(self.steps, 'step')} on {self.device} ({self.precision}){loss}"
 
 
 def save(path: str, module: torch.nn.Module, cfg: RunConfig, input_size: int, steps: int,
-         loss_last: float | None, device: torch.device) -> None:
+         loss_last: float | None, device: torch.device) -> str:
     """Write ``module``'s weights to ``path`` (atomically: a temporary file, then rename).
+
+    Returns:
+        The file's ``weights_id`` (see :class:`Checkpoint`).
 
     Raises:
         OSError: The file cannot be written.
     """
     state = {k: v.detach().cpu() for k, v in module.state_dict().items()}
-    payload = {
+    weights_id = uuid.uuid4().hex
+    payload = {"weights_id": weights_id,
         "format": FORMAT, "model": cfg.model, "input_size": input_size, "seed": cfg.seed,
         "steps": steps, "loss_last": loss_last, "device": str(device),
         "precision": cfg.precision, "saved_unix_s": time.time(), "state_dict": state,
@@ -89,6 +100,7 @@ def save(path: str, module: torch.nn.Module, cfg: RunConfig, input_size: int, st
     except OSError:
         partial.unlink(missing_ok=True)
         raise
+    return weights_id
 
 
 def read(path: str) -> Checkpoint:
@@ -104,18 +116,28 @@ def read(path: str) -> Checkpoint:
         raise ConfigError("load_weights", f"{path}: no such file; train first with "
                           "--save-weights PATH") from exc
     except Exception as exc:  # pickle, zip and torch errors all mean "not readable"
-        raise ConfigError("load_weights", f"{path} is not a readable weights file "
-                          f"({type(exc).__name__}: {exc})") from exc
+        # torch's own text suggests weights_only=False, which would run code from the
+        # file: only the kind of error is quoted.
+        raise ConfigError("load_weights", f"{path} is damaged or not a weights file "
+                          f"({type(exc).__name__}); give a file written by trainfer run "
+                          "--mode train --save-weights PATH") from exc
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise ConfigError("load_weights", f"{path} was not written by Trainfer "
                           "(trainfer run --mode train --save-weights PATH writes one)")
-    return Checkpoint(
-        model=payload["model"], input_size=int(payload["input_size"]),
-        seed=int(payload["seed"]), state_dict=payload["state_dict"],
-        steps=int(payload["steps"]), loss_last=payload["loss_last"],
-        device=str(payload["device"]), precision=str(payload["precision"]),
-        saved_unix_s=float(payload["saved_unix_s"]),
-    )
+    try:
+        return Checkpoint(
+            model=str(payload["model"]), input_size=int(payload["input_size"]),
+            seed=int(payload["seed"]), state_dict=dict(payload["state_dict"]),
+            steps=int(payload["steps"]), loss_last=payload["loss_last"],
+            device=str(payload["device"]), precision=str(payload["precision"]),
+            saved_unix_s=float(payload["saved_unix_s"]),
+            weights_id=str(payload.get("weights_id", "")),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        what = (f"its {exc} field is missing" if isinstance(exc, KeyError)
+                else f"a field is unreadable ({exc})")
+        raise ConfigError("load_weights", f"{path} is damaged: {what}; train again with "
+                          "--save-weights PATH") from exc
 
 
 def load_into(module: torch.nn.Module, ckpt: Checkpoint, cfg: RunConfig, input_size: int,

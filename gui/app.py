@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from gui.main_window import MainWindow
 
 APP_NAME = "Trainfer"
+log = logging.getLogger(__name__)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -175,6 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.tab in tabs:
         window.tabs.setCurrentWidget(tabs[args.tab])
     window.show()
+    _close_on_signals(window)
     problem = binding_problem()
     if problem:
         print(f"trainfer: {problem}", file=sys.stderr)
@@ -223,6 +226,25 @@ def _start_experiment(window: MainWindow, name: str, model: str | None, device: 
     if seconds is not None:
         view.set_seconds(seconds)
     QTimer.singleShot(300, view.start)
+
+
+def _close_on_signals(window: MainWindow) -> None:
+    """SIGTERM, SIGINT and SIGHUP close the window as File > Quit does.
+
+    The run process is stopped and joined, the run stays recorded, and the temporary
+    weights files go. Qt's event loop runs in C++, so a timer hands control to Python
+    now and then for its signal handlers to run.
+    """
+    def close(signum: int, _frame: object) -> None:
+        log.info("signal %d: closing the window", signum)
+        QTimer.singleShot(0, window.close)
+
+    for name in ("SIGTERM", "SIGINT", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), close)
+    wake = QTimer(window)
+    wake.timeout.connect(lambda: None)
+    wake.start(250)
 
 
 def _finish_tasks(loop: asyncio.AbstractEventLoop) -> None:

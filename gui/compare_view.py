@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from engine import compare
 from engine.catalog import CATALOG
 from engine.events import Summary
+from engine.verdicts import OTHER_TRAINING, weights_used
 from gui import theme
 from gui.memory_chart import MemoryChart
 from gui.objective_chart import ObjectiveChart
@@ -266,6 +267,11 @@ class CompareView(QWidget):
         self._title.setText(
             self.tr("Training vs inference — {0}").format(info.title if info else model)
         )
+        if train is not None and infer is not None and (
+                weights_used(train, infer) == OTHER_TRAINING):
+            note = self.tr("inference used the weights of another training run: run "
+                           "inference again to predict with these training weights")
+            label = f"{label} · {note}" if label else note
         self._pair_label.setText(label)
         self._pair_label.setToolTip(label)
         self._pair_label.setVisible(bool(label))

@@ -33,6 +33,8 @@ class ExperimentRunner(QObject):
         store: Where each case is recorded (:class:`engine.store.db.Store`), or ``None``.
         session_factory: Makes the :class:`engine.session.Session` of each case (the
             window's NVML and store; a fake in tests); ``None``: the engine's default.
+        trained: Passed to ``run_experiment`` (the app's
+            :class:`engine.trained_weights.TrainedWeights`); ``None``: its own.
 
     Signals:
         planned(list): ``(label, mode)`` of each case, in order, once the plan is known.
@@ -56,10 +58,12 @@ class ExperimentRunner(QObject):
         store: Any = None,
         session_factory: Callable[[], Any] | None = None,
         parent: QObject | None = None,
+        trained: Any = None,
     ) -> None:
         super().__init__(parent)
         self.store = store
         self.session_factory = session_factory
+        self.trained = trained  # the app's TrainedWeights: experiments hand weights on too
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._busy = False
@@ -134,7 +138,7 @@ class ExperimentRunner(QObject):
             result = run_experiment(
                 name, model, device, seconds, store=self.store, on_event=self._forward,
                 should_stop=stop.is_set, session_factory=self.session_factory,
-                batches=batches, on_case_done=self.case_done.emit,
+                batches=batches, on_case_done=self.case_done.emit, trained=self.trained,
             )
         except ConfigError as exc:
             self._busy = False

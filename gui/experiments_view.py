@@ -74,6 +74,8 @@ class ExperimentsView(QWidget):
         on_error: The window's one error handler, ``(message, hint)``.
         is_busy: Returns why an experiment cannot start now (``""``: it can), e.g. a run
             is in progress in the Live tab.
+        trained: The window's :class:`engine.trained_weights.TrainedWeights`: weights an
+            experiment trains serve the Live tab's next inference run of that model.
 
     Signals:
         finished(object): An :class:`~engine.experiments.ExperimentResult` was shown.
@@ -96,11 +98,12 @@ class ExperimentsView(QWidget):
         on_error: Callable[[str, str], None] | None = None,
         is_busy: Callable[[], str] | None = None,
         parent: QWidget | None = None,
+        trained: Any = None,
     ) -> None:
         super().__init__(parent)
         self._on_error = on_error
         self._is_busy = is_busy
-        self.runner = ExperimentRunner(store, session_factory, self)
+        self.runner = ExperimentRunner(store, session_factory, self, trained)
         self.result: ExperimentResult | None = None
         self._labels: list[str] = []
         self._modes: list[str] = []

@@ -142,6 +142,7 @@ class MainWindow(QMainWindow):
             self.devices, store=self.store,
             session_factory=lambda: Session(nvml=nvml, store=self.store),
             on_error=self.report_error, is_busy=self._busy_for_experiment,
+            trained=self.trained,
         )
         self.stored = StoredRuns(self)
         self.replay = ReplayControl(self)
@@ -193,6 +194,7 @@ class MainWindow(QMainWindow):
         self.bridge.finished.connect(self._on_finished)
 
         self.experiments.finished.connect(lambda _r: self.history.refresh())
+        self.experiments.finished.connect(lambda _r: self._show_trained())
         self.experiments.compare_requested.connect(self.show_pair_in_compare)
         self.experiments.notice.connect(self.banner.show_info)
         self.experiments.running_changed.connect(self._on_experiment_running)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QWidget
 
 from engine.events import Summary
 from engine.format import fmt_share
+from engine.verdicts import OTHER_TRAINING, RANDOM, SOME_TRAINING, THIS_TRAINING, weights_used
 from gui import theme
 from gui.plot_panel import ErrorSink, PlotPanel
 
@@ -31,7 +32,10 @@ def objective_lines(train: Summary | None, infer: Summary | None) -> list[str]:
     if train is not None and train.heldout_accuracy is not None:
         lines.append(_tr("accuracy after training {0}").format(fmt_share(train.heldout_accuracy)))
     if infer is not None and infer.heldout_accuracy is not None:
-        whose = _tr("trained weights") if infer.weights_from else _tr("random weights")
+        whose = {THIS_TRAINING: _tr("this training's weights"),
+                 OTHER_TRAINING: _tr("another training's weights"),
+                 SOME_TRAINING: _tr("trained weights"),
+                 RANDOM: _tr("random weights")}[weights_used(train, infer)]
         lines.append(_tr("inference ({0}) {1}").format(whose, fmt_share(infer.heldout_accuracy)))
     chance = next((s.heldout_chance for s in (train, infer)
                    if s is not None and s.heldout_chance is not None), None)

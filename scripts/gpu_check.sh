@@ -2,12 +2,14 @@
 # The prepared checks for a machine with an NVIDIA GPU (no Qt needed there).
 #   bash scripts/gpu_check.sh              # results under $OUT (default out/gpu_check)
 #   bash scripts/gpu_check.sh experiments  # the resnet50 experiments of issue #4
+# Wheels in .gpu_wheels/ (bash scripts/fetch_gpu_wheels.sh; carry the folder) are installed
+# first: torchao, for int8 and fp8 inference on the GPU.
 # The first runs resnet50 and gpt2 in both modes (bf16, 20 s measured each), the overhead
 # and sampler benchmarks, and prints a table beside DESIGN.md's H200 reference numbers
 # (about 5 minutes on an H200). The second runs the train-vs-infer, precision and
-# batch-sweep experiments for resnet50 (5 s per case, 18 runs, about 5 minutes) and
-# prints their tables. Each fits one device call. Never changes clocks, power limits or
-# GPU modes.
+# batch-sweep experiments for resnet50 and the quantization experiment for vit_b_16
+# (fp32, bf16, int8, fp8; 5 s per case, 22 runs, about 6 minutes) and prints their
+# tables. Each fits one device call. Never changes clocks, power limits or GPU modes.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
@@ -15,6 +17,12 @@ OUT=${OUT:-out/gpu_check}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-20}
 mkdir -p "$OUT"
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
+if ls .gpu_wheels/*.whl >/dev/null 2>&1; then  # beside the system's packages, not into them
+  echo "== installing $(ls .gpu_wheels/*.whl | xargs -n1 basename | tr '\n' ' ')"
+  $PY -m pip install --quiet --no-deps --disable-pip-version-check --target /tmp/gpu_wheels \
+    .gpu_wheels/*.whl 2>&1 | tail -3
+  export PYTHONPATH="$PYTHONPATH:/tmp/gpu_wheels"
+fi
 
 echo "== machine"
 { date -u; nvidia-smi --query-gpu=name,driver_version,memory.total,power.limit --format=csv;
@@ -24,9 +32,11 @@ $PY -m engine devices --json > "$OUT/devices.json"
 
 if [ "${1:-}" = "experiments" ]; then
   CASE_SECONDS=${CASE_SECONDS:-5}
-  for name in train-vs-infer precision batch-sweep; do
-    echo "== experiment $name (resnet50, $CASE_SECONDS s per case)"
-    timeout 200 $PY -m engine experiment "$name" --model resnet50 --device cuda \
+  for pair in train-vs-infer:resnet50 precision:resnet50 batch-sweep:resnet50 \
+              quantization:vit_b_16; do
+    name=${pair%%:*} model=${pair##*:}
+    echo "== experiment $name ($model, $CASE_SECONDS s per case)"
+    timeout 200 $PY -m engine experiment "$name" --model "$model" --device cuda \
       --seconds "$CASE_SECONDS" --json > "$OUT/exp-$name.json" 2> "$OUT/exp-$name.log"
     echo "exit $? ($(tail -c 300 "$OUT/exp-$name.log" | tr '\n' ' ' | tail -c 200))"
   done

@@ -88,6 +88,19 @@ def test_compare_json_has_every_document_row():
     assert train["param_change_l2"] > 0 and infer["param_change_l2"] == 0
     assert len(train["loss_curve"]) == 7 and infer["loss_curve"] == []
     assert "held-out accuracy" in rows["objective"]["measured"]["infer"]
+    assert train["saved_weights"] == ""  # a temporary file, deleted when compare ended
+    assert infer["weights_from_id"] == train["saved_weights_id"] != ""
+    assert "with this training run's weights" in rows["objective"]["verdict"]["text"]
+
+
+def test_compare_can_keep_the_trained_weights(tmp_path):
+    path = tmp_path / "mlp.pt"
+    p = trainfer("compare", "--model", "mlp", "--device", "cpu", "--steps", "1",
+                 "--heldout-samples", "0", "--save-weights", str(path), "--json", timeout=240)
+    assert p.returncode == 0, p.stderr
+    cmp = json.loads(p.stdout)
+    assert cmp["train"]["saved_weights"] == str(path) and path.stat().st_size > 0
+    assert cmp["infer"]["weights_from_id"] == cmp["train"]["saved_weights_id"]
 
 
 def test_engine_runs_with_qt_unimportable(tmp_path):

@@ -6,7 +6,15 @@ import pytest
 from summaries import summary
 
 from engine.compare import build
-from engine.verdicts import CONFIRMED, NOT_CONFIRMED, NOT_MEASURABLE
+from engine.verdicts import (
+    CONFIRMED,
+    NOT_CONFIRMED,
+    NOT_MEASURABLE,
+    OTHER_TRAINING,
+    RANDOM,
+    SOME_TRAINING,
+    weights_used,
+)
 
 
 def verdicts(train, infer):
@@ -96,13 +104,15 @@ def test_json_carries_verdicts():
 def test_objective_quotes_the_weight_change_and_what_inference_predicted():
     train, infer = h200()
     train = dataclasses.replace(train, param_change_l2=41.2, heldout_accuracy=0.91,
-                                heldout_chance=0.1)
+                                heldout_chance=0.1, saved_weights_id="a1")
     trained = dataclasses.replace(infer, param_change_l2=0.0, heldout_accuracy=0.91,
-                                  heldout_chance=0.1, weights_from="trained 103 steps")
+                                  heldout_chance=0.1, weights_from="trained 103 steps",
+                                  weights_from_id="a1")
     rows, _ = verdicts(train, trained)
     text = rows["objective"].text
     assert rows["objective"].status == CONFIRMED and "(‖Δθ‖₂ 41.2)" in text
-    assert "with the trained weights it predicted 91% of held-out samples correctly" in text
+    assert ("with this training run's weights it predicted 91% of held-out samples "
+            "correctly") in text
     random = dataclasses.replace(trained, heldout_accuracy=0.09, weights_from="")
     rows, _ = verdicts(train, random)
     assert "ran on random weights: 9% correct (chance 10%; training reached 91%)" in (
@@ -115,6 +125,25 @@ def test_objective_quotes_the_weight_change_and_what_inference_predicted():
     assert cell.measured_infer.startswith("weights unchanged (‖Δθ‖₂ = 0)")
     assert "held-out accuracy 91% (chance 10%" in cell.measured_infer
     assert "‖Δθ‖₂ 41.2" in cell.measured_train
+
+
+def test_inference_with_another_training_runs_weights_says_so():
+    # The Compare tab pairs the latest run of each mode: a newer training run (stopped,
+    # or with other settings) can sit beside an inference that used older weights.
+    train, infer = h200()
+    train = dataclasses.replace(train, saved_weights_id="new")
+    older = dataclasses.replace(infer, heldout_accuracy=0.5, heldout_chance=0.1,
+                                weights_from="trained 40 steps on cuda:0 (bf16)",
+                                weights_from_id="old")
+    assert weights_used(train, older) == OTHER_TRAINING
+    text = verdicts(train, older)[0]["objective"].text
+    assert "with the weights of another training run (trained 40 steps" in text
+    assert "Run inference again to predict with this training run's weights" in text
+    unknown = dataclasses.replace(older, weights_from_id="")  # a file from before the ids
+    assert weights_used(train, unknown) == SOME_TRAINING
+    assert "with trained weights (trained 40 steps" in verdicts(train, unknown)[0][
+        "objective"].text
+    assert weights_used(train, dataclasses.replace(older, weights_from="")) == RANDOM
 
 
 def test_a_diverged_training_run_does_not_blame_inference():

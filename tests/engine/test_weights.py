@@ -71,8 +71,12 @@ def test_weights_that_do_not_fit_are_config_errors(trained, tmp_path):
         assert err.value.field == "load_weights"
     junk = tmp_path / "junk.pt"
     junk.write_bytes(b"not a checkpoint")
-    with pytest.raises(ConfigError, match="not a readable weights file"):
+    with pytest.raises(ConfigError, match="damaged or not a weights file") as err:
         weights.read(str(junk))
+    assert "weights_only" not in err.value.message  # torch's advice to run code: not ours
+    torch.save({"format": weights.FORMAT, "model": "mlp"}, tmp_path / "cut.pt")
+    with pytest.raises(ConfigError, match="its 'input_size' field is missing"):
+        weights.read(str(tmp_path / "cut.pt"))
     torch.save({"state_dict": {}}, tmp_path / "other.pt")
     with pytest.raises(ConfigError, match="not written by Trainfer"):
         weights.read(str(tmp_path / "other.pt"))
@@ -139,6 +143,24 @@ def test_trained_weights_hand_over_to_inference(tmp_path):
     folder = os.path.dirname(second)
     hand.close()
     assert not os.path.exists(folder)
+
+
+def test_weights_left_by_a_killed_process_are_removed_by_the_next(tmp_path):
+    import subprocess
+    import sys
+
+    from engine.trained_weights import remove_orphans
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    orphan = tmp_path / f"trainfer-weights-{dead.stdout.strip()}-abc"
+    live = tmp_path / f"trainfer-weights-{os.getpid()}-def"
+    other = tmp_path / "trainfer-weights-notapid"
+    for folder in (orphan, live, other):
+        folder.mkdir()
+        (folder / "mlp-seed0-1.pt").write_bytes(b"x")
+    assert remove_orphans(str(tmp_path)) == [str(orphan)]
+    assert live.exists() and other.exists() and not orphan.exists()
 
 
 def _with(summary: object, path: str) -> object:

@@ -87,6 +87,45 @@ def test_closing_the_window_during_a_run_stops_it_and_exits_cleanly():
     assert not alive, "the run process outlived the window"
 
 
+def test_sigterm_closes_the_app_like_quit_keeping_the_run_and_removing_weights(tmp_path):
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    code = f"""
+        import os, signal, sys
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QApplication
+        app = QApplication(sys.argv[:1])
+
+        def term_when_measuring():
+            for w in app.topLevelWidgets():
+                if type(w).__name__ == "MainWindow" and w.state == "measuring":
+                    print("weights", w.session.config.save_weights, flush=True)
+                    os.kill(os.getpid(), signal.SIGTERM)
+                    return
+            QTimer.singleShot(100, term_when_measuring)
+
+        QTimer.singleShot(100, term_when_measuring)
+        from gui.app import main
+        if __name__ == "__main__":
+            rc = main(["--autostart", "mlp:train", "--seconds", "120", "--device", "cpu",
+                       "--data-dir", {str(tmp_path / "data")!r}])
+            print("exit", rc, flush=True)
+        """
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", TMPDIR=str(temp))
+    proc = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=90)
+    assert "exit 0" in proc.stdout, proc.stdout + proc.stderr[-3000:]
+    assert str(temp) in proc.stdout  # the training run was saving its weights there
+    assert not list(temp.glob("trainfer-weights-*")), "the weights outlived the app"
+    from engine.store.db import Store
+
+    store = Store(tmp_path / "data")
+    try:
+        assert [r.status for r in store.list_runs()] == ["stopped"]  # kept, marked stopped
+    finally:
+        store.close()
+
+
 def test_autostart_specs():
     assert parse_specs("mlp:train, gpt2-tiny:infer,resnet18") == [
         ("mlp", "train"),

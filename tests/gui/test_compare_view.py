@@ -113,6 +113,19 @@ def test_objective_chart_shows_the_loss_and_what_the_model_learnt(view, summary_
     assert path.stat().st_size > 1000
 
 
+def test_an_inference_that_used_another_trainings_weights_is_flagged(view, summary_factory):
+    # A newer training run beside an inference that loaded an older training's weights.
+    view.add_summary(summary_factory("train", saved_weights_id="new", heldout_accuracy=0.8))
+    view.add_summary(summary_factory("infer", weights_from="trained 13 steps",
+                                     weights_from_id="old", heldout_accuracy=0.6))
+    assert "inference used the weights of another training run" in view.title()
+    assert view.objective_chart.lines[1] == "inference (another training's weights) 60%"
+    view.add_summary(summary_factory("infer", weights_from="trained 20 steps",
+                                     weights_from_id="new", heldout_accuracy=0.8))
+    assert "another training run" not in view.title()
+    assert view.objective_chart.lines[1] == "inference (this training's weights) 80%"
+
+
 def test_verdicts_for_rows_and_for_the_lists(view, summary_factory):
     from gui.compare_view import COL_VERDICT
 

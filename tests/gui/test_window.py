@@ -81,6 +81,8 @@ def test_training_then_inference_fill_the_plots_and_the_comparison(window, qtbot
     assert infer.heldout_accuracy == train.heldout_accuracy
     assert "trained weights" in compare.cell_text(0, COL_MEAS_INFER)
     assert "on held-out data (trained weights" in compare.infer_card.text()
+    assert infer.weights_from_id == train.saved_weights_id != ""
+    assert "inference (this training's weights)" in compare.objective_chart.lines[1]
     assert len(compare.objective_chart.curve.xData) == len(train.loss_curve) > 2
     assert points(window, "throughput", "train") > 0  # the training run stays for comparison
 
