@@ -267,13 +267,15 @@ class CompareView(QWidget):
         self._title.setText(
             self.tr("Training vs inference — {0}").format(info.title if info else model)
         )
+        tip = label
         if train is not None and infer is not None and (
                 weights_used(train, infer) == OTHER_TRAINING):
-            note = self.tr("inference used the weights of another training run: run "
-                           "inference again to predict with these training weights")
+            note = self.tr("inference used another training run's weights")
             label = f"{label} · {note}" if label else note
+            tip = label + self.tr(": run inference again to predict with this training "
+                                  "run's weights")
         self._pair_label.setText(label)
-        self._pair_label.setToolTip(label)
+        self._pair_label.setToolTip(tip)
         self._pair_label.setVisible(bool(label))
         self.latest_button.setVisible(self._pinned is not None)
         self.train_card.set_summary(train)

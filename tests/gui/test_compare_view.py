@@ -118,7 +118,7 @@ def test_an_inference_that_used_another_trainings_weights_is_flagged(view, summa
     view.add_summary(summary_factory("train", saved_weights_id="new", heldout_accuracy=0.8))
     view.add_summary(summary_factory("infer", weights_from="trained 13 steps",
                                      weights_from_id="old", heldout_accuracy=0.6))
-    assert "inference used the weights of another training run" in view.title()
+    assert "inference used another training run's weights" in view.title()
     assert view.objective_chart.lines[1] == "inference (another training's weights) 60%"
     view.add_summary(summary_factory("infer", weights_from="trained 20 steps",
                                      weights_from_id="new", heldout_accuracy=0.8))

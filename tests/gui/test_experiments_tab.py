@@ -83,6 +83,13 @@ def fake_session_class(make_summary, *, block: threading.Event | None = None):
                                                                  else 5) << 20,
                 mem_method="test",
             )
+            if cfg.save_weights:  # as the run process does: the file, then its id
+                with open(cfg.save_weights, "wb") as f:
+                    f.write(b"weights")
+                changes.update(saved_weights=cfg.save_weights, saved_weights_id="w1")
+            if cfg.load_weights:
+                changes.update(weights_from="trained 4 steps on cpu (fp32)",
+                               weights_from_id="w1")
             if language:
                 changes.update(tokens_per_s=rate * 64, sample_unit="sequences", input_size=64)
             if gen:
@@ -273,6 +280,18 @@ def test_train_vs_infer_opens_in_the_compare_tab(qtbot, window, tab, summary_fac
     assert tab.compare_button.isVisible()
     click(qtbot, tab.compare_button)
     assert window.tabs.currentWidget() is window.compare and window.compare.pinned
+
+
+def test_weights_an_experiment_trained_serve_the_live_tabs_next_inference(qtbot, window, tab,
+                                                                         summary_factory):
+    result = run_fake(qtbot, tab, summary_factory, "train-vs-infer")
+    train, infer = (c.summary for c in result.cases)
+    assert infer.weights_from_id == train.saved_weights_id  # handed over inside the experiment
+    assert window.trained.trained_summary("mlp", 0) is train  # and kept for the Live tab
+    window.panel.set_model("mlp")
+    window.panel.set_mode("infer")
+    assert "this session's training run" in window.panel.weights_note.text()
+    assert window.trained.prepare(window.panel.config()).load_weights == train.saved_weights
 
 
 def test_a_failed_start_goes_to_the_banner(qtbot, window, tab, monkeypatch):
