@@ -102,8 +102,9 @@ CATALOG: dict[str, ModelInfo] = {
             family="cnn",
             task="classification",
             description=(
-                "torchvision ResNet-18 (11.7 M parameters, random weights), 1000 classes, on "
-                "synthetic images built around class prototypes. A light convolutional network."
+                "torchvision ResNet-18 (11.7 M parameters, random weights, ImageNet's 1000-way "
+                "head), on synthetic images of 10 classes built around class prototypes. A "
+                "light convolutional network."
             ),
             sample_unit="images",
             default_batch_gpu={"train": 256, "infer": 256},

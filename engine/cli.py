@@ -251,7 +251,11 @@ def _open_store(args: argparse.Namespace, required: bool) -> Any:
 
 
 def _run_one(cfg: RunConfig, progress: _Progress, store: Any = None) -> Summary | Failed:
-    """Run ``cfg`` in a session; Ctrl-C asks the run to stop (a second one terminates)."""
+    """Run ``cfg`` in a session.
+
+    Ctrl-C asks the run to stop after the step in progress (a second one ends it within a
+    second); SIGTERM ends it within a second. Either way what was measured is reported.
+    """
     from engine.session import Session
 
     session = Session(store=store)
@@ -262,9 +266,18 @@ def _run_one(cfg: RunConfig, progress: _Progress, store: Any = None) -> Summary 
     def on_sigint(signum: int, frame: Any) -> None:
         nonlocal interrupted
         interrupted += 1
-        session.stop()
+        if interrupted == 1 and session.stop_grace_s() > 1.5:
+            print(f"\nstopping after the step in progress (up to {session.stop_grace_s():.0f} "
+                  "s); Ctrl-C again to end it now", file=sys.stderr)
+        session.stop(now=interrupted > 1)
+
+    def on_sigterm(signum: int, frame: Any) -> None:
+        nonlocal interrupted
+        interrupted += 1
+        session.stop(now=True)  # a supervisor's kill: end soon, still report and clean up
 
     previous = signal.signal(signal.SIGINT, on_sigint)
+    previous_term = signal.signal(signal.SIGTERM, on_sigterm)
     try:
         for ev in session.iter_events():
             progress.feed(ev)
@@ -272,6 +285,7 @@ def _run_one(cfg: RunConfig, progress: _Progress, store: Any = None) -> Summary 
                 result = ev
     finally:
         signal.signal(signal.SIGINT, previous)
+        signal.signal(signal.SIGTERM, previous_term)
         session.close()
         progress.done()
     if result is None:
@@ -285,7 +299,7 @@ def _flag(field: str | None) -> str:
     """The command-line spelling of a RunConfig field (``batch_size`` -> ``--batch-size``)."""
     if not field:
         return ""
-    return {"learning_rate": "--lr", "model": "--model"}.get(
+    return {"learning_rate": "--lr", "model": "--model", "experiment": "experiment NAME"}.get(
         field, "--" + field.replace("_", "-"))
 
 
@@ -322,6 +336,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     train_cfg = _config(args, "train", args.batch_size)
     if args.out and not args.out.lower().endswith((".md", ".html", ".htm", ".csv")):
         raise ConfigError("out", f"{args.out!r}: the table is written as .md, .html or .csv")
+    if args.out:
+        _check_writable_folder(args.out)  # before the runs, not after them
     store = _open_store(args, required=False)
     summaries: dict[str, Summary] = {}
     from engine.trained_weights import TrainedWeights
@@ -362,6 +378,23 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _check_writable_folder(path: str) -> None:
+    """Create ``path``'s folder if missing and check that a file can be written there.
+
+    Raises:
+        ConfigError: It cannot (field ``out``).
+    """
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError("out", f"cannot create the folder {folder} ({exc.strerror or exc}); "
+                          "choose another place for the table") from exc
+    if os.path.isdir(path) or not os.access(folder, os.W_OK):
+        raise ConfigError("out", f"cannot write {path}; choose a file in a folder you can "
+                          "write to")
+
+
 def _batches(text: str | None) -> tuple[int, ...] | None:
     if text is None:
         return None
@@ -396,12 +429,14 @@ def cmd_experiment(args: argparse.Namespace) -> int:
         stop["asked"] = True
 
     previous = signal.signal(signal.SIGINT, on_sigint)
+    previous_term = signal.signal(signal.SIGTERM, on_sigint)
     try:
         result = run_experiment(args.name, args.model, args.device, args.seconds, store=store,
                                 on_event=on_event, should_stop=lambda: stop["asked"],
                                 batches=_batches(args.batches))
     finally:
         signal.signal(signal.SIGINT, previous)
+        signal.signal(signal.SIGTERM, previous_term)
         if progress:
             list(progress.values())[-1].done()
     if args.json:

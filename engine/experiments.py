@@ -478,6 +478,10 @@ def run_experiment(
     if model not in CATALOG:
         raise ConfigError("model", f"unknown model {model!r}; choose one of: "
                           f"{', '.join(CATALOG)}")
+    if name == "generation" and not CATALOG[model].is_language_model:
+        models = ", ".join(m.id for m in CATALOG.values() if m.is_language_model)
+        raise ConfigError("model", f"the generation experiment generates tokens: it needs a "
+                          f"language model ({models}), not {model}")
     from engine.session import Session
     from engine.trained_weights import TrainedWeights
 
@@ -554,4 +558,6 @@ def _case_result(case: Case, terminal: Summary | Failed | None, run_id: int | No
         return CaseResult(case.label, mode, "failed", message="no result", run_id=run_id)
     status = {"oom": "out_of_memory", "config": "not_available",
               "stopped": "stopped"}.get(terminal.kind, "failed")
+    if terminal.kind == "config":
+        run_id = None  # refused before any step: the store does not keep it
     return CaseResult(case.label, mode, status, message=terminal.message, run_id=run_id)

@@ -429,6 +429,8 @@ def execute(cfg: RunConfig, emit: Emit, should_stop: ShouldStop) -> Summary | No
     check_precision(cfg.precision, device)
     check_kernels(cfg.kernels, device)
     check_quantize(cfg.quantize, device)
+    if cfg.save_weights:
+        weights.check_writable(cfg.save_weights)  # now, not after the whole run
     if cfg.precision == "fp16" and device.type == "cpu":
         emit(Notice(time.monotonic(), "fp16 on the CPU is emulated and runs many times slower "
                     "than fp32", "use bf16, the CPU's 16-bit format, or fp32"))
@@ -636,7 +638,7 @@ def _after_run(cfg: RunConfig, runner: _Runner, steps: int, loss_last: float | N
             saved_id = weights.save(cfg.save_weights, runner.module, cfg, runner.input_size,
                                     steps, loss_last, runner.device)
             saved = cfg.save_weights
-        except OSError as exc:
+        except OSError as exc:  # the summary is kept: only the file is missing
             emit(Notice(time.monotonic(), f"the weights were not saved: {exc}",
                         "choose a writable path for --save-weights"))
     return _After(change, accuracy, predictions, chance, saved, saved_id)

@@ -5,7 +5,9 @@ error, a CUDA fault or a crash there never takes this process down, and this pro
 initializes CUDA), starts the telemetry :class:`~engine.telemetry.sampler.Sampler` thread,
 and forwards every event, the run's and the sampler's, through one queue. A pump thread
 watches the run process: one that dies without a word becomes ``Failed("crash")`` within
-a second; Stop asks first and terminates after a one-second grace period. When the run's
+a second; Stop asks first and terminates after a grace period: one second, or longer
+when the run's steps are long (:meth:`Session.stop_grace_s`), so a step in progress can
+end and the run still reports what it measured. When the run's
 :class:`Summary` arrives, the session adds power, energy and utilization over the measured
 phase from the samples.
 
@@ -36,6 +38,7 @@ from engine.events import (
     Phase,
     Sample,
     Started,
+    StepStats,
     Summary,
     TelemetryStatus,
 )
@@ -46,6 +49,7 @@ from engine.telemetry.sampler import DEFAULT_HZ, Sampler
 from engine.telemetry.window import SampleColumns
 
 STOP_GRACE_S = 1.0
+STOP_GRACE_MAX_S = 30.0
 _END = object()
 
 
@@ -78,6 +82,9 @@ class Session:
         self._columns = SampleColumns()
         self._measure_start: float | None = None
         self._started: Started | None = None
+        self._longest_step_s = 0.0
+        self._finishing = False  # the run process said "done": it is writing its summary
+        self._closing = False
         self.config: RunConfig | None = None
         self.last_summary: Summary | None = None
         self.telemetry: TelemetryStatus | None = None
@@ -119,6 +126,9 @@ class Session:
         self._columns = SampleColumns()
         self._measure_start = None
         self._started = None
+        self._longest_step_s = 0.0
+        self._finishing = False
+        self._closing = False
         self._stop_requested_at = None
         self._ended = threading.Event()
         self.last_summary = None
@@ -146,15 +156,37 @@ class Session:
         self._pump = threading.Thread(target=self._pump_loop, name="trainfer-pump", daemon=True)
         self._pump.start()
 
-    def stop(self) -> None:
-        """Ask the run to stop; it ends within about a second (terminated after the grace)."""
+    def stop(self, now: bool = False) -> None:
+        """Ask the run to stop after its current step (terminated after the grace).
+
+        Args:
+            now: Use the one-second grace whatever the step time (a second Ctrl-C).
+        """
+        if now:
+            self._closing = True
         if self._stop_event is not None and self.running:
             self._stop_event.set()
             if self._stop_requested_at is None:
                 self._stop_requested_at = time.monotonic()
 
+    def stop_grace_s(self) -> float:
+        """How long Stop waits for the run process before terminating it (s).
+
+        One second (:data:`STOP_GRACE_S`), or 1.5 times the longest step seen so far plus
+        half a second when steps are longer (a ResNet or GPT-2 step on a CPU can take
+        seconds: terminating it mid-step would lose the summary of every step before it),
+        at most :data:`STOP_GRACE_MAX_S`; that long once the run process has said it is
+        done and is writing its summary and weights.
+        """
+        if self._closing:
+            return STOP_GRACE_S  # closing, or asked twice: do not keep the user waiting
+        if self._finishing:
+            return STOP_GRACE_MAX_S
+        return min(STOP_GRACE_MAX_S, max(STOP_GRACE_S, 1.5 * self._longest_step_s + 0.5))
+
     def close(self, timeout: float = 5.0) -> None:
-        """Stop any run and join the run process and threads."""
+        """Stop any run (with the short grace) and join the run process and threads."""
+        self._closing = True
         self.stop()
         if self._pump is not None:
             self._pump.join(timeout)
@@ -211,20 +243,23 @@ class Session:
         proc, conn = self._proc, self._conn
         terminal: Event | None = None
         terminated = False
+        grace_used = STOP_GRACE_S
         while terminal is None:
             ev = self._receive(conn, 0.05)
             if ev is not None:
                 terminal = self._forward(ev)
                 continue
             if not proc.is_alive():
-                terminal = self._drain_after_exit(proc, terminated)
+                terminal = self._drain_after_exit(proc, terminated, grace_used)
                 break
             if self._stop_requested_at is not None:
                 waited = time.monotonic() - self._stop_requested_at
-                if waited > STOP_GRACE_S and not terminated:
+                grace = self.stop_grace_s()
+                if waited > grace and not terminated:
                     proc.terminate()
                     terminated = True
-                elif waited > STOP_GRACE_S + 1.0:
+                    grace_used = grace
+                elif waited > grace + 1.0:
                     proc.kill()
         if self._sampler is not None:
             self._sampler.stop()  # no Sample after the terminal event
@@ -260,8 +295,12 @@ class Session:
         """
         if isinstance(ev, Started):
             self._started = ev
+        elif isinstance(ev, StepStats):
+            self._longest_step_s = max(self._longest_step_s, ev.step_ms / 1000.0)
         elif isinstance(ev, Phase) and ev.name == "measure":
             self._measure_start = ev.t_s
+        elif isinstance(ev, Phase) and ev.name == "done":
+            self._finishing = True
         elif isinstance(ev, Summary):
             ev = self._complete_summary(ev)
             self.last_summary = ev
@@ -270,7 +309,7 @@ class Session:
         self._emit(ev)
         return None
 
-    def _drain_after_exit(self, proc: Any, terminated: bool) -> Event:
+    def _drain_after_exit(self, proc: Any, terminated: bool, grace_s: float) -> Event:
         """The run process is gone: forward what it left, or report how it died."""
         deadline = time.monotonic() + 0.5
         while time.monotonic() < deadline:
@@ -284,8 +323,8 @@ class Session:
             failed = Failed(
                 time.monotonic(),
                 "stopped",
-                "stopped: the step in progress did not finish within "
-                f"{STOP_GRACE_S:g} s, so the run process was terminated",
+                f"the run did not end within {grace_s:.3g} s of Stop, so its process was "
+                "terminated before it could report",
                 "use a smaller batch or a shorter run to get a summary after Stop",
             )
         else:

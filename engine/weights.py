@@ -22,6 +22,7 @@ inference after training predicts with the trained model.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 import uuid
@@ -92,15 +93,37 @@ def save(path: str, module: torch.nn.Module, cfg: RunConfig, input_size: int, st
         "precision": cfg.precision, "saved_unix_s": time.time(), "state_dict": state,
     }
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         torch.save(payload, partial)
         os.replace(partial, target)
-    except OSError:
-        partial.unlink(missing_ok=True)
-        raise
+    except Exception as exc:  # torch.save raises RuntimeError for a file it cannot open
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        raise OSError(f"cannot write {path}: {exc}") from exc
     return weights_id
+
+
+def check_writable(path: str) -> None:
+    """Make sure :func:`save` will be able to write ``path`` (before a run, not after it).
+
+    Creates the missing parent folders, then writes and removes the temporary file
+    :func:`save` would use.
+
+    Raises:
+        ConfigError: The file cannot be written (field ``save_weights``).
+    """
+    target = Path(path)
+    probe = target.with_name(target.name + ".partial")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(probe, "wb") as f:
+            f.write(b"trainfer")
+        probe.unlink()
+    except OSError as exc:
+        raise ConfigError("save_weights", f"cannot write {path} ({exc.strerror or exc}); "
+                          "choose a file in a folder you can write to") from exc
 
 
 def read(path: str) -> Checkpoint:

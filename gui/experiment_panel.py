@@ -41,13 +41,17 @@ def add_device_items(combo: QComboBox, devices: DevicesReport) -> None:
 
     Each item's data is the device string (``"auto"``, ``"cpu"``, ``"cuda:N"``).
     """
-    combo.addItem(_tr("auto (first NVIDIA GPU, else CPU)"), "auto")
+    combo.addItem(_tr("auto (GPU, else CPU)"), "auto")
+    combo.setItemData(0, _tr("The first NVIDIA GPU; the CPU when there is none"),
+                      Qt.ToolTipRole)
     combo.addItem(_tr("cpu"), "cpu")
     for gpu in devices.gpus:
         mem = ""
         if gpu.memory_total_bytes:
             mem = _tr(" ({0:.0f} GiB)").format(gpu.memory_total_bytes / (1 << 30))
-        combo.addItem(f"cuda:{gpu.index} — {gpu.name}{mem}", f"cuda:{gpu.index}")
+        text = f"cuda:{gpu.index} — {gpu.name}{mem}"
+        combo.addItem(text, f"cuda:{gpu.index}")
+        combo.setItemData(combo.count() - 1, text, Qt.ToolTipRole)  # when the box cuts it
 
 
 class ExperimentPanel(QWidget):

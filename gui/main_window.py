@@ -24,7 +24,7 @@ from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QMainWindow,
@@ -74,12 +74,33 @@ DEMO_NAME = "demo.trainfer"
 
 
 def demo_recording_path() -> Path | None:
-    """The demo recording shipped in ``resources/`` (made on a real GPU), if there is one."""
+    """The demo recording shipped in ``resources/``, if there is one."""
     try:
         path = resources_dir() / DEMO_NAME
     except FileNotFoundError:
         return None
     return path if path.is_file() else None
+
+
+def demo_device(path: Path) -> str:
+    """Where the demo's runs were recorded, in words (``"an NVIDIA H200"``, ``"a CPU (AMD
+    EPYC)"``), or ``""`` when the file cannot say."""
+    from engine.store.recording import RecordingError, read_recording
+
+    try:
+        runs = read_recording(path)
+    except (RecordingError, OSError):
+        return ""
+    gpus = sorted({r.get("device_name") or "GPU" for r in runs
+                   if str(r.get("device", "")).startswith("cuda")})
+    if gpus:
+        return _tr_window("an {0}").format(" and ".join(gpus))
+    cpus = sorted({r.get("device_name") or "" for r in runs} - {""})
+    return _tr_window("a CPU ({0})").format(", ".join(cpus)) if cpus else _tr_window("a CPU")
+
+
+def _tr_window(text: str) -> str:
+    return QCoreApplication.translate("MainWindow", text)
 
 
 class MainWindow(QMainWindow):
@@ -563,10 +584,12 @@ class MainWindow(QMainWindow):
                 return False
         except Exception:  # noqa: BLE001 - an unreadable store has been reported already
             return False
+        where = demo_device(path)
         self.banner.show_info(
             self.tr("No NVIDIA GPU was found on this machine."),
-            self.tr("Watch a run recorded on a real GPU, as it happened, or start a run on "
-                    "the CPU."),
+            (self.tr("Watch runs recorded on {0}, as they happened, or start a run on the "
+                     "CPU.").format(where) if where
+             else self.tr("Watch recorded runs, as they happened, or start a run on the CPU.")),
             action=(self.tr("Open demo"), lambda: self.replay_recording(path)),
         )
         return True

@@ -340,10 +340,18 @@ class Store:
         """Remove deleted runs and their events for good; returns how many."""
         with self._lock, self._db:
             ids = [r[0] for r in self._db.execute("SELECT id FROM runs WHERE deleted=1")]
-            self._db.executemany("DELETE FROM events WHERE run_id=?", [(i,) for i in ids])
-            self._db.executemany("DELETE FROM tags WHERE run_id=?", [(i,) for i in ids])
-            self._db.executemany("DELETE FROM runs WHERE id=?", [(i,) for i in ids])
+            self._remove(ids)
         return len(ids)
+
+    def remove(self, run_id: int) -> None:
+        """Remove one run and its events for good (no undo; a missing run is no error)."""
+        with self._lock, self._db:
+            self._remove([run_id])
+
+    def _remove(self, ids: list[int]) -> None:
+        self._db.executemany("DELETE FROM events WHERE run_id=?", [(i,) for i in ids])
+        self._db.executemany("DELETE FROM tags WHERE run_id=?", [(i,) for i in ids])
+        self._db.executemany("DELETE FROM runs WHERE id=?", [(i,) for i in ids])
 
     def _edit(self, sql: str, args: tuple[Any, ...], run_id: int,
               include_deleted: bool = False) -> None:
@@ -437,9 +445,16 @@ def open_store(data_dir: str | Path | None = None) -> tuple[Store, str | None]:
         StoreError: Neither the store nor the fallback can be opened.
     """
     base = Path(data_dir) if data_dir is not None else default_data_dir()
+    if base.exists() and not base.is_dir():
+        raise StoreError(f"the data folder {base} is a file, not a folder; give --data-dir "
+                         "(or TRAINFER_DATA_DIR) a folder")
     try:
         return Store(base), None
     except StoreError as exc:
         fallback = base / FALLBACK_DIR
-        store = Store(fallback)
+        try:
+            store = Store(fallback)
+        except StoreError as again:
+            raise StoreError(f"{exc}; the fallback {fallback} cannot be used either "
+                             f"({again}); give --data-dir a folder you can write to") from again
         return store, f"{exc}. Runs are saved in {fallback} instead."

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from engine.config import RunConfig
-from engine.events import Failed, Started, Summary
+from engine.events import Failed, Started, StepStats, Summary
 from engine.store.codec import encode
 from engine.store.db import Store
 
@@ -38,6 +38,11 @@ def status_of(event: Any) -> str:
 class Recorder:
     """Records one run.
 
+    A run refused for a setting before any step (``Failed`` of kind ``"config"``: weights
+    that do not fit, a kernel mode the device lacks) is removed once recorded: it measured
+    nothing, and History should not fill with attempts. The message reaches the user as
+    any failure does.
+
     Args:
         store: Where to write.
         config: The run's configuration (written at once).
@@ -54,6 +59,7 @@ class Recorder:
         self._q: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._seq = 0
         self._failed = False
+        self._stepped = False
         self._thread = threading.Thread(target=self._run, name="trainfer-recorder", daemon=True)
         self._thread.start()
 
@@ -92,6 +98,8 @@ class Recorder:
             self.store.append_events(self.run_id, self._seq, [encode(e) for e in batch])
             self._seq += len(batch)
             for e in batch:
+                if isinstance(e, StepStats):
+                    self._stepped = True
                 if isinstance(e, Started):
                     self.store.set_device(self.run_id, e.device, e.device_name)
                 elif isinstance(e, (Summary, Failed)):
@@ -100,6 +108,8 @@ class Recorder:
                         summary=e.to_dict() if isinstance(e, Summary) else None,
                         failure=e.to_dict() if isinstance(e, Failed) else None,
                     )
+                    if isinstance(e, Failed) and e.kind == "config" and not self._stepped:
+                        self.store.remove(self.run_id)  # a refused setting, nothing measured
         except Exception as exc:  # noqa: BLE001 - a full disk must not stop the run
             self._failed = True
             log.error("recording run %s failed: %s", self.run_id, exc)

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import gzip
 import json
+import math
 import time
 import zlib
 from pathlib import Path
 from typing import Any
 
+from engine.store.codec import KINDS
 from engine.store.db import Store, plain_json
 
 FORMAT = "trainfer-recording"
@@ -88,7 +90,32 @@ def read_recording(path: str | Path) -> list[dict[str, Any]]:
         for r in runs
     ):
         raise RecordingError(f"{path.name} is damaged: its runs are incomplete")
+    for i, r in enumerate(runs, 1):
+        problem = _run_problem(r)
+        if problem:
+            raise RecordingError(f"{path.name} is damaged: run {i} ({r.get('model')} "
+                                 f"{r.get('mode')}) {problem}; nothing was imported")
     return runs
+
+
+def _run_problem(r: dict[str, Any]) -> str:
+    """What is wrong with one run of a recording, or ``""``."""
+    if not isinstance(r["config"], dict) or not isinstance(r["uuid"], str):
+        return "has no valid configuration"
+    events = r["events"]
+    if not isinstance(events, list):
+        return "has no event list"
+    for n, e in enumerate(events, 1):
+        if not (isinstance(e, list) and len(e) == 3 and isinstance(e[1], str)
+                and isinstance(e[2], dict) and isinstance(e[0], (int, float))
+                and not isinstance(e[0], bool) and math.isfinite(e[0])):
+            return f"has an unreadable event (number {n})"
+        if e[1] not in KINDS:
+            return f"has an event of unknown kind {e[1]!r} (number {n})"
+    for key in ("summary", "failure"):
+        if r.get(key) is not None and not isinstance(r[key], dict):
+            return f"has an unreadable {key}"
+    return ""
 
 
 def import_recording(store: Store, path: str | Path) -> tuple[list[int], list[str]]:
@@ -100,9 +127,21 @@ def import_recording(store: Store, path: str | Path) -> tuple[list[int], list[st
     Raises:
         RecordingError, OSError: As :func:`read_recording`.
     """
-    runs = read_recording(path)
-    added, skipped = [], []
+    runs = read_recording(path)  # every run is checked before anything is written
+    added: list[int] = []
+    skipped: list[str] = []
     source = Path(path).name
+    try:
+        _add_runs(store, runs, source, added, skipped)
+    except Exception:
+        for run_id in added:  # all or nothing: no half-imported runs in History
+            store.remove(run_id)
+        raise
+    return added, skipped
+
+
+def _add_runs(store: Store, runs: list[dict[str, Any]], source: str, added: list[int],
+              skipped: list[str]) -> None:
     for r in runs:
         if store.find_uuid(r["uuid"]) is not None:
             skipped.append(r["uuid"])
@@ -112,6 +151,7 @@ def import_recording(store: Store, path: str | Path) -> tuple[list[int], list[st
             r["config"], t0, source=source, run_uuid=r["uuid"],
             started_unix_s=r.get("started_unix_s", time.time()), status="running",
         )
+        added.append(run_id)
         store.append_events(
             run_id, 0, [(t0 + float(t), k, plain_json(f)) for t, k, f in r["events"]])
         store.finish_run(
@@ -123,5 +163,3 @@ def import_recording(store: Store, path: str | Path) -> tuple[list[int], list[st
             store.rename(run_id, r["name"])
         if r.get("tags"):
             store.set_tags(run_id, r["tags"])
-        added.append(run_id)
-    return added, skipped

@@ -44,6 +44,12 @@ def test_run_text_summary():
          "not allowed with"),
         (["run", "--model", "mlp", "--mode", "train", "--seconds", "-1"], "--seconds"),
         (["compare", "--model", "mlp", "--precision", "int4"], "invalid choice"),
+        (["compare", "--model", "mlp", "--out", "/proc/none/t.md"], "cannot create the folder"),
+        (["experiment", "generation", "--model", "mlp", "--device", "cpu"],
+         "--model: the generation experiment generates tokens"),
+        (["experiment", "nosuch"], "experiment NAME: unknown experiment"),
+        (["run", "--model", "mlp", "--mode", "train", "--device", "cpu", "--steps", "1",
+          "--save-weights", "/proc/none/w.pt"], "cannot write /proc/none/w.pt"),
         (["bogus"], "invalid choice"),
     ],
 )

@@ -60,6 +60,33 @@ def test_stop_ends_the_run_within_a_second_with_a_partial_summary():
     s.close()
 
 
+def test_stop_waits_for_a_long_step_to_end_and_keeps_the_summary():
+    # A step of over a second (a big batch on the CPU) is not cut short by Stop: what
+    # was measured before it must not be lost (it was, with a fixed one-second grace).
+    s = Session(nvml=Nvml(FakeNvmlLib(missing_library=True)))
+    s.start(RunConfig(model="mlp", mode="train", device="cpu", batch_size=8192, seconds=120,
+                      warmup_steps=1, heldout_samples=0))
+    collect(s, until=lambda e: isinstance(e, StepStats) and e.phase == "measure")
+    assert s.stop_grace_s() > 1.0  # 1.5 x the longest step + 0.5 s
+    s.stop()
+    rest = collect(s)
+    summary = rest[-1]
+    assert isinstance(summary, Summary), rest[-1]
+    assert summary.stopped_early and summary.measured_steps >= 1
+    s.close()
+
+
+def test_the_stop_grace_follows_the_longest_step():
+    s = Session(nvml=Nvml(FakeNvmlLib(missing_library=True)))
+    assert s.stop_grace_s() == 1.0
+    s._forward(StepStats(0.0, 1, "warmup", 4000.0, 1.0, None, None))
+    assert s.stop_grace_s() == pytest.approx(6.5)
+    s._forward(StepStats(0.0, 1, "warmup", 100_000.0, 1.0, None, None))
+    assert s.stop_grace_s() == 30.0  # at most
+    s._closing = True  # the window is closing: the short grace
+    assert s.stop_grace_s() == 1.0
+
+
 def test_a_run_process_that_dies_becomes_failed_crash():
     s = Session(nvml=Nvml(FakeNvmlLib(missing_library=True)))
     s.start(RunConfig(model="mlp", mode="infer", device="cpu", batch_size=32, seconds=120))

@@ -105,6 +105,17 @@ def test_session_records_a_real_run(tmp_path):
     assert "StepStats" in stored and "Phase" in stored and stored[-1] == "Summary"
 
 
+def test_a_run_refused_for_a_setting_is_not_kept(tmp_path):
+    store = Store(tmp_path)
+    s = Session(store=store, nvml=Nvml(FakeNvmlLib(missing_library=True)))
+    s.start(RunConfig(model="mlp", mode="infer", device="cpu", steps=1,
+                      load_weights=str(tmp_path / "missing.pt")))
+    failed = list(s.iter_events())[-1]
+    s.close()
+    assert isinstance(failed, Failed) and failed.kind == "config"
+    assert store.list_runs(include_deleted=True) == []  # nothing measured: not kept
+
+
 def test_killed_run_process_leaves_an_interrupted_run(tmp_path):
     store = Store(tmp_path)
     s = Session(store=store, nvml=Nvml(FakeNvmlLib(missing_library=True)))
@@ -200,6 +211,13 @@ def test_damaged_stores_are_reported_and_left_untouched(tmp_path):
         store, warning = open_store(folder)  # the app still starts, elsewhere
         assert warning and "recovered" in warning and store.list_runs() == []
         store.close()
+
+
+def test_a_data_folder_that_is_a_file_is_named_as_the_problem(tmp_path):
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    with pytest.raises(StoreError, match="afile is a file, not a folder"):
+        open_store(afile)
 
 
 def test_migration_from_the_first_schema(tmp_path):
@@ -322,6 +340,24 @@ def test_bad_recordings_say_why(tmp_path):
         json.dump({"format": "trainfer-recording", "version": 99, "runs": []}, f)
     with pytest.raises(RecordingError, match="newer Trainfer"):
         import_recording(store, newer)
+    with gzip.open(good, "rt") as f:
+        doc = json.load(f)
+    before = len(store.list_runs(include_deleted=True))
+    for damage, words in ((lambda r: r.update(events=None), "has no event list"),
+                          (lambda r: r["events"].append(["x", None, None]),
+                           "unreadable event"),
+                          (lambda r: r["events"].append([1.0, "Bogus", {}]),
+                           "unknown kind 'Bogus'")):
+        bad = json.loads(json.dumps(doc))
+        bad["runs"].insert(0, json.loads(json.dumps(doc["runs"][0])))
+        bad["runs"][0]["uuid"] = "another"
+        damage(bad["runs"][1])  # the first run is fine: it must not be imported alone
+        path = tmp_path / "bad.trainfer"
+        with gzip.open(path, "wt") as f:
+            json.dump(bad, f)
+        with pytest.raises(RecordingError, match=words):
+            import_recording(store, path)
+        assert len(store.list_runs(include_deleted=True)) == before
 
 
 def test_codec_ignores_unknown_fields():

@@ -232,10 +232,18 @@ def test_demo_is_offered_without_gpu_and_runs(window, qtbot, demo):
     assert window.offer_demo()
     assert window.banner.kind() == "info" and window.banner.action_text() == "Open demo"
     assert "No NVIDIA GPU" in window.banner.message()
+    assert "recorded on an NVIDIA H200" in window.banner.hint()  # says where it was made
     with qtbot.waitSignal(window.replay_started, timeout=LOAD_MS):
         qtbot.mouseClick(window.banner.action_button, Qt.LeftButton)
     assert window.live.source_banner.kind() == "replay"
     window.stop_replay()
+
+
+def test_the_shipped_demo_says_where_it_was_recorded():
+    path = main_window.demo_recording_path()
+    assert path is not None  # resources/demo.trainfer is installed
+    where = main_window.demo_device(path)
+    assert where.startswith(("an ", "a CPU")), where  # never claims a GPU it was not made on
 
 
 def test_demo_is_not_offered_when_there_are_runs(window, demo, store, stored_run):
