@@ -83,8 +83,10 @@ def demo_recording_path() -> Path | None:
 
 
 def demo_device(path: Path) -> str:
-    """Where the demo's runs were recorded, in words (``"an NVIDIA H200"``, ``"a CPU (AMD
-    EPYC)"``), or ``""`` when the file cannot say."""
+    """Where the demo's runs were recorded, in words, or ``""`` when the file cannot say.
+
+    ``"an NVIDIA H200"``, ``"a CPU (AMD EPYC)"``.
+    """
     from engine.store.recording import RecordingError, read_recording
 
     try:
