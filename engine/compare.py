@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from engine.events import Summary
+from engine.events import Summary, step_split
 from engine.format import NA, fmt_bytes, fmt_energy, fmt_num, fmt_ratio, fmt_share
 from engine.resources import resources_dir
 from engine.verdicts import CLAIM_VERDICTS, ROW_VERDICTS, Verdict
@@ -257,11 +257,13 @@ def _objective(s: Summary) -> str:
 
 def _key_ops(s: Summary) -> str:
     step = f"{fmt_num(s.step_ms_median, 'ms')}/step (median, batch {s.batch_size})"
-    if s.mode == "train" and s.backward_ms_median is not None:
+    split = step_split(s) if s.mode == "train" else None
+    if split is not None:
         return (
-            f"forward+loss {fmt_num(s.forward_ms_median, 'ms')} + backward "
-            f"{fmt_num(s.backward_ms_median, 'ms')} + optimizer "
-            f"{fmt_num(s.optimizer_ms_median, 'ms')} = {step}"
+            f"forward+loss {fmt_num(split.forward_ms, 'ms')} + backward "
+            f"{fmt_num(split.backward_ms, 'ms')} + optimizer "
+            f"{fmt_num(split.optimizer_ms, 'ms')} = {fmt_num(split.step_ms, 'ms')}/step "
+            f"({split.statistic}s, batch {s.batch_size})"
         )
     if s.mode == "train":
         return f"forward + loss + backward + optimizer: {step}"
@@ -289,7 +291,9 @@ def _memory(s: Summary) -> str:
             f" (parameters {fmt_bytes(s.mem_params_bytes)}, gradients "
             f"{fmt_bytes(s.mem_grads_bytes)}, optimizer state "
             f"{fmt_bytes(s.mem_optimizer_bytes)}, activations "
-            f"{fmt_bytes(s.mem_activations_bytes)})"
+            f"{fmt_bytes(s.mem_activations_bytes)}"
+            + (f", other {fmt_bytes(s.mem_other_bytes)}" if s.mem_other_bytes is not None
+               else "") + ")"
         )
     return text
 

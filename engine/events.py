@@ -239,6 +239,9 @@ class Summary(_Event):
         measure_start_t_s, measure_end_t_s: Monotonic edges of the measured phase.
         forward_ms_median, backward_ms_median, optimizer_ms_median: Median time of each
             part of a measured step (ms); backward and optimizer are ``None`` in inference.
+        forward_ms_mean, backward_ms_mean, optimizer_ms_mean: Mean time of each part (ms).
+            A step's time is the sum of its parts, so the means add up to
+            ``step_ms_mean`` (medians do not add up); see :func:`step_split`.
         flops_per_step: FLOPs of one step, counted once with
             ``torch.utils.flop_counter.FlopCounterMode`` (see :mod:`engine.measure`).
         tflops_per_s: Achieved TFLOP/s = FLOPs per sample × samples/s / 10¹².
@@ -248,6 +251,11 @@ class Summary(_Event):
         mem_params_bytes, mem_grads_bytes, mem_optimizer_bytes, mem_inputs_bytes,
             mem_activations_bytes: The memory breakdown (see :mod:`engine.measure`).
         mem_reserved_bytes: Peak reserved by the CUDA caching allocator (``None`` on CPU).
+        mem_other_bytes: On a CPU, the part of the peak resident-set growth that none of
+            the tensors above account for: memory the allocator and the libraries keep
+            (freed blocks glibc holds, oneDNN/BLAS workspaces, thread stacks); ``0`` when
+            the tensors add up to more than the peak. ``None`` on a GPU, where activations
+            and workspace take the remainder of the peak.
         mem_method: How the breakdown was obtained, in words.
         warmup_start_t_s: Monotonic start of warm-up (its end is ``measure_start_t_s``).
         energy_warmup_j: Energy over warm-up (same source as ``energy_j``).
@@ -334,6 +342,9 @@ class Summary(_Event):
     forward_ms_median: float | None = None
     backward_ms_median: float | None = None
     optimizer_ms_median: float | None = None
+    forward_ms_mean: float | None = None
+    backward_ms_mean: float | None = None
+    optimizer_ms_mean: float | None = None
     flops_per_step: int | None = None
     tflops_per_s: float | None = None
     peak_tflops: float | None = None
@@ -344,6 +355,7 @@ class Summary(_Event):
     mem_inputs_bytes: int | None = None
     mem_activations_bytes: int | None = None
     mem_reserved_bytes: int | None = None
+    mem_other_bytes: int | None = None
     mem_method: str = ""
     warmup_start_t_s: float | None = None
     energy_warmup_j: float | None = None
@@ -431,6 +443,33 @@ class Notice(_Event):
     t_s: float
     message: str
     hint: str = ""
+
+
+@dataclass(frozen=True)
+class StepSplit:
+    """A training step's time by part (ms), as :func:`step_split` gives it.
+
+    Attributes:
+        forward_ms, backward_ms, optimizer_ms: Each part; ``forward_ms`` includes the loss.
+        step_ms: Their sum.
+        statistic: ``"mean"`` (the parts add up to the mean step) or ``"median"`` (runs
+            recorded before the means were kept: medians of parts do not add up exactly).
+    """
+
+    forward_ms: float
+    backward_ms: float
+    optimizer_ms: float
+    step_ms: float
+    statistic: str
+
+
+def step_split(s: Summary) -> StepSplit | None:
+    """The forward / backward / optimizer split of ``s``'s steps, or ``None`` (inference)."""
+    for stat in ("mean", "median"):
+        parts = [getattr(s, f"{p}_ms_{stat}") for p in ("forward", "backward", "optimizer")]
+        if all(v is not None for v in parts):
+            return StepSplit(parts[0], parts[1], parts[2], sum(parts), stat)
+    return None
 
 
 Event = Union[  # noqa: UP007

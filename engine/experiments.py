@@ -237,17 +237,18 @@ def _table_batches(results: list[CaseResult]) -> tuple[list[str], list[list[str]
 
 def _table_memory(results: list[CaseResult]) -> tuple[list[str], list[list[str]]]:
     cols = ["mode", "parameters", "gradients", "optimizer state", "inputs",
-            "activations + workspace", "peak", "method"]
+            "activations + workspace", "other (CPU: allocator, libraries)", "peak", "method"]
     rows = []
     for c in results:
         s = c.summary
         if s is None:
-            rows.append([c.mode, "", "", "", "", "", "", status_text(c)])
+            rows.append([c.mode, "", "", "", "", "", "", "", status_text(c)])
             continue
         rows.append([c.mode, fmt_bytes(s.mem_params_bytes), fmt_bytes(s.mem_grads_bytes),
                      fmt_bytes(s.mem_optimizer_bytes), fmt_bytes(s.mem_inputs_bytes),
-                     fmt_bytes(s.mem_activations_bytes), fmt_bytes(s.peak_mem_bytes),
-                     s.mem_method])
+                     fmt_bytes(s.mem_activations_bytes),
+                     fmt_bytes(s.mem_other_bytes) if s.mem_other_bytes is not None else "—",
+                     fmt_bytes(s.peak_mem_bytes), s.mem_method])
     return cols, rows
 
 

@@ -31,7 +31,7 @@ from engine import weights
 from engine.catalog import CATALOG
 from engine.config import ConfigError, RunConfig
 from engine.events import Event, Notice, Phase, Started, StepStats, Summary, loss_curve
-from engine.measure import breakdown, count_step, weight_bytes
+from engine.measure import RssPeak, breakdown, count_step, weight_bytes
 from engine.models import ModelSpec, build_spec, preload
 from engine.peaks import peak_tflops
 from engine.quantize import check_quantize
@@ -484,10 +484,9 @@ def execute(cfg: RunConfig, emit: Emit, should_stop: ShouldStop) -> Summary | No
     cuda = device.type == "cuda"
     if cuda:
         torch.cuda.reset_peak_memory_stats(device)
-    peak_rss = [proc.memory_info().rss]
-
-    def track_rss() -> None:
-        peak_rss[0] = max(peak_rss[0], proc.memory_info().rss)
+    rss_peak = RssPeak()
+    if not cuda:
+        rss_peak.reset()  # the CPU peak of the measured phase, transient tensors included
 
     checksum_before = _param_checksum(runner.module)
     t_measure = time.monotonic()
@@ -499,14 +498,12 @@ def execute(cfg: RunConfig, emit: Emit, should_stop: ShouldStop) -> Summary | No
         should_stop,
         cfg.steps,
         cfg.seconds,
-        on_step=None if cuda else track_rss,
+        on_step=None if cuda else rss_peak.poll,
     )
     _sync(device)  # sync point: every measured step has finished
     t_end = time.monotonic()
-    if cuda:
-        peak = torch.cuda.max_memory_allocated(device)
-    else:
-        peak = max(0, max(peak_rss[0], proc.memory_info().rss) - rss_base)
+    peak = (torch.cuda.max_memory_allocated(device) if cuda
+            else max(0, rss_peak.peak() - rss_base))
     mem = breakdown(runner, count, peak if cuda else None)
     weights_changed = _param_checksum(runner.module) != checksum_before
     emit(Phase(t_end, "done", "stopped" if stopped else "completed"))
@@ -560,6 +557,9 @@ def execute(cfg: RunConfig, emit: Emit, should_stop: ShouldStop) -> Summary | No
         forward_ms_median=statistics.median(parts[0]) if parts else None,
         backward_ms_median=statistics.median(parts[1]) if len(parts) == 3 else None,
         optimizer_ms_median=statistics.median(parts[2]) if len(parts) == 3 else None,
+        forward_ms_mean=statistics.fmean(parts[0]) if parts else None,
+        backward_ms_mean=statistics.fmean(parts[1]) if len(parts) == 3 else None,
+        optimizer_ms_mean=statistics.fmean(parts[2]) if len(parts) == 3 else None,
         generated_tokens=cfg.generate_tokens or None,
         ttft_ms_median=statistics.median(parts[0]) if len(parts) == 2 else None,
         decode_tokens_per_s=(
@@ -577,6 +577,8 @@ def execute(cfg: RunConfig, emit: Emit, should_stop: ShouldStop) -> Summary | No
         mem_inputs_bytes=mem.inputs,
         mem_activations_bytes=mem.activations,
         mem_reserved_bytes=mem.reserved,
+        mem_other_bytes=None if cuda else max(0, peak - (
+            mem.params + mem.grads + mem.optimizer + mem.inputs + mem.activations)),
         mem_method=mem.method,
         warmup_start_t_s=t_warmup,
         kernels=cfg.kernels,

@@ -12,14 +12,17 @@ inputs, and activations plus workspace:
   * on a CPU there is no allocator peak, so every part comes from tensor sizes, and
     activations are the bytes saved for backward (training, through
     ``torch.autograd.graph.saved_tensors_hooks``) or the largest single layer output
-    (inference, a lower bound of the transient working set).
+    (inference, a lower bound of the transient working set); what the peak resident-set
+    growth holds beyond these tensors is reported as *other* (``Summary.mem_other_bytes``).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
+import psutil
 import torch
 from torch.utils.flop_counter import FlopCounterMode
 
@@ -185,5 +188,53 @@ def breakdown(runner: Any, count: StepCount, peak_allocated: int | None) -> Memo
         acts, how = count.largest_output_bytes, "the largest layer output (a lower bound)"
     return MemoryBreakdown(
         params, grads, opt, count.input_bytes, acts, None,
-        f"tensor sizes (CPU has no allocator peak); activations = {how}",
+        f"tensor sizes (CPU has no allocator peak); activations = {how}; other = peak "
+        "resident-set growth minus these tensors",
     )
+
+
+class RssPeak:
+    """The high-water mark of this process's resident set since :meth:`reset` (bytes).
+
+    On Linux the kernel keeps it (``VmHWM`` in ``/proc/self/status``; writing ``5`` to
+    ``/proc/self/clear_refs`` resets it to the current resident set, see proc(5)), so a
+    tensor that lives only inside a step (GPT-2's logits) is counted. Elsewhere, or when
+    the reset is refused, the resident set is polled after every step (:meth:`poll`),
+    which misses such transients; :attr:`exact` says which.
+    """
+
+    def __init__(self) -> None:
+        self._proc = psutil.Process()
+        self._polled = 0
+        self.exact = False
+
+    def reset(self) -> None:
+        """Start a new high-water mark from the current resident set."""
+        try:
+            with open("/proc/self/clear_refs", "w") as f:
+                f.write("5")
+            self.exact = _vm_hwm() is not None
+        except OSError:
+            self.exact = False
+        self._polled = self._proc.memory_info().rss
+
+    def poll(self) -> None:
+        """Read the resident set now (the fallback's only view of the peak)."""
+        if not self.exact:
+            self._polled = max(self._polled, self._proc.memory_info().rss)
+
+    def peak(self) -> int:
+        """The highest resident set since :meth:`reset` (bytes)."""
+        now = self._proc.memory_info().rss
+        hwm = _vm_hwm() if self.exact else None
+        return max(self._polled, now, hwm or 0)
+
+
+def _vm_hwm() -> int | None:
+    """``VmHWM`` of ``/proc/self/status`` in bytes, or ``None`` where there is none."""
+    try:
+        with open("/proc/self/status") as f:
+            m = re.search(r"^VmHWM:\s+(\d+)\s+kB", f.read(), re.MULTILINE)
+    except OSError:
+        return None
+    return int(m.group(1)) * 1024 if m else None

@@ -6,8 +6,15 @@ import shutil
 import textwrap
 
 from engine.compare import Comparison, column_titles, heldout_text
-from engine.events import Sample, StepStats, Summary
+from engine.events import Sample, StepStats, Summary, step_split
 from engine.format import NA, fmt_bytes, fmt_count, fmt_energy, fmt_num, fmt_share
+
+
+def _other(s: Summary) -> str:
+    """``", other 120 MiB (…)"`` on a CPU, where the tensors do not add up to the peak."""
+    if s.mem_other_bytes is None:
+        return ""
+    return f", other {fmt_bytes(s.mem_other_bytes)} (allocator and libraries)"
 
 
 def summary_text(s: Summary) -> str:
@@ -46,11 +53,12 @@ def summary_text(s: Summary) -> str:
                                     f"{s.input_size}-token prompt: time to first token "
                                     f"{fmt_num(s.ttft_ms_median, 'ms')}, then "
                                     f"{fmt_num(s.decode_tokens_per_s, 'tokens/s')}"))
-    if s.backward_ms_median is not None:
-        lines.append(("step split", f"forward+loss {fmt_num(s.forward_ms_median, 'ms')}, "
-                                    f"backward {fmt_num(s.backward_ms_median, 'ms')}, "
-                                    f"optimizer {fmt_num(s.optimizer_ms_median, 'ms')} "
-                                    "(medians)"))
+    split = step_split(s)
+    if split is not None:
+        lines.append(("step split", f"forward+loss {fmt_num(split.forward_ms, 'ms')} + "
+                                    f"backward {fmt_num(split.backward_ms, 'ms')} + "
+                                    f"optimizer {fmt_num(split.optimizer_ms, 'ms')} = "
+                                    f"{fmt_num(split.step_ms, 'ms')} ({split.statistic}s)"))
     if s.flops_per_step:
         mfu = (f", MFU {s.mfu_pct:.1f}% of {fmt_num(s.peak_tflops, 'TFLOP/s')} peak"
                if s.mfu_pct is not None else ", MFU N/A (no peak rate known for this device)")
@@ -65,7 +73,7 @@ def summary_text(s: Summary) -> str:
                                       f"optimizer state {fmt_bytes(s.mem_optimizer_bytes)}, "
                                       f"inputs {fmt_bytes(s.mem_inputs_bytes)}, "
                                       f"activations {fmt_bytes(s.mem_activations_bytes)}"
-                                      f"{reserved}"))
+                                      f"{_other(s)}{reserved}"))
         lines.append(("", f"({s.mem_method})"))
     if s.mode == "train":
         loss = (

@@ -19,7 +19,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from engine.events import Summary
+from engine.events import Summary, step_split
 from engine.format import fmt_bytes, fmt_energy, fmt_num, fmt_ratio, fmt_share
 
 MARGIN = 1.05
@@ -34,7 +34,8 @@ class Verdict:
         status: ``"confirmed"``, ``"not_confirmed"`` or ``"not_measurable"``.
         text: One or two sentences with the numbers.
         factor: The measured factor behind the verdict (training / inference of a cost,
-            or inference / training of a benefit), or ``None``.
+            or inference / training of a benefit; for the key operations, a training
+            step's time over its own forward pass), or ``None``.
     """
 
     status: str
@@ -179,16 +180,18 @@ def key_operations(train: Summary | None, infer: Summary | None) -> Verdict:
     if missing:
         return missing
     assert train is not None and infer is not None
-    if train.backward_ms_median is None or train.forward_ms_median is None:
+    split = step_split(train)
+    if split is None:
         return Verdict(NOT_MEASURABLE, "not measurable: the step-time split is missing")
-    extra = (train.backward_ms_median or 0) + (train.optimizer_ms_median or 0)
-    share = extra / (extra + train.forward_ms_median) if extra > 0 else 0.0
+    extra = split.backward_ms + split.optimizer_ms
+    share = extra / split.step_ms if split.step_ms > 0 else 0.0
+    forward = infer.forward_ms_mean if split.statistic == "mean" else infer.forward_ms_median
     return Verdict(
         CONFIRMED if extra > 0 and infer.backward_ms_median is None else NOT_CONFIRMED,
         f"{'confirmed' if extra > 0 else 'not confirmed here'}: backward and optimizer "
         f"took {share:.0%} of a training step ({fmt_num(extra, 'ms')} of "
-        f"{fmt_num(extra + train.forward_ms_median, 'ms')}); inference ran the forward "
-        f"pass only ({fmt_num(infer.forward_ms_median, 'ms')})",
+        f"{fmt_num(split.step_ms, 'ms')}, {split.statistic}s); inference ran the forward "
+        f"pass only ({fmt_num(forward, 'ms')})",
         1 / (1 - share) if share < 1 else None,
     )
 
@@ -295,7 +298,7 @@ def energy(train: Summary | None, infer: Summary | None) -> Verdict:
 def latency(train: Summary | None, infer: Summary | None) -> Verdict:
     """Inference answers faster: step time (latency of one batch)."""
     return _more(train, infer, lambda s: s.step_ms_median, "step time",
-                 lambda v: fmt_num(v, "ms/step"), "the time per step")
+                 lambda v: fmt_num(v, "ms/step"), "the median time per step")
 
 
 def saved_activations(train: Summary | None, infer: Summary | None) -> Verdict:

@@ -22,6 +22,7 @@ PARTS = (
     ("mem_optimizer_bytes", "#F59F00"),
     ("mem_inputs_bytes", "#37B24D"),
     ("mem_activations_bytes", "#15AABF"),
+    ("mem_other_bytes", "#CED4DA"),  # CPU only: resident memory no tensor accounts for
 )
 MODES = ("train", "infer")
 
@@ -35,9 +36,10 @@ def part_names() -> dict[str, str]:
     return {
         "mem_params_bytes": _tr("parameters"),
         "mem_grads_bytes": _tr("gradients"),
-        "mem_optimizer_bytes": _tr("optimizer state"),
+        "mem_optimizer_bytes": _tr("optimizer"),
         "mem_inputs_bytes": _tr("inputs"),
-        "mem_activations_bytes": _tr("activations + workspace"),
+        "mem_activations_bytes": _tr("activations"),
+        "mem_other_bytes": _tr("other"),
     }
 
 
@@ -52,8 +54,11 @@ class MemoryChart(PlotPanel):
         item.showGrid(x=False, y=True, alpha=0.15)
         axis = item.getAxis("bottom")
         axis.setTicks([[(0, _tr("Training")), (1, _tr("Inference"))]])
-        item.setXRange(-0.5, 3.0, padding=0)  # the legend sits right of the bars
-        self.legend = item.addLegend(offset=(-4, 4), labelTextSize="8pt")
+        item.setXRange(-0.5, 1.5, padding=0)
+        # the legend has a column of the plot's layout to itself, right of the bars, so it
+        # never covers one (inside the view it hid the inference bar of a narrow window)
+        self.legend = pg.LegendItem(labelTextSize="8pt")
+        item.layout.addItem(self.legend, 2, 3)
         self._bars: list[pg.BarGraphItem] = []
         self.values: dict[str, dict[str, float]] = {}
         self.unit = "GiB"
@@ -98,5 +103,8 @@ class MemoryChart(PlotPanel):
                     else _tr("No inference run yet."))
         method = next(iter(summaries[m] for m in MODES if m in self.values)).mem_method
         self.method = method
-        self.setToolTip(_tr("How it was measured: {0}").format(method))
+        self.setToolTip(_tr("optimizer: optimizer state; activations: activations and "
+                            "workspace; other (CPU only): resident memory that none of the "
+                            "tensors accounts for (allocator, libraries).\nHow it was "
+                            "measured: {0}").format(method))
         self.set_note(note)

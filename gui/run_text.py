@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
-from gui.units import fmt_gib, fmt_joules, fmt_ms, fmt_rate, not_available
+from gui.units import fmt_joules, fmt_mem, fmt_ms, fmt_rate, not_available
 
 NO_SUMMARY = "—"
 """Shown for a number of a run that has no summary (failed, interrupted, running)."""
@@ -68,7 +68,7 @@ def step_cell(summary: dict[str, Any] | None) -> str:
 
 def memory_cell(summary: dict[str, Any] | None) -> str:
     """Peak memory (allocated on a GPU, resident on a CPU)."""
-    return fmt_gib(summary.get("peak_mem_bytes")) if summary else NO_SUMMARY
+    return fmt_mem(summary.get("peak_mem_bytes")) if summary else NO_SUMMARY
 
 
 def energy_cell(summary: dict[str, Any] | None) -> str:

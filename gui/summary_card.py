@@ -8,10 +8,10 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from engine.catalog import CATALOG
-from engine.events import Summary
+from engine.events import Summary, step_split
 from engine.format import fmt_share
 from gui import theme
-from gui.units import fmt_gib, fmt_joules, fmt_ms, fmt_rate, fmt_watts, not_available
+from gui.units import fmt_joules, fmt_mem, fmt_ms, fmt_rate, fmt_watts, not_available
 
 
 def _tr(text: str) -> str:
@@ -112,7 +112,7 @@ class SummaryCard(QFrame):
             ),
             (
                 self.tr("Peak memory"),
-                fmt_gib(summary.peak_mem_bytes)
+                fmt_mem(summary.peak_mem_bytes)
                 + " "
                 + (
                     self.tr("(allocated)")
@@ -134,13 +134,14 @@ class SummaryCard(QFrame):
                 ),
             ),
         ]
-        if summary.backward_ms_median is not None:
+        split = step_split(summary)
+        if split is not None:
             rows.insert(2, (
                 self.tr("Step split"),
-                self.tr("forward {0} · backward {1} · optimizer {2}").format(
-                    fmt_ms(summary.forward_ms_median),
-                    fmt_ms(summary.backward_ms_median),
-                    fmt_ms(summary.optimizer_ms_median),
+                self.tr("forward {0} + backward {1} + optimizer {2} = {3} ({4})").format(
+                    fmt_ms(split.forward_ms), fmt_ms(split.backward_ms),
+                    fmt_ms(split.optimizer_ms), fmt_ms(split.step_ms),
+                    self.tr("means") if split.statistic == "mean" else self.tr("medians"),
                 ),
             ))
         if summary.heldout_accuracy is not None:
@@ -172,7 +173,7 @@ def history_line(summary: Summary) -> str:
         f"{mode} · {summary.model} · {summary.device}",
         throughput_text(summary),
         fmt_ms(summary.step_ms_median),
-        fmt_gib(summary.peak_mem_bytes),
+        fmt_mem(summary.peak_mem_bytes),
         energy_text(summary),
     ]
     return "   ".join(parts)

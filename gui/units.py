@@ -6,6 +6,8 @@ import math
 
 from PySide6.QtCore import QCoreApplication
 
+from engine.format import fmt_bytes
+
 GIB = float(1 << 30)
 """Bytes per GiB."""
 
@@ -40,12 +42,14 @@ def fmt_ms(value: float | None) -> str:
     return f"{value:,.0f} ms" if abs(value) >= 1000 else f"{value:.3g} ms"
 
 
-def fmt_gib(n_bytes: float | None) -> str:
-    """Bytes as GiB with two decimals (``"1.65 GiB"``)."""
+def fmt_mem(n_bytes: float | None) -> str:
+    """Bytes with the binary prefix that suits them: ``"1.65 GiB"``, ``"80.50 MiB"``.
+
+    As the engine's tables and the memory chart write them.
+    """
     if not _ok(n_bytes):
         return not_available()
-    assert n_bytes is not None
-    return f"{n_bytes / GIB:.2f} GiB"
+    return fmt_bytes(n_bytes)
 
 
 def fmt_joules(value: float | None) -> str:

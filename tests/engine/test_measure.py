@@ -1,6 +1,7 @@
 """FLOPs, the memory breakdown, the step-time split and MFU."""
 
 import pytest
+import torch
 
 from engine.config import RunConfig
 from engine.loop import execute
@@ -53,15 +54,48 @@ def test_inference_has_no_gradients_or_optimizer_state():
     assert s.mem_activations_bytes > 0 and "largest layer output" in s.mem_method
 
 
+def test_the_cpu_peak_sees_tensors_that_live_only_inside_a_step():
+    from engine.measure import RssPeak
+
+    peak = RssPeak()
+    peak.reset()
+    before = peak.peak()
+    block = torch.ones(64 << 20, dtype=torch.uint8)  # 64 MiB, touched, then freed
+    del block
+    if not peak.exact:
+        pytest.skip("no resettable VmHWM here (not Linux)")
+    assert peak.peak() - before >= 60 << 20  # polling after the fact would miss it
+    # GPT-2's logits ([batch, tokens, 50,257] floats) exist only inside a step: the
+    # peak holds them, so the tensors never add up to more than the peak
+    s = run(model="gpt2-tiny", mode="infer", batch_size=4, input_size=64, steps=2)
+    parts = (s.mem_params_bytes + s.mem_grads_bytes + s.mem_optimizer_bytes
+             + s.mem_inputs_bytes + s.mem_activations_bytes)
+    assert s.mem_activations_bytes >= 4 * 64 * 50_257 * 4  # the logits
+    assert s.peak_mem_bytes >= parts
+    assert s.mem_other_bytes == s.peak_mem_bytes - parts
+
+
 def test_training_split_adds_up_to_the_step():
+    from engine.compare import build
+    from engine.events import step_split
+    from engine.format import fmt_num
+
     s = run(model="mlp", mode="train", steps=5)
     parts = s.forward_ms_median + s.backward_ms_median + s.optimizer_ms_median
-    assert parts == pytest.approx(s.step_ms_median, rel=0.5)
+    assert parts == pytest.approx(s.step_ms_median, rel=0.5)  # medians: roughly
+    split = step_split(s)  # means: exactly, so the row's "a + b + c = step" adds up
+    assert split.statistic == "mean"
+    assert split.forward_ms + split.backward_ms + split.optimizer_ms == pytest.approx(
+        s.step_ms_mean, rel=1e-9)
+    assert split.step_ms == pytest.approx(s.step_ms_mean, rel=1e-9)
     assert all(x > 0 for x in (s.forward_ms_median, s.backward_ms_median,
                                s.optimizer_ms_median))
     i = run(model="mlp", mode="infer")
     assert i.forward_ms_median == pytest.approx(i.step_ms_median, rel=0.5)
     assert i.backward_ms_median is None and i.optimizer_ms_median is None
+    assert step_split(i) is None
+    verdict = {r.id: r for r in build(s, i).rows}["key_operations"].verdict.text
+    assert f"of {fmt_num(split.step_ms, 'ms')}, means" in verdict
 
 
 def test_training_saves_more_activations_than_inference_holds():
