@@ -445,6 +445,8 @@ def cmd_experiment(args: argparse.Namespace) -> int:
         exp = EXPERIMENTS[args.name]
         print(f"{exp.title}: {result.model} on {args.device}\nclaim: {exp.claim}")
         print(table_text(result.columns, result.rows))
+        if result.verdict is not None:
+            print(f"verdict: {result.verdict.text}")
     return EXIT_INTERRUPTED if result.stopped else EXIT_OK
 
 

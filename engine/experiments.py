@@ -21,6 +21,7 @@ from engine.catalog import CATALOG
 from engine.config import ConfigError, RunConfig
 from engine.events import Event, Failed, Summary
 from engine.format import fmt_bytes, fmt_count, fmt_energy, fmt_num, fmt_ratio
+from engine.verdicts import Verdict
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,8 @@ class ExperimentResult:
         columns: Table header.
         rows: Table cells, one list per case, as display text.
         stopped: The user stopped the experiment.
+        verdict: Whether the cases support the experiment's claim
+            (:mod:`engine.experiment_verdicts`).
     """
 
     name: str
@@ -97,11 +100,13 @@ class ExperimentResult:
     columns: list[str] = field(default_factory=list)
     rows: list[list[str]] = field(default_factory=list)
     stopped: bool = False
+    verdict: Verdict | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Stable JSON form (``trainfer experiment NAME --json``)."""
         return {"experiment": self.name, "model": self.model, "device": self.device,
                 "stopped": self.stopped, "columns": self.columns, "rows": self.rows,
+                "verdict": self.verdict.to_dict() if self.verdict else None,
                 "cases": [c.to_dict() for c in self.cases]}
 
 
@@ -509,7 +514,10 @@ def run_experiment(
         if own:
             trained.close()
     columns, rows = exp.table(results)
-    return ExperimentResult(name, model, device, results, columns, rows, stopped)
+    from engine.experiment_verdicts import VERDICTS
+
+    return ExperimentResult(name, model, device, results, columns, rows, stopped,
+                            VERDICTS[name](results))
 
 
 def _run_case(case: Case, cfg: RunConfig, make: Callable[[], Any],

@@ -44,9 +44,8 @@ from gui.table_export import ask_table_path, export_table
     COL_ASPECT, COL_DOC_TRAIN, COL_DOC_INFER, COL_MEAS_TRAIN, COL_MEAS_INFER, COL_RATIO,
     COL_VERDICT,
 ) = range(7)
-VERDICT_COLORS = {"confirmed": "#2B8A3E", "not_confirmed": "#C92A2A",
-                  "not_measurable": "#868E96"}
-VERDICT_MARKS = {"confirmed": "✔", "not_confirmed": "✘", "not_measurable": "–"}
+VERDICT_COLORS = theme.VERDICT_COLORS
+VERDICT_MARKS = theme.VERDICT_MARKS
 LANGUAGES = ("pt", "en")
 
 

@@ -37,7 +37,7 @@ def _md_row(cells: list[str]) -> str:
 
 
 def to_markdown(result: ExperimentResult) -> str:
-    """A ``##`` title, the claim tested, then the table."""
+    """A ``##`` title, the claim tested, the verdict, then the table."""
     exp = EXPERIMENTS.get(result.name)
     title = exp.title if exp is not None else result.name
     lines = [f"## {title}: {result.model} on {result.device}", ""]
@@ -45,6 +45,8 @@ def to_markdown(result: ExperimentResult) -> str:
         lines += [f"Claim tested: {exp.claim}.", ""]
     if result.stopped:
         lines += ["Stopped before every case had run.", ""]
+    if result.verdict is not None:
+        lines += [f"Verdict: {result.verdict.text}.", ""]
     lines += [_md_row(result.columns), "|" + "---|" * len(result.columns)]
     lines += [_md_row(row) for row in result.rows]
     return "\n".join(lines) + "\n"

@@ -41,6 +41,7 @@ from engine.config import MAX_SECONDS, ConfigError
 from engine.devices import DevicesReport
 from engine.events import Failed, Notice, Phase, Started, StepStats, Summary
 from engine.experiments import EXPERIMENTS, CaseResult, ExperimentResult, status_text
+from engine.verdicts import Verdict
 from gui import experiment_export, theme
 from gui.experiment_charts import ExperimentCharts
 from gui.experiment_panel import add_device_items
@@ -216,6 +217,11 @@ class ExperimentsView(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().sectionResized.connect(
             lambda *_a: self.table.resizeRowsToContents())
+        self.verdict_label = QLabel()
+        self.verdict_label.setObjectName("experiment_verdict")
+        self.verdict_label.setWordWrap(True)
+        self.verdict_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.verdict_label.setVisible(False)
         table_box = QWidget()
         table_layout = QVBoxLayout(table_box)
         table_layout.setContentsMargins(0, 0, 0, 0)
@@ -236,6 +242,7 @@ class ExperimentsView(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(box)
         layout.addLayout(progress_row)
+        layout.addWidget(self.verdict_label)  # the experiment's answer, above its evidence
         layout.addWidget(splitter, 1)
 
         self._field_widgets: dict[str, QWidget] = {
@@ -577,6 +584,7 @@ class ExperimentsView(QWidget):
         self.csv_button.setEnabled(has)
         self.md_button.setEnabled(has)
         self.compare_button.setVisible(self._pair(result) is not None)
+        self._show_verdict(result.verdict if result is not None else None)
         if result is None:
             self.result_title.setText(self.tr("Result"))
             self.table.clear()
@@ -591,6 +599,22 @@ class ExperimentsView(QWidget):
         self._fill_table(result)
         self._fit_table()
 
+    def _show_verdict(self, verdict: Verdict | None) -> None:
+        """The experiment's verdict on its claim, coloured as in the Compare tab."""
+        self.verdict_label.setVisible(verdict is not None)
+        if verdict is None:
+            self.verdict_label.clear()
+            return
+        self.verdict_label.setText(f"{theme.VERDICT_MARKS[verdict.status]} {verdict.text}")
+        self.verdict_label.setStyleSheet(f"color: {theme.VERDICT_COLORS[verdict.status]};")
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()  # the splitter gives up the label's height now, not later
+
+    def verdict_text(self) -> str:
+        """The verdict shown under the result title (``""`` when none)."""
+        return self.verdict_label.text() if self.verdict_label.isVisibleTo(self) else ""
+
     def _fit_table(self) -> None:
         """Move the splitter so the table shows all its rows without scrolling.
 
@@ -602,8 +626,8 @@ class ExperimentsView(QWidget):
             return  # not laid out yet: the default sizes stay
         table = self.table
         needed = (self._table_box.height() - table.height()  # the title row above it
-                  + table.horizontalHeader().height() + table.verticalHeader().length()
-                  + 2 * table.frameWidth() + 2)
+                  + table.horizontalHeader().height()
+                  + table.verticalHeader().length() + 2 * table.frameWidth() + 2)
         if table.horizontalScrollBar().isVisible():
             needed += table.horizontalScrollBar().height()
         top = max(min(TABLE_MIN_HEIGHT, total // 2),

@@ -52,3 +52,9 @@ def apply_plot_theme() -> None:
     Light plots read well on a projector and export cleanly into documents.
     """
     pg.setConfigOptions(background=PLOT_BACKGROUND, foreground=PLOT_FOREGROUND, antialias=True)
+
+VERDICT_COLORS = {"confirmed": "#2B8A3E", "not_confirmed": "#C92A2A",
+                  "not_measurable": "#868E96"}
+"""Text colour of a verdict, by status (Compare and Experiments tabs)."""
+VERDICT_MARKS = {"confirmed": "✔", "not_confirmed": "✘", "not_measurable": "–"}
+"""The mark before a verdict's sentence, by status."""

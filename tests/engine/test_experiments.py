@@ -113,7 +113,9 @@ def test_cli_json_field_names(tmp_path):
         capture_output=True, text=True, timeout=300)
     assert p.returncode == 0, p.stderr
     d = json.loads(p.stdout)
-    assert set(d) == {"experiment", "model", "device", "stopped", "columns", "rows", "cases"}
+    assert set(d) == {"experiment", "model", "device", "stopped", "columns", "rows", "verdict",
+                      "cases"}
+    assert d["verdict"]["status"] == "confirmed", d["verdict"]  # training holds more memory
     assert set(d["cases"][0]) == {"label", "mode", "status", "message", "run_id", "summary"}
     bad = subprocess.run([sys.executable, "-m", "engine", "experiment", "quantum"],
                          capture_output=True, text=True, timeout=60)

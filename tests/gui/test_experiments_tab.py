@@ -268,6 +268,9 @@ def test_memory_result_exports_as_csv_and_markdown(qtbot, tab, summary_factory, 
     assert rows == [result.columns, *result.rows]
     md = (tmp_path / "table.md").read_text("utf-8")
     assert EXPERIMENTS["memory"].claim in md
+    assert result.verdict.status == "confirmed"  # the fake holds grads and optimizer state
+    assert tab.verdict_text().startswith("✔ confirmed: training held gradients")
+    assert f"Verdict: {result.verdict.text}." in md
     assert "| mode | parameters | gradients |" in md and md.count("\n| train |") == 1
     chart_png = tmp_path / "chart.png"
     tab.charts.memory.export_to(str(chart_png), width=400)
@@ -277,6 +280,7 @@ def test_memory_result_exports_as_csv_and_markdown(qtbot, tab, summary_factory, 
 def test_train_vs_infer_opens_in_the_compare_tab(qtbot, window, tab, summary_factory):
     run_fake(qtbot, tab, summary_factory, "train-vs-infer")
     assert tab.table.rowCount() == len(tab.result.rows) > 0
+    assert "of 8 rows confirmed" in tab.verdict_text()
     assert tab.compare_button.isVisible()
     click(qtbot, tab.compare_button)
     assert window.tabs.currentWidget() is window.compare and window.compare.pinned
