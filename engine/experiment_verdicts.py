@@ -87,8 +87,12 @@ def precision(results: list[CaseResult]) -> Verdict:
     if faster and smaller:
         return Verdict(CONFIRMED, f"confirmed: {numbers}", speed)
     missing = [w for w, ok in (("faster", faster), ("smaller", smaller)) if not ok]
-    why = (" (this CPU has no 16-bit matrix units; a GPU's Tensor Cores do)"
-           if best.device == "cpu" else "")
+    why = ""
+    if best.device == "cpu" and not faster:
+        why = " (CPUs without 16-bit matrix units gain nothing; a GPU's Tensor Cores do)"
+    elif best.device == "cpu":
+        why = (" (on a CPU autocast keeps fp32 weights, gradients and optimizer state, and "
+               "the resident set holds more than tensors)")
     return Verdict(NOT_CONFIRMED, f"not confirmed here: {numbers}: not "
                    f"{' or '.join(missing)}{why}", speed)
 
@@ -153,7 +157,7 @@ def data_flow(results: list[CaseResult]) -> Verdict:
                f"({fmt_ratio(gain)})")
     if gain >= MARGIN:
         return Verdict(CONFIRMED, f"confirmed: {numbers}", gain)
-    why = ("; on a 2-core CPU the workers compete with the training for the same cores"
+    why = ("; on the CPU the workers compete with the training for the same cores"
            if device.device == "cpu" else "")
     return Verdict(NOT_CONFIRMED, f"not confirmed here: {numbers}{why}", gain)
 

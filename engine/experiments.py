@@ -205,8 +205,12 @@ def _table_precision(results: list[CaseResult]) -> tuple[list[str], list[list[st
         speed = ""
         if s is not None and s.samples_per_s and mode in base:
             speed = fmt_ratio(s.samples_per_s / base[mode])
-        tensor = (fmt_num(s.mean_tensor_activity_pct, "%") if s is not None and
-                  s.mean_tensor_activity_pct is not None else "N/A")
+        tensor = ""
+        if s is not None:
+            tensor = (fmt_num(s.mean_tensor_activity_pct, "%")
+                      if s.mean_tensor_activity_pct is not None
+                      else "N/A (CPU)" if s.device == "cpu"
+                      else "N/A (GPM: Hopper and newer)")
         rows.append([precision, mode, _rate(s), fmt_num(s.step_ms_median, "ms") if s else "",
                      fmt_bytes(s.peak_mem_bytes) if s else "", tensor, speed, status_text(c)])
     return cols, rows

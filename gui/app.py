@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
 from pathlib import Path
@@ -101,6 +102,10 @@ def install_translators(app: QApplication, lang: str | None) -> list[QTranslator
         if translator.load(locale, prefix, "_", directory):
             app.installTranslator(translator)
             installed.append(translator)
+        elif prefix == "trainfer" and lang and locale.language() != QLocale.Language.English:
+            print(f"trainfer: no interface translation for {lang!r} yet; the interface stays "
+                  "in English (the Compare tab can show the document in Portuguese)",
+                  file=sys.stderr)
     return installed
 
 
@@ -152,6 +157,11 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     if not args.speed > 0:
         print(f"trainfer: --speed must be above 0, not {args.speed:g}", file=sys.stderr)
+        return 2
+
+    no_display = _no_display()
+    if no_display and QApplication.instance() is None:
+        print(f"trainfer: {no_display}", file=sys.stderr)
         return 2
 
     from engine.store.db import StoreError, open_store
@@ -226,6 +236,21 @@ def _start_experiment(window: MainWindow, name: str, model: str | None, device: 
     if seconds is not None:
         view.set_seconds(seconds)
     QTimer.singleShot(300, view.start)
+
+
+def _no_display() -> str:
+    """Why the window cannot open here (Linux without X11 or Wayland), or ``""``.
+
+    Qt would abort with "could not connect to display"; this says what to do instead.
+    """
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return ""
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return ""
+    return ("no display to open the window on (neither DISPLAY nor WAYLAND_DISPLAY is set). "
+            "Start Trainfer from a desktop session, use the command line (trainfer run, "
+            "compare, experiment: see trainfer --help), or set QT_QPA_PLATFORM=offscreen "
+            "to run the app without showing it")
 
 
 def _close_on_signals(window: MainWindow) -> None:

@@ -171,6 +171,12 @@ class LivePlots(QWidget):
         self._timer.timeout.connect(self.refresh)
         self._timer.start()
         self._update_loss_note()
+        self._panels["throughput"].set_note(self.idle_note())
+
+    def idle_note(self) -> str:
+        """What the Throughput plot says before any run is shown."""
+        return self.tr("No run yet: press Start on the left, or open a stored run from "
+                       "History.")
 
     # -- construction ----------------------------------------------------------------
     @staticmethod
@@ -316,6 +322,7 @@ class LivePlots(QWidget):
         self._n_phases = 0
         unit = self.tr("tokens/s") if is_language_model else self.tr("samples/s")
         self._panels["throughput"].plot_item.setLabel("left", unit)
+        self._panels["throughput"].set_note(None)
         self._update_gpu_notes()
         self._update_loss_note()
         self.refresh()
@@ -512,6 +519,7 @@ class LivePlots(QWidget):
         self._follow = set(self._panels)
         self._set_x_range(1.0)
         self._update_loss_note()
+        self._panels["throughput"].set_note(self.idle_note())
         self.set_x_note(None)
         self.refresh()
 

@@ -126,6 +126,16 @@ def test_sigterm_closes_the_app_like_quit_keeping_the_run_and_removing_weights(t
         store.close()
 
 
+def test_no_display_says_what_to_do_instead_of_aborting(tmp_path):
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    proc = subprocess.run([sys.executable, "-c", "import sys; from gui.app import main; "
+                           f"sys.exit(main(['--data-dir', {str(tmp_path)!r}]))"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2, proc.stderr
+    assert "no display" in proc.stderr and "QT_QPA_PLATFORM=offscreen" in proc.stderr
+
+
 def test_autostart_specs():
     assert parse_specs("mlp:train, gpt2-tiny:infer,resnet18") == [
         ("mlp", "train"),
