@@ -10,11 +10,18 @@
 # batch-sweep experiments for resnet50 and the quantization experiment for vit_b_16
 # (fp32, bf16, int8, fp8; 5 s per case, 22 runs, about 6 minutes) and prints their
 # tables. Each fits one device call. Never changes clocks, power limits or GPU modes.
+#   DRY_RUN=1 bash scripts/gpu_check.sh [experiments]  # the same steps on the CPU with
+#                                                      # small models, to check the script
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
 OUT=${OUT:-out/gpu_check}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-20}
+DEV=cuda R50=resnet50 VIT=vit_b_16 GPT=gpt2 B=256 GB=16 SEQ=1024
+if [ "${DRY_RUN:-}" = 1 ]; then  # every step, small, on the CPU: a rehearsal of the script
+  DEV=cpu R50=mlp VIT=mlp GPT=gpt2-tiny B=32 GB=2 SEQ=64 SECONDS_PER_RUN=1
+  OUT=${OUT%/}-dry CASE_SECONDS=${CASE_SECONDS:-0.5}
+fi
 mkdir -p "$OUT"
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 if ls .gpu_wheels/*.whl >/dev/null 2>&1; then  # beside the system's packages, not into them
@@ -25,18 +32,18 @@ if ls .gpu_wheels/*.whl >/dev/null 2>&1; then  # beside the system's packages, n
 fi
 
 echo "== machine"
-{ date -u; nvidia-smi --query-gpu=name,driver_version,memory.total,power.limit --format=csv;
+{ date -u; nvidia-smi --query-gpu=name,driver_version,memory.total,power.limit --format=csv \
+    || echo "nvidia-smi: not available";
   $PY -c "import torch, sys; print('python', sys.version.split()[0], 'torch', torch.__version__, 'cuda', torch.version.cuda)"; } | tee "$OUT/machine.txt"
 $PY -m engine devices | tee "$OUT/devices.txt"
 $PY -m engine devices --json > "$OUT/devices.json"
 
 if [ "${1:-}" = "experiments" ]; then
   CASE_SECONDS=${CASE_SECONDS:-5}
-  for pair in train-vs-infer:resnet50 precision:resnet50 batch-sweep:resnet50 \
-              quantization:vit_b_16; do
+  for pair in train-vs-infer:$R50 precision:$R50 batch-sweep:$R50 quantization:$VIT; do
     name=${pair%%:*} model=${pair##*:}
     echo "== experiment $name ($model, $CASE_SECONDS s per case)"
-    timeout 200 $PY -m engine experiment "$name" --model "$model" --device cuda \
+    timeout 200 $PY -m engine experiment "$name" --model "$model" --device $DEV \
       --seconds "$CASE_SECONDS" --json > "$OUT/exp-$name.json" 2> "$OUT/exp-$name.log"
     echo "exit $? ($(tail -c 300 "$OUT/exp-$name.log" | tr '\n' ' ' | tail -c 200))"
   done
@@ -48,21 +55,23 @@ fi
 run() {  # name, then trainfer run arguments
   local name=$1; shift
   echo "== $name"
-  timeout 240 $PY -m engine run "$@" --device cuda --precision bf16 --seconds "$SECONDS_PER_RUN" --json \
+  timeout 240 $PY -m engine run "$@" --device $DEV --precision bf16 --seconds "$SECONDS_PER_RUN" --json \
     > "$OUT/$name.json" 2> "$OUT/$name.log"
   echo "exit $? ($(tail -c 300 "$OUT/$name.log" | tr '\n' ' ' | tail -c 200))"
 }
-run resnet50-train --model resnet50 --mode train --batch-size 256
-run resnet50-infer --model resnet50 --mode infer --batch-size 256
-run resnet50-infer-b1 --model resnet50 --mode infer --batch-size 1
-run gpt2-train --model gpt2 --mode train --batch-size 16 --input-size 1024
-run gpt2-infer --model gpt2 --mode infer --batch-size 16 --input-size 1024
+run resnet50-train --model $R50 --mode train --batch-size $B
+run resnet50-infer --model $R50 --mode infer --batch-size $B
+run resnet50-infer-b1 --model $R50 --mode infer --batch-size 1
+run gpt2-train --model $GPT --mode train --batch-size $GB --input-size $SEQ
+run gpt2-infer --model $GPT --mode infer --batch-size $GB --input-size $SEQ
 
 echo "== overhead (plain loop vs Trainfer, alternated)"
-timeout 300 $PY bench/overhead.py --model resnet50 --mode train --device cuda --precision bf16 \
-  --batch-size 256 --seconds 10 --rounds 2 2>&1 | tee "$OUT/overhead.txt"
+timeout 300 $PY bench/overhead.py --model $R50 --mode train --device $DEV --precision bf16 \
+  --batch-size $B --seconds $(( SECONDS_PER_RUN / 2 > 1 ? SECONDS_PER_RUN / 2 : 2 )) --rounds 2 \
+  2>&1 | tee "$OUT/overhead.txt"
 echo "== sampler"
-timeout 60 $PY bench/sampler.py --hz 20 --seconds 10 2>&1 | tee "$OUT/sampler.txt"
+timeout 60 $PY bench/sampler.py --hz 20 --seconds $(( SECONDS_PER_RUN / 2 > 1 ? SECONDS_PER_RUN / 2 : 2 )) \
+  2>&1 | tee "$OUT/sampler.txt"
 
 echo "== results beside DESIGN.md's reference numbers"
 $PY scripts/gpu_report.py "$OUT" | tee "$OUT/report.md"

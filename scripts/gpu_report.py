@@ -34,6 +34,33 @@ def cell(s: dict) -> tuple[str, ...]:
     return rate, mem, energy, power, util
 
 
+def _num(s: dict, key: str, fmt: str, unit: str = "") -> str:
+    v = s.get(key)
+    return "N/A" if v is None else f"{v:{fmt}}{unit}"
+
+
+def telemetry_row(s: dict) -> tuple[str, ...]:
+    """The issue #3 readings of one summary: what only a real driver can confirm."""
+    power = (f"{_num(s, 'mean_power_w', '.0f', ' W')} / "
+             f"{_num(s, 'mean_power_instant_w', '.0f', ' W')} "
+             f"(peak {_num(s, 'peak_power_instant_w', '.0f', ' W')})")
+    return (
+        _num(s, "tflops_per_s", ".1f"), _num(s, "mfu_pct", ".0f", "%"),
+        _num(s, "mean_sm_activity_pct", ".0f", "%"),
+        _num(s, "mean_tensor_activity_pct", ".0f", "%"),
+        _num(s, "mean_dram_bw_util_pct", ".0f", "%"), power,
+        f"{_num(s, 'energy_j', '.0f', ' J')} ({s.get('energy_source') or 'none'})",
+        s.get("telemetry_note") or "",
+    )
+
+
+def _last_json(path: Path) -> dict | None:
+    try:
+        return json.loads(path.read_text().strip().splitlines()[-1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def experiments(out: Path) -> None:
     """Print each ``exp-NAME.json`` of ``out`` as a Markdown table (``experiment --json``)."""
     for path in sorted(out.glob("exp-*.json")):
@@ -50,6 +77,8 @@ def experiments(out: Path) -> None:
         print("|" + "---|" * len(r["columns"]))
         for row in r["rows"]:
             print("| " + " | ".join(cell.replace("|", "/") for cell in row) + " |")
+        if r.get("verdict"):
+            print(f"\nVerdict: {r['verdict']['text']}")
         print()
 
 
@@ -73,6 +102,19 @@ def main() -> None:
             else:
                 print(f"| {name} (Trainfer) | " + " | ".join(cell(s)) + " |")
         print(f"| {name} (DESIGN.md reference) | " + " | ".join(ref) + " |")
+    print("\nTelemetry and derived readings (issue #3: these need a real driver):\n")
+    print("| workload | TFLOP/s | MFU | SM activity | Tensor activity | DRAM BW | "
+          "power 1 s avg / instant | energy (source) | note |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name in REFERENCE:
+        s = _last_json(out / f"{name}.json")
+        if s is None or s.get("event") == "Failed":
+            continue
+        print(f"| {name} | " + " | ".join(telemetry_row(s)) + " |")
+    devices = out / "devices.txt"
+    if devices.exists():
+        print("\nReadings NVML reported as supported (`trainfer devices`):\n")
+        print("```\n" + devices.read_text().strip() + "\n```")
 
 
 if __name__ == "__main__":
