@@ -395,8 +395,14 @@ class MainWindow(QMainWindow):
             return
         if not self.running:
             return
-        self.session.stop()
-        self.set_state("stopping")
+        again = self.state == "stopping"  # a second Stop ends a long step now
+        self.session.stop(now=again)
+        grace = self.session.stop_grace_s()
+        detail = ""
+        if grace > 1.5:  # a long step: say why Stop takes a while, and how to cut it short
+            detail = self.tr("after the step in progress, up to {0:.0f} s; press Stop again "
+                             "to end it now").format(grace)
+        self.set_state("stopping", detail)
 
     def begin_stream(self, mode: str, model: str) -> None:
         """A run's events are about to arrive (a live run or a replayed one)."""

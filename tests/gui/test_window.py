@@ -118,6 +118,19 @@ def test_stop_ends_a_run_within_two_seconds(window, qtbot):
     assert summary is not None and summary.stopped_early
 
 
+def test_stop_during_a_long_step_says_so_and_a_second_stop_ends_it(window, qtbot):
+    configure(window, "train", seconds=120.0, batch=8192)  # steps of about a second here
+    click(qtbot, window.panel.start_button)
+    qtbot.waitUntil(lambda: window.state == "measuring", timeout=RUN_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: window.session.stop_grace_s() > 1.5, timeout=RUN_TIMEOUT_MS)
+    click(qtbot, window.panel.stop_button)
+    assert "press Stop again" in window.status.state_label.text()
+    click(qtbot, window.panel.stop_button)  # the second Stop: the one-second grace
+    assert window.session.stop_grace_s() == 1.0
+    qtbot.waitUntil(lambda: not window.running, timeout=5_000)
+    assert window.state in ("done", "stopped")
+
+
 def test_a_setting_the_machine_cannot_run_is_reported_in_the_banner(window, qtbot):
     configure(window, "train")
     window.panel.precision_combo.setCurrentIndex(window.panel.precision_combo.findData("tf32"))
