@@ -13,6 +13,7 @@ import json
 import os
 import signal
 import sys
+import tempfile
 import time
 from typing import Any
 
@@ -200,6 +201,7 @@ class _Progress:
 
         if isinstance(ev, Phase):
             self.phase = {"warmup": "warm-up"}.get(ev.name, ev.name)
+            self.step = None  # the last warm-up step is not the measured phase's
         elif isinstance(ev, Started):
             self.unit = ev.sample_unit
             self._line(f"{ev.device} ({ev.device_name}) · {ev.params:,} parameters · "
@@ -361,11 +363,16 @@ def cmd_compare(args: argparse.Namespace) -> int:
             summaries[mode] = result
             if not args.json:
                 print(summary_text(result) + "\n")
-            if result.stopped_early:
+            if result.stopped_early and mode == "train":
+                print("trainfer: stopped during training, so inference did not run and there "
+                      "is no table", file=sys.stderr)
                 return EXIT_INTERRUPTED
     finally:
         trained.close()
     cmp = build(summaries["train"], summaries["infer"])
+    if summaries["infer"].stopped_early:
+        print("trainfer: inference was stopped early: its column is from a shorter run",
+              file=sys.stderr)
     print(json.dumps(cmp.to_dict()) if args.json else comparison_text(cmp, args.lang))
     if args.out:
         from engine.compare_export import write
@@ -375,7 +382,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         except (ValueError, OSError) as exc:
             print(f"trainfer: error: --out: {exc}", file=sys.stderr)
             return EXIT_USAGE
-    return EXIT_OK
+    return EXIT_INTERRUPTED if summaries["infer"].stopped_early else EXIT_OK
 
 
 def _check_writable_folder(path: str) -> None:
@@ -390,9 +397,14 @@ def _check_writable_folder(path: str) -> None:
     except OSError as exc:
         raise ConfigError("out", f"cannot create the folder {folder} ({exc.strerror or exc}); "
                           "choose another place for the table") from exc
-    if os.path.isdir(path) or not os.access(folder, os.W_OK):
-        raise ConfigError("out", f"cannot write {path}; choose a file in a folder you can "
-                          "write to")
+    if os.path.isdir(path):
+        raise ConfigError("out", f"{path} is a folder; give a file name")
+    try:  # a real file: os.access says yes to root even where nothing can be created
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".trainfer-probe-"):
+            pass
+    except OSError as exc:
+        raise ConfigError("out", f"cannot write in {folder} ({exc.strerror or exc}); "
+                          "choose a file in a folder you can write to") from exc
 
 
 def _batches(text: str | None) -> tuple[int, ...] | None:
@@ -509,7 +521,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
             s = r.summary or {}
             rate = s.get("tokens_per_s") or s.get("samples_per_s")
             unit = "tokens/s" if s.get("tokens_per_s") else f"{s.get('sample_unit', '')}/s"
-            rate_text = f"{rate:,.1f} {unit}" if rate else ""
+            rate_text = f"{rate:,.1f} {unit}" if isinstance(rate, (int, float)) and rate else ""
             tags = f" [{', '.join(r.tags)}]" if r.tags else ""
             print(f"{r.id:>5}  {_when(r.started_unix_s)}  {r.title:<32} {r.status:<11} "
                   f"{rate_text}{tags}")

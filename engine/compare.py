@@ -267,6 +267,8 @@ def _key_ops(s: Summary) -> str:
         )
     if s.mode == "train":
         return f"forward + loss + backward + optimizer: {step}"
+    if s.step_ms_mean is not None:  # the mean, as the training split beside it
+        return f"forward only: {fmt_num(s.step_ms_mean, 'ms')}/step (mean, batch {s.batch_size})"
     return f"forward only: {step}"
 
 
@@ -290,8 +292,8 @@ def _memory(s: Summary) -> str:
         text += (
             f" (parameters {fmt_bytes(s.mem_params_bytes)}, gradients "
             f"{fmt_bytes(s.mem_grads_bytes)}, optimizer state "
-            f"{fmt_bytes(s.mem_optimizer_bytes)}, activations "
-            f"{fmt_bytes(s.mem_activations_bytes)}"
+            f"{fmt_bytes(s.mem_optimizer_bytes)}, inputs {fmt_bytes(s.mem_inputs_bytes)}, "
+            f"activations {fmt_bytes(s.mem_activations_bytes)}"
             + (f", other {fmt_bytes(s.mem_other_bytes)}" if s.mem_other_bytes is not None
                else "") + ")"
         )

@@ -12,6 +12,7 @@ Implemented: ``train-vs-infer``, ``precision``, ``batch-sweep``, ``data-flow``,
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -153,9 +154,16 @@ def _missing_row(c: CaseResult, width: int) -> list[str]:
 
 def status_text(c: CaseResult) -> str:
     """A case's status in words, with the reason when it did not run (``""`` when ok)."""
+    if c.status == "stopped":  # cut short (its numbers are from a shorter run) or never run
+        return "stopped early" if c.summary is not None else "not run: the experiment was stopped"
     return {"ok": "", "out_of_memory": "out of memory", "not_available": "not available",
-            "failed": "failed", "stopped": "stopped"}[c.status] + (
+            "failed": "failed"}[c.status] + (
         f": {c.message}" if c.message and c.status != "ok" else "")
+
+
+def _note(c: CaseResult, text: str) -> str:
+    """A table's note for a case that ran: ``text``, and whether it was stopped early."""
+    return "; ".join(t for t in (text, status_text(c)) if t)
 
 
 # ---- train-vs-infer ------------------------------------------------------------------
@@ -257,7 +265,7 @@ def _table_memory(results: list[CaseResult]) -> tuple[list[str], list[list[str]]
                      fmt_bytes(s.mem_optimizer_bytes), fmt_bytes(s.mem_inputs_bytes),
                      fmt_bytes(s.mem_activations_bytes),
                      fmt_bytes(s.mem_other_bytes) if s.mem_other_bytes is not None else "—",
-                     fmt_bytes(s.peak_mem_bytes), s.mem_method])
+                     fmt_bytes(s.peak_mem_bytes), _note(c, s.mem_method)])
     return cols, rows
 
 
@@ -332,7 +340,7 @@ def _table_kernels(results: list[CaseResult]) -> tuple[list[str], list[list[str]
         rows.append([c.label, fmt_num(s.step_ms_median, "ms"), fmt_num(s.step_ms_p95, "ms"),
                      _rate(s), speed,
                      fmt_num(s.compile_s, "s") if s.compile_s is not None else "",
-                     f"batch {s.batch_size}"])
+                     _note(c, f"batch {s.batch_size}")])
     return cols, rows
 
 
@@ -373,7 +381,8 @@ def _table_quant(results: list[CaseResult]) -> tuple[list[str], list[list[str]]]
         note = (f"{fmt_count(s.quantized_layers, 'linear layer')} via {s.quantize_method}"
                 if s.quantized_layers else "")
         rows.append([c.label, _rate(s) + speed, fmt_num(s.step_ms_median, "ms"),
-                     fmt_bytes(s.mem_params_bytes), fmt_bytes(s.peak_mem_bytes), change, note])
+                     fmt_bytes(s.mem_params_bytes), fmt_bytes(s.peak_mem_bytes), change,
+                     _note(c, note)])
     return cols, rows
 
 
@@ -392,21 +401,24 @@ def _plan_generation(model: str, device: str, seconds: float | None,
 
 
 def _table_generation(results: list[CaseResult]) -> tuple[list[str], list[list[str]]]:
-    cols = ["case", "batch", "time to first token", "tokens/s", "step time", "peak memory",
-            "note"]
+    cols = ["case", "batch", "time to first token", "tokens/s after the first",
+            "tokens/s over the run", "step time", "peak memory", "note"]
     rows = []
     for c in results:
         s = c.summary
         if s is None:
             rows.append(_missing_row(c, len(cols)))
             continue
-        rate = s.decode_tokens_per_s if s.generated_tokens else s.tokens_per_s
-        note = (f"{s.generated_tokens} new tokens after {s.input_size}" if s.generated_tokens
-                else f"{s.input_size}-token sequences, forward + backward")
+        gen = bool(s.generated_tokens)
+        note = (f"{s.generated_tokens} new tokens after {s.input_size}; over the run: "
+                "generated tokens, first included" if gen
+                else f"{s.input_size}-token sequences, forward + backward; over the run: "
+                "tokens processed")
         rows.append([c.label, str(s.batch_size),
-                     fmt_num(s.ttft_ms_median, "ms") if s.generated_tokens else "",
-                     fmt_num(rate, "tokens/s"), fmt_num(s.step_ms_median, "ms"),
-                     fmt_bytes(s.peak_mem_bytes), note])
+                     fmt_num(s.ttft_ms_median, "ms") if gen else "",
+                     fmt_num(s.decode_tokens_per_s, "tokens/s") if gen else "",
+                     fmt_num(s.tokens_per_s, "tokens/s"), fmt_num(s.step_ms_median, "ms"),
+                     fmt_bytes(s.peak_mem_bytes), _note(c, note)])
     return cols, rows
 
 
@@ -520,8 +532,12 @@ def run_experiment(
     columns, rows = exp.table(results)
     from engine.experiment_verdicts import VERDICTS
 
-    return ExperimentResult(name, model, device, results, columns, rows, stopped,
-                            VERDICTS[name](results))
+    verdict = VERDICTS[name](results)
+    cut = [c.label for c in results if c.status == "stopped" and c.summary is not None]
+    if cut and verdict.status != "not_measurable":
+        verdict = dataclasses.replace(verdict, text=f"{verdict.text} (stopped early, so from "
+                                      f"shorter runs: {', '.join(cut)})")
+    return ExperimentResult(name, model, device, results, columns, rows, stopped, verdict)
 
 
 def _run_case(case: Case, cfg: RunConfig, make: Callable[[], Any],

@@ -23,6 +23,7 @@ import multiprocessing as mp
 import os
 import pickle
 import queue
+import signal
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -51,6 +52,26 @@ from engine.telemetry.window import SampleColumns
 STOP_GRACE_S = 1.0
 STOP_GRACE_MAX_S = 30.0
 _END = object()
+
+
+def _exit_text(code: int | None) -> tuple[str, str]:
+    """``(message, hint)`` for a run process that exited with ``code`` and no result."""
+    if code is not None and code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        if name == "SIGKILL":
+            return (f"the run process was killed ({name}) before it could report",
+                    "the kernel's out-of-memory killer does this when host memory runs "
+                    "out: try a smaller batch size or input size")
+        if name in ("SIGTERM", "SIGHUP", "SIGINT"):
+            return (f"the run process was ended from outside ({name}) before it could "
+                    "report", "another program or the terminal stopped it; run it again")
+        return (f"the run process died of {name} without a result",
+                "a crash in a native library; try again, or run on the CPU to check")
+    return (f"the run process exited with code {code} without a result",
+            "see the run process's messages on stderr")
 
 
 class Session:
@@ -328,13 +349,7 @@ class Session:
                 "use a smaller batch or a shorter run to get a summary after Stop",
             )
         else:
-            failed = Failed(
-                time.monotonic(),
-                "crash",
-                f"the run process exited with code {proc.exitcode} without a result",
-                "a negative code is a signal (-9: killed, often for lack of host memory); "
-                "try a smaller batch size or input size",
-            )
+            failed = Failed(time.monotonic(), "crash", *_exit_text(proc.exitcode))
         return failed
 
     def _complete_summary(self, summary: Summary) -> Summary:

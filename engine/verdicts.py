@@ -185,13 +185,15 @@ def key_operations(train: Summary | None, infer: Summary | None) -> Verdict:
         return Verdict(NOT_MEASURABLE, "not measurable: the step-time split is missing")
     extra = split.backward_ms + split.optimizer_ms
     share = extra / split.step_ms if split.step_ms > 0 else 0.0
-    forward = infer.forward_ms_mean if split.statistic == "mean" else infer.forward_ms_median
+    forward = (infer.forward_ms_mean if split.statistic == "mean" else infer.forward_ms_median)
+    if forward is None:  # runs recorded before the parts were kept: the whole step
+        forward = infer.step_ms_mean if split.statistic == "mean" else infer.step_ms_median
     return Verdict(
         CONFIRMED if extra > 0 and infer.backward_ms_median is None else NOT_CONFIRMED,
         f"{'confirmed' if extra > 0 else 'not confirmed here'}: backward and optimizer "
         f"took {share:.0%} of a training step ({fmt_num(extra, 'ms')} of "
         f"{fmt_num(split.step_ms, 'ms')}, {split.statistic}s); inference ran the forward "
-        f"pass only ({fmt_num(forward, 'ms')})",
+        f"pass only ({fmt_num(forward, 'ms')}, {split.statistic})",
         1 / (1 - share) if share < 1 else None,
     )
 

@@ -121,6 +121,9 @@ def check_writable(path: str) -> None:
         with open(probe, "wb") as f:
             f.write(b"trainfer")
         probe.unlink()
+    except (FileExistsError, NotADirectoryError) as exc:  # a file where a folder should be
+        raise ConfigError("save_weights", f"cannot write {path}: part of its folder, "
+                          f"{exc.filename or target.parent}, is a file, not a folder") from exc
     except OSError as exc:
         raise ConfigError("save_weights", f"cannot write {path} ({exc.strerror or exc}); "
                           "choose a file in a folder you can write to") from exc

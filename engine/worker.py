@@ -70,13 +70,22 @@ def run(cfg_dict: dict[str, Any], conn: Any, stop_event: Any) -> None:
     # Ctrl-C in a terminal reaches the whole process group: the parent asks us to stop
     # through stop_event, so the run process ignores SIGINT and ends cleanly.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # SIGTERM to the process group (`timeout`, a service manager, `kill -- -PGID`) is a
+    # request to stop too: end after the current step and report, as Stop does. The
+    # session's own terminate() after the grace period then ends in its kill() instead.
+    termed: list[bool] = []
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: termed.append(True))
+
+    def should_stop() -> bool:
+        return bool(termed) or stop_event.is_set()
+
     failed: Failed | None = None
     cfg: RunConfig | None = None
     try:
         cfg = RunConfig.from_dict(cfg_dict)
         from engine.loop import execute  # imports torch: only in the run process
 
-        summary = execute(cfg, conn.send, stop_event.is_set)
+        summary = execute(cfg, conn.send, should_stop)
         if summary is not None:
             conn.send(summary)
         else:

@@ -22,7 +22,9 @@ def not_available() -> str:
 
 
 def _ok(value: float | None) -> bool:
-    return value is not None and math.isfinite(value)
+    """A finite number (a damaged record's text or ``None`` is not)."""
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and math.isfinite(value))
 
 
 def fmt_rate(value: float | None, unit: str) -> str:

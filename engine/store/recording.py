@@ -17,8 +17,8 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from engine.store.codec import KINDS
-from engine.store.db import Store, plain_json
+from engine.store.codec import KINDS, field_problem
+from engine.store.db import STATUSES, Store, plain_json
 
 FORMAT = "trainfer-recording"
 VERSION = 1
@@ -112,9 +112,29 @@ def _run_problem(r: dict[str, Any]) -> str:
             return f"has an unreadable event (number {n})"
         if e[1] not in KINDS:
             return f"has an event of unknown kind {e[1]!r} (number {n})"
-    for key in ("summary", "failure"):
-        if r.get(key) is not None and not isinstance(r[key], dict):
+        problem = field_problem(e[1], e[2])
+        if problem:
+            return f"has a damaged event (number {n}: {problem})"
+    for key, kind in (("summary", "Summary"), ("failure", "Failed")):
+        if r.get(key) is None:
+            continue
+        if not isinstance(r[key], dict):
             return f"has an unreadable {key}"
+        problem = field_problem(kind, r[key])
+        if problem:
+            return f"has a damaged {key} ({problem})"
+    if r.get("status", "completed") not in STATUSES:
+        return f"has an unknown status {r.get('status')!r}"
+    for key in ("t0_s", "started_unix_s"):
+        value = r.get(key, 0.0)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return f"has a {key} that is not a number"
+    for key in ("name", "device", "device_name"):
+        if r.get(key) is not None and not isinstance(r[key], str):
+            return f"has a {key} that is not text"
+    if r.get("tags") is not None and not (
+            isinstance(r["tags"], list) and all(isinstance(t, str) for t in r["tags"])):
+        return "has tags that are not a list of text"
     return ""
 
 

@@ -109,6 +109,29 @@ def test_compare_can_keep_the_trained_weights(tmp_path):
     assert cmp["infer"]["weights_from_id"] == cmp["train"]["saved_weights_id"]
 
 
+def test_sigterm_to_the_process_group_stops_and_reports(tmp_path):
+    # `timeout` and service managers signal the whole group: the run process gets it too
+    import os
+    import signal
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "engine", "--data-dir", str(tmp_path), "run", "--model", "mlp",
+         "--mode", "train", "--device", "cpu", "--seconds", "60", "--json"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        for line in proc.stderr:  # progress lines: wait for the measured phase
+            if line.startswith("[measure"):
+                break
+        os.killpg(proc.pid, signal.SIGTERM)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, err[-2000:]
+    s = json.loads(out)
+    assert s["event"] == "Summary" and s["stopped_early"] and s["measured_steps"] > 0
+
+
 def test_engine_runs_with_qt_unimportable(tmp_path):
     """The engine and its CLI import nothing from Qt (DESIGN.md layering)."""
     code = (

@@ -96,7 +96,7 @@ def test_a_run_process_that_dies_becomes_failed_crash():
     rest = collect(s)
     assert time.monotonic() - t < 2.0
     failed = rest[-1]
-    assert isinstance(failed, Failed) and failed.kind == "crash" and "-9" in failed.message
+    assert isinstance(failed, Failed) and failed.kind == "crash" and "SIGKILL" in failed.message
     s.close()
 
 

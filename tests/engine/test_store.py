@@ -347,7 +347,15 @@ def test_bad_recordings_say_why(tmp_path):
                           (lambda r: r["events"].append(["x", None, None]),
                            "unreadable event"),
                           (lambda r: r["events"].append([1.0, "Bogus", {}]),
-                           "unknown kind 'Bogus'")):
+                           "unknown kind 'Bogus'"),
+                          # a text where a number belongs made History and the app crash
+                          (lambda r: r["summary"].update(samples_per_s="fast"),
+                           "Summary.samples_per_s is str, not a number"),
+                          (lambda r: r["summary"].update(peak_mem_bytes=-5), "negative"),
+                          (lambda r: r["events"].append([1.0, "Phase", {"t_s": 1.0}]),
+                           "Phase has no name"),
+                          (lambda r: r.update(status="exploded"), "unknown status"),
+                          (lambda r: r.update(started_unix_s="yesterday"), "not a number")):
         bad = json.loads(json.dumps(doc))
         bad["runs"].insert(0, json.loads(json.dumps(doc["runs"][0])))
         bad["runs"][0]["uuid"] = "another"

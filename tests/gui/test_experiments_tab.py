@@ -190,6 +190,10 @@ def test_progress_names_the_case_and_stop_marks_the_rest(qtbot, window, tab, sum
     assert result.stopped
     assert [c.status for c in result.cases] == ["stopped"] * 8
     assert tab.row_statuses() == ["stopped"] * 8
+    assert "stopped early" in tab.cell_text(0, len(result.columns) - 1)  # the case cut short
+    assert "not run" in tab.cell_text(7, len(result.columns) - 1)  # the cases never started
+    assert "stopped early, so from shorter runs: batch 1 infer" in tab.verdict_text() or (
+        "not measurable" in tab.verdict_text())
     assert tab.status_label.text().startswith("Stopped")
     assert len(tab.runner.session_factory.started) == 1  # no case after Stop
     assert window.state == "idle"
