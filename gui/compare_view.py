@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QSizePolicy,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -35,6 +34,7 @@ from engine.catalog import CATALOG
 from engine.events import Summary
 from engine.verdicts import OTHER_TRAINING, weights_used
 from gui import theme
+from gui.elided_label import ElidedLabel
 from gui.memory_chart import MemoryChart
 from gui.objective_chart import ObjectiveChart
 from gui.summary_card import SummaryCard, history_line
@@ -69,13 +69,12 @@ class CompareView(QWidget):
         self._title = QLabel()
         self._title.setObjectName("compare_title")
         self._title.setStyleSheet("font-size: 13pt; font-weight: bold;")
-        self._pair_label = QLabel()
+        self._pair_label = ElidedLabel()
         self._pair_label.setObjectName("compare_pair")
         self._pair_label.setStyleSheet(
             "color: #0B7285; font-weight: bold; background: #E3FAFC; padding: 2px 6px;"
             " border-radius: 3px;"
         )
-        self._pair_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
         self._pair_label.setVisible(False)
         self.latest_button = QPushButton(self.tr("Show the latest runs"))
         self.latest_button.setObjectName("compare_latest")

@@ -240,6 +240,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
 
         self.live.set_gpu_available(self.devices.available, self.devices.message)
+        self._seed_compare()
         self.compare.set_model(self.panel.model_id)
         self._show_planned_device()
         self.set_state("idle")
@@ -489,6 +490,30 @@ class MainWindow(QMainWindow):
         self.panel.set_running(False)
         self.history.refresh()
         self.run_finished.emit()
+
+    def _seed_compare(self) -> None:
+        """Give the Compare tab the latest stored run of each model and mode.
+
+        After a restart it compares what was measured before rather than saying "not run
+        yet"; runs of this session replace them as they end.
+        """
+        if self.store is None:
+            return
+        from engine.store.codec import decode
+
+        try:
+            records = self.store.list_runs()
+        except Exception:  # noqa: BLE001 - an unreadable store has been reported already
+            return
+        latest: dict[tuple[str, str], Any] = {}
+        for rec in records:  # newest first
+            if rec.summary and rec.status in ("completed", "stopped"):
+                latest.setdefault((rec.model, rec.mode), rec)
+        for rec in sorted(latest.values(), key=lambda r: r.started_unix_s):
+            try:
+                self.compare.add_summary(decode("Summary", rec.summary))
+            except (TypeError, ValueError, KeyError):
+                log.warning("stored run %s has an unreadable summary", rec.id)
 
     def _show_trained(self) -> None:
         """Tell the panel which models' inference runs will get trained weights."""

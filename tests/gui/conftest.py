@@ -223,7 +223,7 @@ def add_run(
         extra = dict(energy_j=62.0 * seconds, energy_source="nvml_counter",
                      energy_per_sample_j=0.137, mean_power_w=620.0) if gpu else {}
         summary = make_summary(mode, model, device=device, device_name=device_name,
-                               samples_per_s=rate, step_ms_median=step_ms,
+                               samples_per_s=rate, step_ms_median=step_ms, step_ms_mean=step_ms,
                                measure_start_t_s=t0 + 0.9, measure_end_t_s=end,
                                measured_s=seconds, measured_steps=n_steps,
                                stopped_early=status == "stopped", **extra)

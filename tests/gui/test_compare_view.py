@@ -113,12 +113,18 @@ def test_objective_chart_shows_the_loss_and_what_the_model_learnt(view, summary_
     assert path.stat().st_size > 1000
 
 
-def test_an_inference_that_used_another_trainings_weights_is_flagged(view, summary_factory):
+def test_an_inference_that_used_another_trainings_weights_is_flagged(view, summary_factory,
+                                                                     qtbot):
     # A newer training run beside an inference that loaded an older training's weights.
     view.add_summary(summary_factory("train", saved_weights_id="new", heldout_accuracy=0.8))
     view.add_summary(summary_factory("infer", weights_from="trained 13 steps",
                                      weights_from_id="old", heldout_accuracy=0.6))
     assert "inference used another training run's weights" in view.title()
+    label = view.findChild(type(view._pair_label), "compare_pair")
+    view.show()
+    view.resize(900, 600)  # a narrow window: the note is cut with an ellipsis, kept whole
+    qtbot.waitUntil(lambda: label.shown_text().endswith("…"), timeout=2000)
+    assert label.text().startswith("inference used")
     assert view.objective_chart.lines[1] == "inference (another training's weights) 60%"
     view.add_summary(summary_factory("infer", weights_from="trained 20 steps",
                                      weights_from_id="new", heldout_accuracy=0.8))

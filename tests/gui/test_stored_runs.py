@@ -246,6 +246,22 @@ def test_the_shipped_demo_says_where_it_was_recorded():
     assert where.startswith(("an ", "a CPU")), where  # never claims a GPU it was not made on
 
 
+def test_after_a_restart_compare_shows_the_latest_stored_runs(qtbot, store, stored_run):
+    now = time.time()
+    stored_run(store, "train", rate=900.0, started_unix_s=now - 90)
+    stored_run(store, "train", rate=1111.0, started_unix_s=now - 60)  # the latest training
+    stored_run(store, "infer", rate=3200.0, started_unix_s=now - 30)
+    stored_run(store, "infer", status="failed", started_unix_s=now - 10)  # no summary
+    win = MainWindow(nvml=no_driver_nvml(), store=store)
+    qtbot.addWidget(win)
+    try:
+        assert win.compare.latest("mlp", "train").samples_per_s == 1111.0
+        assert win.compare.latest("mlp", "infer").samples_per_s == 3200.0
+        assert "not run yet" not in win.compare.cell_text(0, COL_MEAS_INFER)
+    finally:
+        win.close()
+
+
 def test_demo_is_not_offered_when_there_are_runs(window, demo, store, stored_run):
     stored_run(store)
     assert not window.offer_demo() and not window.banner.isVisible()
