@@ -558,6 +558,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     from engine.store.export import export_csv, export_json
     from engine.store.recording import export_recording
 
+    suffix = os.path.splitext(args.out)[1].lower().lstrip(".")
+    if suffix in ("csv", "json", "trainfer") and suffix != args.format:
+        print(f"trainfer: error: --out {args.out} ends in .{suffix} but --format is "
+              f"{args.format}; use --format {suffix} or an --out ending in .{args.format}",
+              file=sys.stderr)
+        return EXIT_USAGE
     store = _open_store(args, required=True)
     if args.format != "trainfer" and len(args.ids) != 1:
         print("trainfer: error: csv and json take one run id; use --format trainfer for "

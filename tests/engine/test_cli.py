@@ -48,6 +48,7 @@ def test_run_text_summary():
         (["experiment", "generation", "--model", "mlp", "--device", "cpu"],
          "--model: the generation experiment generates tokens"),
         (["experiment", "nosuch"], "experiment NAME: unknown experiment"),
+        (["export", "--format", "trainfer", "--out", "x.csv", "1"], "ends in .csv"),
         (["run", "--model", "mlp", "--mode", "train", "--device", "cpu", "--steps", "1",
           "--save-weights", "/proc/none/w.pt"], "cannot write /proc/none/w.pt"),
         (["bogus"], "invalid choice"),
