@@ -59,8 +59,8 @@ def train_vs_infer(results: list[CaseResult]) -> Verdict:
     parts = [f"{len(count[CONFIRMED])} of {len(rows)} rows confirmed"]
     if count[NOT_CONFIRMED]:
         parts.append(f"not confirmed here: {', '.join(count[NOT_CONFIRMED])}")
-    if count[NOT_MEASURABLE]:
-        parts.append(f"not measurable here: {', '.join(count[NOT_MEASURABLE])}")
+    if count[NOT_MEASURABLE]:  # no reading on this device, or needs another experiment
+        parts.append(f"not measured by this pair: {', '.join(count[NOT_MEASURABLE])}")
     status = (NOT_CONFIRMED if count[NOT_CONFIRMED]
               else CONFIRMED if count[CONFIRMED] else NOT_MEASURABLE)
     return Verdict(status, "; ".join(parts), None)
@@ -87,6 +87,7 @@ def precision(results: list[CaseResult]) -> Verdict:
     if faster and smaller:
         return Verdict(CONFIRMED, f"confirmed: {numbers}", speed)
     missing = [w for w, ok in (("faster", faster), ("smaller", smaller)) if not ok]
+    margin = f"{MARGIN - 1:.0%}"
     why = ""
     if best.device == "cpu" and not faster:
         why = " (CPUs without 16-bit matrix units gain nothing; a GPU's Tensor Cores do)"
@@ -94,7 +95,7 @@ def precision(results: list[CaseResult]) -> Verdict:
         why = (" (on a CPU autocast keeps fp32 weights, gradients and optimizer state, and "
                "the resident set holds more than tensors)")
     return Verdict(NOT_CONFIRMED, f"not confirmed here: {numbers}: not "
-                   f"{' or '.join(missing)}{why}", speed)
+                   f"{' or '.join(missing)} by {margin} or more{why}", speed)
 
 
 def batch_sweep(results: list[CaseResult]) -> Verdict:

@@ -107,10 +107,16 @@ def conv1d_to_linear(module: nn.Module) -> int:
 
 
 def untied_linears(module: nn.Module) -> list[str]:
-    """Names of the ``nn.Linear`` layers of ``module`` whose weight no other module shares."""
+    """Names of the plain ``nn.Linear`` layers of ``module`` whose weight is its own.
+
+    Shared (tied) weights are left out, and so are subclasses: the ``out_proj`` of
+    ``nn.MultiheadAttention`` is a ``NonDynamicallyQuantizableLinear`` that its fused
+    attention reads directly (quantizing it broke ViT inference); PyTorch's own
+    type-based quantization leaves it out too.
+    """
     uses = Counter(id(p) for _, p in module.named_parameters(remove_duplicate=False))
     return [name for name, m in module.named_modules()
-            if isinstance(m, nn.Linear) and uses[id(m.weight)] == 1]
+            if type(m) is nn.Linear and uses[id(m.weight)] == 1]
 
 
 def quantize(runner: Any) -> QuantizeResult:
@@ -123,7 +129,7 @@ def quantize(runner: Any) -> QuantizeResult:
     reference = copy.deepcopy(module).eval()
     conv1d_to_linear(module)
     names = untied_linears(module)
-    tied = sum(isinstance(m, nn.Linear) for m in module.modules()) - len(names)
+    tied = sum(type(m) is nn.Linear for m in module.modules()) - len(names)
     if not names:
         raise ConfigError("quantize", f"{runner.cfg.model} has no nn.Linear layer to quantize"
                           + (" (its only one shares its weight with the embedding)"

@@ -234,7 +234,8 @@ class ExperimentCharts(QStackedWidget):
         self.sweep_throughput = SweepChart("experiment_sweep_throughput",
                                            _tr("Throughput vs batch size"), "", on_error)
         self.generation_rate = BarChart("experiment_generation_rate",
-                                        _tr("Tokens per second over the run"), on_error)
+                                        _tr("Tokens per second (generation: after the first "
+                                            "token; training: processed)"), on_error)
         self.generation_ttft = BarChart("experiment_generation_ttft",
                                         _tr("Time to first token"), on_error)
         self.memory = MemoryChart(on_error)

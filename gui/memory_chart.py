@@ -85,6 +85,7 @@ class MemoryChart(PlotPanel):
         self.plot_item.setLabel("left", self.unit)
         bottoms = [0.0, 0.0]
         names = part_names()
+        legend_items: list[tuple[pg.BarGraphItem, str]] = []
         for field, color in PARTS:
             heights = [self.values.get(m, {}).get(field, 0.0) / scale for m in MODES]
             bar = pg.BarGraphItem(
@@ -93,8 +94,10 @@ class MemoryChart(PlotPanel):
             )
             self.plot_item.addItem(bar)
             self._bars.append(bar)
-            self.legend.addItem(bar, names[field])
+            legend_items.append((bar, names[field]))
             bottoms = [b + h for b, h in zip(bottoms, heights)]
+        for bar, name in reversed(legend_items):  # top to bottom, as the bars stack
+            self.legend.addItem(bar, name)
         self.plot_item.setYRange(0, max(bottoms) * 1.08 or 1.0, padding=0)
         missing = [m for m in MODES if m not in self.values]
         note = None

@@ -197,6 +197,9 @@ def test_gpt2_projections_are_quantized_and_its_tied_head_is_not():
     head.weight = emb.weight  # tied, as GPT-2's output layer
     tied = torch.nn.ModuleDict({"emb": emb, "proj": torch.nn.Linear(4, 4), "head": head})
     assert untied_linears(tied) == ["proj"]
+    attention = torch.nn.ModuleDict({"mha": torch.nn.MultiheadAttention(8, 2),
+                                     "fc": torch.nn.Linear(8, 8)})
+    assert untied_linears(attention) == ["fc"]  # out_proj is read by the fused attention
     from engine.config import RunConfig
     from engine.loop import execute
 
@@ -205,6 +208,10 @@ def test_gpt2_projections_are_quantized_and_its_tied_head_is_not():
                 lambda ev: None, lambda: False)
     assert s.quantized_layers == 8  # 2 blocks x (qkv, attention out, MLP in, MLP out)
     assert "1 tied layer kept as it was" in s.quantize_method
+    vit = execute(RunConfig(model="vit_b_16", mode="infer", device="cpu", steps=1,
+                            batch_size=1, input_size=32, quantize="int8", heldout_samples=0),
+                  lambda ev: None, lambda: False)
+    assert vit.quantized_layers == 25  # 12 blocks x 2 MLP layers + the head; out_proj kept
 
 
 def test_fp8_needs_bf16_and_an_fp8_gpu():
