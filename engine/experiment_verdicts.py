@@ -46,6 +46,19 @@ def _rate_text(s: Summary, value: float | None = None) -> str:
     return fmt_num(value, unit)
 
 
+def _fastest_against(base: Summary | None,
+                     candidates: list[Summary]) -> tuple[Summary, Summary, float] | None:
+    """``(base, the fastest candidate, its speed-up over base)``, or ``None``.
+
+    ``None`` when either side is missing or measured no throughput.
+    """
+    measured = [c for c in candidates if _rate(c)]
+    if base is None or not _rate(base) or not measured:
+        return None
+    best = max(measured, key=lambda c: _rate(c) or 0.0)
+    return base, best, (_rate(best) or 0.0) / (_rate(base) or 1.0)
+
+
 def train_vs_infer(results: list[CaseResult]) -> Verdict:
     """Every row of the document: how many the pair of runs confirmed."""
     from engine.compare import build
@@ -72,12 +85,11 @@ def precision(results: list[CaseResult]) -> Verdict:
     The faster 16-bit format's training against fp32 training (throughput, peak memory).
     """
     s = _by_label(results)
-    base = s.get("fp32 train")
-    halves = [s[k] for k in ("bf16 train", "fp16 train") if k in s and _rate(s[k])]
-    if base is None or not _rate(base) or not halves:
+    found = _fastest_against(s.get("fp32 train"),
+                             [s[k] for k in ("bf16 train", "fp16 train") if k in s])
+    if found is None:
         return _missing("fp32 training or 16-bit training")
-    best = max(halves, key=lambda h: _rate(h) or 0.0)
-    speed = (_rate(best) or 0.0) / (_rate(base) or 1.0)
+    base, best, speed = found
     saving = (base.peak_mem_bytes / best.peak_mem_bytes
               if base.peak_mem_bytes and best.peak_mem_bytes else None)
     numbers = (f"{best.precision} training ran at {_rate_text(best)} vs fp32 "
@@ -183,13 +195,11 @@ def kernels(results: list[CaseResult]) -> Verdict:
 def quantization(results: list[CaseResult]) -> Verdict:
     """Quantized inference (int8, fp8) runs faster than fp32 with the same predictions."""
     s = _by_label(results)
-    base = s.get("fp32")
-    quantized = [s[k] for k in ("int8", "fp8") if k in s and s[k].quantize != "none"
-                 and _rate(s[k])]
-    if base is None or not _rate(base) or not quantized:
+    found = _fastest_against(s.get("fp32"), [s[k] for k in ("int8", "fp8")
+                                             if k in s and s[k].quantize != "none"])
+    if found is None:
         return _missing("fp32 or quantized inference")
-    best = max(quantized, key=lambda q: _rate(q) or 0.0)
-    speed = (_rate(best) or 0.0) / (_rate(base) or 1.0)
+    base, best, speed = found
     weights = (base.mem_params_bytes / best.mem_params_bytes
                if base.mem_params_bytes and best.mem_params_bytes else None)
     agree = (f", top-1 unchanged for {fmt_share(best.top1_agreement)}"
