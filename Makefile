@@ -22,18 +22,20 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed
 	$(BIN)/trainfer
 
-# 0) style (ruff) and types (mypy on engine/),
+# 0) style (ruff), types (mypy) and the import contracts between layers (lint-imports),
 # 1) the engine's tests with Qt made unimportable (the engine must run without it),
 # 2) everything else with Qt offscreen.
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 	TRAINFER_BLOCK_QT=1 $(BIN)/python -m pytest -q -p no:pytest-qt -W ignore::pytest.PytestConfigWarning tests/engine
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q --ignore=tests/engine tests
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/overhead.py

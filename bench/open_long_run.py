@@ -47,7 +47,7 @@ def main() -> None:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from engine.store.db import Store
+    from engine.session.store.db import Store
     from gui.main_window import MainWindow
 
     helpers = _load_test_helpers()

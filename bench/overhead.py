@@ -20,8 +20,8 @@ def plain_loop(model: str, mode: str, device: str, batch: int | None, precision:
     """The workload as a user would write it: same spec, same data, no events, no sampler."""
     import torch
 
-    from engine.config import RunConfig
-    from engine.loop import _Runner, _set_math_mode, resolve_device
+    from engine.core.config import RunConfig
+    from engine.run.loop import _Runner, _set_math_mode, resolve_device
 
     cfg = RunConfig(model=model, mode=mode, device=device, batch_size=batch,
                     precision=precision, seconds=seconds)
@@ -44,9 +44,9 @@ def plain_loop(model: str, mode: str, device: str, batch: int | None, precision:
 def trainfer_run(model: str, mode: str, device: str, batch: int | None, precision: str,
                  seconds: float, warmup: int) -> float:
     """The same workload through Session: spawned run process, events, sampler at 20 Hz."""
-    from engine.config import RunConfig
-    from engine.events import Failed, Summary
-    from engine.session import Session
+    from engine.core.config import RunConfig
+    from engine.core.events import Failed, Summary
+    from engine.session.session import Session
 
     s = Session()
     s.start(RunConfig(model=model, mode=mode, device=device, batch_size=batch,

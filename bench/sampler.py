@@ -13,7 +13,7 @@ import argparse
 import statistics
 import time
 
-from engine.telemetry.sampler import Sampler
+from engine.session.telemetry.sampler import Sampler
 
 
 def main() -> None:

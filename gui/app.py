@@ -20,8 +20,8 @@ import qasync
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
 
-from engine.catalog import CATALOG
-from engine.resources import resources_dir
+from engine.core.catalog import CATALOG
+from engine.core.resources import resources_dir
 
 if TYPE_CHECKING:
     from gui.main_window import MainWindow
@@ -134,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"trainfer: --autostart: {exc}", file=sys.stderr)
             return 2
     if args.experiment is not None or args.model is not None:
-        from engine.experiments import EXPERIMENTS
+        from engine.claims.experiments import EXPERIMENTS
 
         if args.experiment not in EXPERIMENTS:
             print(f"trainfer: --experiment: choose one of: {', '.join(EXPERIMENTS)}",
@@ -147,8 +147,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"trainfer: --seconds must be above 0, not {args.seconds:g}", file=sys.stderr)
         return 2
     if args.device is not None:
-        from engine.config import ConfigError, RunConfig
-        from engine.devices import list_devices, preflight
+        from engine.core.config import ConfigError, RunConfig
+        from engine.session.devices import list_devices, preflight
 
         try:
             preflight(RunConfig(model="mlp", device=args.device), list_devices())
@@ -164,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"trainfer: {no_display}", file=sys.stderr)
         return 2
 
-    from engine.store.db import StoreError, open_store
+    from engine.session.store.db import StoreError, open_store
 
     store, store_warning = None, None
     try:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, QTimer
 
-from engine.catalog import CATALOG
+from engine.core.catalog import CATALOG
 from gui.main_window import MainWindow
 
 GAP_MS = 700

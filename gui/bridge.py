@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Signal
 
-from engine.events import (
+from engine.core.events import (
     Failed,
     Notice,
     Phase,
@@ -32,7 +32,7 @@ YIELD_EVERY = 200
 
 
 class EventSource(Protocol):
-    """What the bridge needs from :class:`engine.session.Session` (or a replay)."""
+    """What the bridge needs from :class:`engine.session.session.Session` (or a replay)."""
 
     def events(self) -> Any:
         """Async iterator of one run's events, ending after its Summary or Failed."""

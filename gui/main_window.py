@@ -1,16 +1,16 @@
 """The main window: experiment panel, banner, Live, Compare, History and Experiments tabs.
 
-It owns the :class:`engine.session.Session` (which records every run in the store) and
+It owns the :class:`engine.session.session.Session` (which records every run in the store) and
 wires the bridge's signals to the widgets. Starting, stopping and closing never block for
 long: ``Session.start`` spawns the run process and returns, ``Session.stop`` only asks,
 and events arrive through the asyncio task of :class:`gui.bridge.EventBridge`.
 
-A replay (:class:`engine.store.replay.Replay`) goes through the same bridge and slots as
+A replay (:class:`engine.session.store.replay.Replay`) goes through the same bridge and slots as
 a live run, so it fills the same plots and the Compare tab; the Live tab's source strip
-marks it (:class:`gui.replay_control.ReplayControl`). Stored runs opened, overlaid,
+marks it (:class:`gui.live.replay_control.ReplayControl`). Stored runs opened, overlaid,
 compared, imported or exported from History are handled by
-:class:`gui.stored_runs.StoredRuns`. Guided experiments (several runs each) run from the
-Experiments tab (:class:`gui.experiments_view.ExperimentsView`) in a worker thread, with
+:class:`gui.history.stored_runs.StoredRuns`. Guided experiments (several runs each) run from the
+Experiments tab (:class:`gui.experiments.experiments_view.ExperimentsView`) in a worker thread, with
 sessions of their own that record into the same store; a run and an experiment never run
 at the same time.
 """
@@ -35,10 +35,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.catalog import CATALOG
-from engine.config import ConfigError, RunConfig
-from engine.devices import DevicesReport, list_devices
-from engine.events import (
+from engine.core.catalog import CATALOG
+from engine.core.config import ConfigError, RunConfig
+from engine.core.events import (
     Failed,
     Notice,
     Phase,
@@ -48,23 +47,24 @@ from engine.events import (
     Summary,
     TelemetryStatus,
 )
-from engine.resources import resources_dir
-from engine.session import Session
-from engine.store.db import Store
-from engine.store.replay import ReplaySource
-from engine.trained_weights import TrainedWeights
+from engine.core.resources import resources_dir
+from engine.session.devices import DevicesReport, list_devices
+from engine.session.handover import TrainedWeights
+from engine.session.session import Session
+from engine.session.store.db import Store
+from engine.session.store.replay import ReplaySource
 from gui.bridge import EventBridge
-from gui.compare_view import CompareView
-from gui.experiment_panel import ExperimentPanel
-from gui.experiments_view import ExperimentsView
-from gui.history_view import HistoryView
-from gui.live_plots import LivePlots
-from gui.message_banner import MessageBanner
-from gui.replay_control import ReplayControl
-from gui.run_loader import RunLoader
+from gui.compare.compare_view import CompareView
+from gui.experiments.experiments_view import ExperimentsView
+from gui.history.history_view import HistoryView
+from gui.history.run_loader import RunLoader
+from gui.history.stored_runs import StoredRuns
+from gui.live.live_plots import LivePlots
+from gui.live.replay_control import ReplayControl
+from gui.live.source_banner import SPEEDS, speed_text
+from gui.run_panel import ExperimentPanel
 from gui.run_status import ACTIVE_STATES, RunStatusBar
-from gui.source_banner import SPEEDS, speed_text
-from gui.stored_runs import StoredRuns
+from gui.widgets.message_banner import MessageBanner
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -87,7 +87,7 @@ def demo_device(path: Path) -> str:
 
     ``"an NVIDIA H200"``, ``"a CPU (AMD EPYC)"``.
     """
-    from engine.store.recording import RecordingError, read_recording
+    from engine.session.store.recording import RecordingError, read_recording
 
     try:
         runs = read_recording(path)
@@ -111,7 +111,7 @@ class MainWindow(QMainWindow):
     Args:
         session: The engine session to run with; ``None`` makes one that records into
             ``store``.
-        devices: What NVML found; ``None`` asks :func:`engine.devices.list_devices`.
+        devices: What NVML found; ``None`` asks :func:`engine.session.devices.list_devices`.
         nvml: NVML wrapper for the session and the device list (a fake in tests).
         store: The run store (History, recordings); ``None`` takes the session's, and
             without one runs are not kept.
@@ -499,7 +499,7 @@ class MainWindow(QMainWindow):
         """
         if self.store is None:
             return
-        from engine.store.codec import decode
+        from engine.session.store.codec import decode
 
         try:
             records = self.store.list_runs()

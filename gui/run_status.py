@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
-from engine.events import StepStats
-from gui import theme
-from gui.units import fmt_ms, fmt_rate
+from engine.core.events import StepStats
+from gui.widgets import theme
+from gui.widgets.units import fmt_ms, fmt_rate
 
 STATES = ("idle", "building", "warmup", "measuring", "stopping", "done", "stopped", "failed",
           "experiment")

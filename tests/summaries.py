@@ -1,6 +1,6 @@
 """Synthetic summaries for tests: DESIGN.md's ResNet-50 numbers on an H200."""
 
-from engine.events import Summary
+from engine.core.events import Summary
 
 
 def summary(mode, **kw):

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from summaries import summary
 
-from engine.compare import build, load_document
-from engine.report import comparison_text
+from engine.claims.compare import build, load_document
+from engine.cli.report import comparison_text
 
 SEED = Path(__file__).parent.parent / "data" / "treinamento-vs-inferencia.md"
 

@@ -7,8 +7,8 @@ from html.parser import HTMLParser
 import pytest
 from summaries import summary
 
-from engine.compare import build
-from engine.compare_export import to_csv, to_html, to_markdown, write
+from engine.claims.compare import build
+from engine.claims.export import to_csv, to_html, to_markdown, write
 
 
 @pytest.fixture

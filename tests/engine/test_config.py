@@ -1,6 +1,6 @@
 import pytest
 
-from engine.config import ConfigError, RunConfig
+from engine.core.config import ConfigError, RunConfig
 
 
 def test_defaults_fill_duration():
@@ -49,7 +49,7 @@ def test_unknown_key_in_dict():
 
 
 def test_cuda_without_gpu_is_a_config_error_before_spawning():
-    from engine.devices import DevicesReport, preflight
+    from engine.session.devices import DevicesReport, preflight
 
     report = DevicesReport(False, "no NVIDIA driver found")
     with pytest.raises(ConfigError) as err:
@@ -64,8 +64,8 @@ def test_cuda_without_gpu_is_a_config_error_before_spawning():
 def test_cuda_index_out_of_range(tmp_path):
     from fake_nvml import FakeNvmlLib
 
-    from engine.devices import list_devices, preflight
-    from engine.telemetry.nvml import Nvml
+    from engine.session.devices import list_devices, preflight
+    from engine.session.telemetry.nvml import Nvml
 
     report = list_devices(Nvml(FakeNvmlLib()))
     assert report.available and report.gpus[0].name == "NVIDIA H200"
@@ -78,7 +78,7 @@ def test_cuda_index_out_of_range(tmp_path):
 def test_resolve_device_refuses_cuda_without_cuda(monkeypatch):
     import torch
 
-    from engine.loop import check_precision, resolve_device
+    from engine.run.loop import check_precision, resolve_device
 
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     assert resolve_device("auto").type == "cpu"
@@ -93,7 +93,7 @@ def test_resolve_device_refuses_cuda_without_cuda(monkeypatch):
 def test_kernels_choices_and_cuda_graphs_need_a_gpu():
     import torch
 
-    from engine.loop import check_kernels
+    from engine.run.loop import check_kernels
 
     with pytest.raises(ConfigError, match="eager, compile, cudagraphs"):
         RunConfig(model="mlp", kernels="tensorrt")

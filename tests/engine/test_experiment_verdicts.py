@@ -2,9 +2,9 @@
 
 from summaries import summary
 
-from engine.experiment_verdicts import VERDICTS
-from engine.experiments import EXPERIMENTS, CaseResult
-from engine.verdicts import CONFIRMED, NOT_CONFIRMED, NOT_MEASURABLE
+from engine.claims.experiment_verdicts import VERDICTS
+from engine.claims.experiments import EXPERIMENTS, CaseResult
+from engine.claims.verdicts import CONFIRMED, NOT_CONFIRMED, NOT_MEASURABLE
 
 
 def case(label, mode, **kw):

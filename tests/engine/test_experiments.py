@@ -6,9 +6,9 @@ import sys
 
 import pytest
 
-from engine.config import ConfigError
-from engine.experiments import EXPERIMENTS, run_experiment
-from engine.store.db import Store
+from engine.claims.experiments import EXPERIMENTS, run_experiment
+from engine.core.config import ConfigError
+from engine.session.store.db import Store
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +74,7 @@ class FakeSession:
 
 
 def test_out_of_memory_is_marked_not_fatal():
-    from engine.events import Failed
+    from engine.core.events import Failed
 
     FakeSession.terminal = Failed(0.0, "oom", "out of memory: tried to allocate 9 GiB", "x")
     r = run_experiment("batch-sweep", "mlp", "cpu", 0.1, session_factory=FakeSession)
@@ -83,7 +83,7 @@ def test_out_of_memory_is_marked_not_fatal():
 
 
 def test_stop_ends_the_experiment_after_the_current_case():
-    from engine.events import Failed
+    from engine.core.events import Failed
 
     FakeSession.terminal = Failed(0.0, "oom", "out of memory", "x")
     calls = {"n": 0}
@@ -142,8 +142,8 @@ def test_data_flow_feeds_from_a_dataloader(store):
 def test_dataloader_samples_do_cpu_work_and_repeat():
     import torch
 
-    from engine.data import SyntheticDataset
-    from engine.models import build_spec
+    from engine.run.data import SyntheticDataset
+    from engine.run.models import build_spec
 
     spec = build_spec("resnet18", 32, 2, torch.device("cpu"), 0)
     ds = SyntheticDataset(spec, seed=0)
@@ -174,7 +174,7 @@ def test_quantization_measures_the_change_in_outputs(store):
 
 
 def test_quantization_is_for_inference_and_linear_layers():
-    from engine.config import RunConfig
+    from engine.core.config import RunConfig
 
     with pytest.raises(ConfigError, match="inference"):
         RunConfig(model="mlp", mode="train", quantize="int8")
@@ -184,7 +184,7 @@ def test_gpt2_projections_are_quantized_and_its_tied_head_is_not():
     import torch
     from transformers.pytorch_utils import Conv1D
 
-    from engine.quantize import conv1d_to_linear, untied_linears
+    from engine.run.quantize import conv1d_to_linear, untied_linears
 
     torch.manual_seed(0)
     net = torch.nn.Sequential(Conv1D(6, 4), torch.nn.ReLU())
@@ -200,8 +200,8 @@ def test_gpt2_projections_are_quantized_and_its_tied_head_is_not():
     attention = torch.nn.ModuleDict({"mha": torch.nn.MultiheadAttention(8, 2),
                                      "fc": torch.nn.Linear(8, 8)})
     assert untied_linears(attention) == ["fc"]  # out_proj is read by the fused attention
-    from engine.config import RunConfig
-    from engine.loop import execute
+    from engine.core.config import RunConfig
+    from engine.run.loop import execute
 
     s = execute(RunConfig(model="gpt2-tiny", mode="infer", device="cpu", steps=1,
                           batch_size=2, input_size=32, quantize="int8", heldout_samples=0),
@@ -217,8 +217,8 @@ def test_gpt2_projections_are_quantized_and_its_tied_head_is_not():
 def test_fp8_needs_bf16_and_an_fp8_gpu():
     import torch
 
-    from engine.config import RunConfig
-    from engine.quantize import Bf16Inputs, check_quantize
+    from engine.core.config import RunConfig
+    from engine.run.quantize import Bf16Inputs, check_quantize
 
     with pytest.raises(ConfigError, match="--precision bf16"):
         RunConfig(model="mlp", mode="infer", quantize="fp8")

@@ -2,9 +2,9 @@
 
 import pytest
 
-from engine.config import RunConfig
-from engine.loop import execute
-from engine.peaks import peak_tflops
+from engine.core.config import RunConfig
+from engine.run.loop import execute
+from engine.run.peaks import peak_tflops
 
 
 def run(**kw):
@@ -55,9 +55,9 @@ def test_inference_has_no_gradients_or_optimizer_state():
 
 PEAK_CHECK = """
 import json, torch
-from engine.config import RunConfig
-from engine.loop import execute
-from engine.measure import RssPeak
+from engine.core.config import RunConfig
+from engine.run.loop import execute
+from engine.run.measure import RssPeak
 
 peak = RssPeak()
 peak.reset()
@@ -96,9 +96,9 @@ def test_the_cpu_peak_sees_tensors_that_live_only_inside_a_step():
 
 
 def test_training_split_adds_up_to_the_step():
-    from engine.compare import build
-    from engine.events import step_split
-    from engine.format import fmt_num
+    from engine.claims.compare import build
+    from engine.core.events import step_split
+    from engine.core.format import fmt_num
 
     s = run(model="mlp", mode="train", steps=5)
     parts = s.forward_ms_median + s.backward_ms_median + s.optimizer_ms_median

@@ -3,10 +3,10 @@
 import pytest
 import torch
 
-from engine.catalog import CATALOG
-from engine.config import RunConfig
-from engine.events import Phase, Started, StepStats
-from engine.loop import _Runner, execute
+from engine.core.catalog import CATALOG
+from engine.core.config import RunConfig
+from engine.core.events import Phase, Started, StepStats
+from engine.run.loop import _Runner, execute
 
 SMALL = {"mlp": 64, "resnet18": 32, "resnet50": 32, "vit_b_16": 32, "gpt2": 16, "gpt2-tiny": 16}
 
@@ -91,8 +91,8 @@ def test_stop_during_warmup_returns_none():
 
 
 def test_synthetic_language_data_repeats_a_pattern():
-    from engine.models import build_spec
-    from engine.models.gpt2 import PERIOD
+    from engine.run.models import build_spec
+    from engine.run.models.gpt2 import PERIOD
 
     spec = build_spec("gpt2-tiny", 40, 3, torch.device("cpu"), 0)
     tokens, targets = spec.make_batch()
@@ -113,7 +113,7 @@ def test_generation_with_a_kv_cache():
 
 
 def test_generation_needs_a_language_model_in_inference():
-    from engine.config import ConfigError
+    from engine.core.config import ConfigError
 
     with pytest.raises(ConfigError, match="language model"):
         RunConfig(model="mlp", mode="infer", generate_tokens=4)

@@ -26,8 +26,8 @@ from typing import Any
 import pynvml
 import pytest
 
-from engine.telemetry import nvml as nvml_mod
-from engine.telemetry.nvml import (
+from engine.session.telemetry import nvml as nvml_mod
+from engine.session.telemetry.nvml import (
     CLOCK_EVENT_NAMES,
     GPM_METRICS,
     READINGS,
@@ -36,7 +36,7 @@ from engine.telemetry.nvml import (
     NvmlUnavailable,
     decode_clock_events,
 )
-from engine.telemetry.sampler import Sampler
+from engine.session.telemetry.sampler import Sampler
 
 SUCCESS = 0
 INVALID_ARGUMENT = 2

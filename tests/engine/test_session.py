@@ -8,10 +8,10 @@ import time
 import pytest
 from fake_nvml import FakeNvmlLib
 
-from engine.config import ConfigError, RunConfig
-from engine.events import Failed, Phase, Sample, Started, StepStats, Summary, TelemetryStatus
-from engine.session import Session
-from engine.telemetry.nvml import Nvml
+from engine.core.config import ConfigError, RunConfig
+from engine.core.events import Failed, Phase, Sample, Started, StepStats, Summary, TelemetryStatus
+from engine.session.session import Session
+from engine.session.telemetry.nvml import Nvml
 
 
 def collect(session, until=None, timeout=90.0):
@@ -122,7 +122,7 @@ def test_summary_gets_energy_from_the_counter_on_a_gpu_run():
     """The telemetry merge, with a fake H200: energy over the window from the counter."""
     s = Session(nvml=Nvml(FakeNvmlLib(speed=1.0)), sample_hz=40)
     s.devices = None
-    from engine.telemetry.sampler import Sampler
+    from engine.session.telemetry.sampler import Sampler
 
     s._sampler = Sampler(s._nvml, 0, hz=40, on_sample=s._on_sample, on_status=s._on_status)
     s._sampler.start()
@@ -160,8 +160,8 @@ def test_the_session_process_never_imports_torch():
 
     code = (
         "import sys\n"
-        "from engine.config import RunConfig\n"
-        "from engine.session import Session\n"
+        "from engine.core.config import RunConfig\n"
+        "from engine.session.session import Session\n"
         "if __name__ == '__main__':\n"
         "    s = Session()\n"
         "    s.start(RunConfig(model='mlp', mode='train', device='cpu', batch_size=8, steps=2,"

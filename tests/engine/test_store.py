@@ -18,16 +18,16 @@ from pathlib import Path
 import pytest
 from fake_nvml import FakeNvmlLib
 
-from engine.config import RunConfig
-from engine.events import Failed, Phase, Sample, Started, Summary
-from engine.session import Session
-from engine.store.codec import decode, encode
-from engine.store.db import _SCHEMA_V1, SCHEMA_VERSION, Store, StoreError, open_store
-from engine.store.export import csv_columns, export_json
-from engine.store.recorder import Recorder
-from engine.store.recording import RecordingError, export_recording, import_recording
-from engine.store.replay import Replay, ReplaySource
-from engine.telemetry.nvml import Nvml
+from engine.core.config import RunConfig
+from engine.core.events import Failed, Phase, Sample, Started, Summary
+from engine.session.session import Session
+from engine.session.store.codec import decode, encode
+from engine.session.store.db import _SCHEMA_V1, SCHEMA_VERSION, Store, StoreError, open_store
+from engine.session.store.export import csv_columns, export_json
+from engine.session.store.recorder import Recorder
+from engine.session.store.recording import RecordingError, export_recording, import_recording
+from engine.session.store.replay import Replay, ReplaySource
+from engine.session.telemetry.nvml import Nvml
 
 CFG = RunConfig(model="mlp", mode="train", device="cpu", batch_size=16, steps=3)
 
@@ -136,10 +136,10 @@ def test_killed_run_process_leaves_an_interrupted_run(tmp_path):
 
 APP = textwrap.dedent("""
     import sys, time
-    from engine.config import RunConfig
-    from engine.events import Phase
-    from engine.session import Session
-    from engine.store.db import Store
+    from engine.core.config import RunConfig
+    from engine.core.events import Phase
+    from engine.session.session import Session
+    from engine.session.store.db import Store
     if __name__ == "__main__":
         store = Store(sys.argv[1])
         s = Session(store=store)
@@ -262,8 +262,8 @@ def test_csv_under_a_decimal_comma_locale_reads_back(tmp_path):
         "import locale, sys\n"
         "locale.setlocale(locale.LC_ALL, '')\n"
         "assert locale.localeconv()['decimal_point'] == ',', locale.localeconv()\n"
-        "from engine.store.db import Store\n"
-        "from engine.store.export import export_csv\n"
+        "from engine.session.store.db import Store\n"
+        "from engine.session.store.export import export_csv\n"
         f"export_csv(Store(sys.argv[1]), {run_id}, sys.argv[2])\n"
     )
     p = subprocess.run([sys.executable, "-c", code, str(tmp_path / "data"), str(out)],

@@ -7,10 +7,10 @@ import time
 import pytest
 from fake_nvml import TRACE, FakeNvmlLib
 
-from engine.events import Sample
-from engine.telemetry.nvml import GpuLost, Nvml, NvmlUnavailable
-from engine.telemetry.sampler import Sampler
-from engine.telemetry.window import SampleColumns
+from engine.core.events import Sample
+from engine.session.telemetry.nvml import GpuLost, Nvml, NvmlUnavailable
+from engine.session.telemetry.sampler import Sampler
+from engine.session.telemetry.window import SampleColumns
 
 
 class ManualClock:
@@ -189,7 +189,7 @@ def test_every_gpu_is_sampled_primary_reported():
 
 
 def test_clock_event_names():
-    from engine.telemetry.nvml import decode_clock_events
+    from engine.session.telemetry.nvml import decode_clock_events
 
     assert decode_clock_events(0x1 | 0x4) == ["gpu_idle", "sw_power_cap"]
     assert decode_clock_events(0) == [] and decode_clock_events(None) == []

@@ -5,8 +5,8 @@ import dataclasses
 import pytest
 from summaries import summary
 
-from engine.compare import build
-from engine.verdicts import (
+from engine.claims.compare import build
+from engine.claims.verdicts import (
     CONFIRMED,
     NOT_CONFIRMED,
     NOT_MEASURABLE,

@@ -8,12 +8,12 @@ import os
 import pytest
 import torch
 
-from engine import weights
-from engine.config import ConfigError, RunConfig
-from engine.events import loss_curve
-from engine.loop import execute
-from engine.models import build_spec
-from engine.trained_weights import TrainedWeights
+from engine.core.config import ConfigError, RunConfig
+from engine.core.events import loss_curve
+from engine.run import weights
+from engine.run.loop import execute
+from engine.run.models import build_spec
+from engine.session.handover import TrainedWeights
 
 SMALL = {"model": "mlp", "device": "cpu", "batch_size": 32}  # 784 features: learnable
 
@@ -149,7 +149,7 @@ def test_weights_left_by_a_killed_process_are_removed_by_the_next(tmp_path):
     import subprocess
     import sys
 
-    from engine.trained_weights import remove_orphans
+    from engine.session.handover import remove_orphans
 
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True)
@@ -195,7 +195,7 @@ def test_settings_that_cannot_work_are_refused_before_the_run(tmp_path):
 def test_generation_and_experiment_limits():
     with pytest.raises(ConfigError, match="0 to 4096"):
         RunConfig(model="gpt2-tiny", mode="infer", generate_tokens=100_000)
-    from engine.experiments import run_experiment
+    from engine.claims.experiments import run_experiment
 
     with pytest.raises(ConfigError, match="more than 0 s") as err:
         run_experiment("memory", "mlp", "cpu", 0.0)

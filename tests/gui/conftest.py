@@ -20,11 +20,11 @@ import pytest
 import qasync
 from fake_nvml import FakeNvmlLib  # tests/fake_nvml.py, on sys.path via tests/conftest.py
 
-from engine.config import RunConfig
-from engine.events import Phase, Sample, Started, StepStats, Summary, TelemetryStatus
-from engine.store.codec import encode
-from engine.store.db import Store
-from engine.telemetry.nvml import Nvml
+from engine.core.config import RunConfig
+from engine.core.events import Phase, Sample, Started, StepStats, Summary, TelemetryStatus
+from engine.session.store.codec import encode
+from engine.session.store.db import Store
+from engine.session.telemetry.nvml import Nvml
 from gui.main_window import MainWindow
 
 OFFSCREEN_NOISE = r"This plugin does not support propagateSizeHints"

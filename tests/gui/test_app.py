@@ -117,7 +117,7 @@ def test_sigterm_closes_the_app_like_quit_keeping_the_run_and_removing_weights(t
     assert "exit 0" in proc.stdout, proc.stdout + proc.stderr[-3000:]
     assert str(temp) in proc.stdout  # the training run was saving its weights there
     assert not list(temp.glob("trainfer-weights-*")), "the weights outlived the app"
-    from engine.store.db import Store
+    from engine.session.store.db import Store
 
     store = Store(tmp_path / "data")
     try:
@@ -154,8 +154,8 @@ def test_bad_autostart_exits_with_usage_error():
 
 
 def test_replay_option_plays_a_recording_in_the_window_and_ends(tmp_path):
-    from engine.store.db import Store
-    from engine.store.recording import export_recording
+    from engine.session.store.db import Store
+    from engine.session.store.recording import export_recording
 
     from .conftest import add_run
 

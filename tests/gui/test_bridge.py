@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from engine.events import Phase, Sample, StepStats, TelemetryStatus
+from engine.core.events import Phase, Sample, StepStats, TelemetryStatus
 from gui.bridge import EventBridge
 
 
@@ -67,7 +67,7 @@ def test_cancel_stops_reading_without_signals(qtbot, qloop):
 
 
 def test_a_notice_is_its_own_signal(qtbot, qloop):
-    from engine.events import Notice
+    from engine.core.events import Notice
 
     bridge = EventBridge()
     notices, failures = [], []

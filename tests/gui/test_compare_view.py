@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtWidgets import QLabel
 
-from gui import theme
-from gui.compare_view import (
+from gui.compare.compare_view import (
     COL_ASPECT,
     COL_DOC_INFER,
     COL_DOC_TRAIN,
@@ -14,6 +14,7 @@ from gui.compare_view import (
     COL_RATIO,
     CompareView,
 )
+from gui.widgets import theme
 
 
 @pytest.fixture
@@ -123,7 +124,7 @@ def test_an_inference_that_used_another_trainings_weights_is_flagged(view, summa
     label = view.findChild(type(view._pair_label), "compare_pair")
     view.show()
     view.resize(900, 600)  # a narrow window: the note is cut with an ellipsis, kept whole
-    qtbot.waitUntil(lambda: label.shown_text().endswith("…"), timeout=2000)
+    qtbot.waitUntil(lambda: QLabel.text(label).endswith("…"), timeout=2000)
     assert label.text().startswith("inference used")
     assert view.objective_chart.lines[1] == "inference (another training's weights) 60%"
     view.add_summary(summary_factory("infer", weights_from="trained 20 steps",
@@ -133,7 +134,7 @@ def test_an_inference_that_used_another_trainings_weights_is_flagged(view, summa
 
 
 def test_verdicts_for_rows_and_for_the_lists(view, summary_factory):
-    from gui.compare_view import COL_VERDICT
+    from gui.compare.compare_view import COL_VERDICT
 
     assert view.claims.rowCount() == 8
     assert "not measurable yet" in view.claims.item(0, 2).text()

@@ -16,11 +16,12 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from engine.config import ConfigError
-from engine.events import Phase, Sample, Started, StepStats
-from engine.experiments import EXPERIMENTS
-from gui import experiment_export, experiment_runner
-from gui.experiments_view import STATUS_COLORS
+from engine.claims.experiments import EXPERIMENTS
+from engine.core.config import ConfigError
+from engine.core.events import Phase, Sample, Started, StepStats
+from gui.experiments import export as experiment_export
+from gui.experiments import runner as experiment_runner
+from gui.experiments.experiments_view import STATUS_COLORS
 
 RESULT_TIMEOUT_MS = 10_000
 REAL_RUN_TIMEOUT_MS = 90_000  # two spawned runs with torch imports on a busy 2-core machine

@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QImage
 
-from engine.events import Sample
-from gui import dashboard_export, plot_export, png_size_dialog, theme
-from gui.live_plots import LivePlots
-from gui.plot_export import export_plot
+from engine.core.events import Sample
+from gui.live import dashboard_export
+from gui.live.live_plots import LivePlots
+from gui.widgets import plot_export, png_size_dialog, theme
+from gui.widgets.plot_export import export_plot
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -192,9 +193,9 @@ HIDPI_CHECK = """
 import struct, sys
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
-from engine.events import Sample
-from gui.live_plots import LivePlots
-from gui.plot_export import export_plot
+from engine.core.events import Sample
+from gui.live.live_plots import LivePlots
+from gui.widgets.plot_export import export_plot
 live = LivePlots()
 live.resize(1200, 800)
 live.show()

@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
-from engine.store.db import Store
-from gui.history_view import (
+from engine.session.store.db import Store
+from gui.history.history_view import (
     COL_DATE,
     COL_ENERGY,
     COL_MODE,

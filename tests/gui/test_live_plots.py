@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from engine.events import Phase, Sample, StepStats, TelemetryStatus
-from gui.live_plots import GPU_KEYS, HOST_KEYS, LivePlots
+from engine.core.events import Phase, Sample, StepStats, TelemetryStatus
+from gui.live.live_plots import GPU_KEYS, HOST_KEYS, LivePlots
 
 
 @pytest.fixture
@@ -95,7 +95,7 @@ def test_phases_are_marked_with_lines_and_a_shaded_warmup(live):
 
 
 def test_training_and_inference_keep_their_colours(live):
-    from gui import theme
+    from gui.widgets import theme
 
     assert live.curve("power", "train").opts["pen"].color().name().upper() == theme.TRAIN_COLOR
     assert live.curve("power", "infer").opts["pen"].color().name().upper() == theme.INFER_COLOR

@@ -9,12 +9,12 @@ import pytest
 from fake_nvml import FakeNvmlLib
 from PySide6.QtCore import Qt
 
-from engine.catalog import CATALOG
-from engine.events import Failed
-from engine.telemetry.nvml import Nvml
-from gui.compare_view import COL_MEAS_INFER, COL_MEAS_TRAIN
-from gui.history_view import COL_RATE
-from gui.live_plots import GPU_KEYS
+from engine.core.catalog import CATALOG
+from engine.core.events import Failed
+from engine.session.telemetry.nvml import Nvml
+from gui.compare.compare_view import COL_MEAS_INFER, COL_MEAS_TRAIN
+from gui.history.history_view import COL_RATE
+from gui.live.live_plots import GPU_KEYS
 from gui.main_window import MainWindow
 
 RUN_TIMEOUT_MS = 45_000  # spawn + torch import on a busy 2-core machine, plus the run
@@ -145,7 +145,7 @@ def test_a_setting_the_machine_cannot_run_is_reported_in_the_banner(window, qtbo
 
 
 def test_a_notice_from_the_run_is_shown_but_is_not_an_error(window):
-    from engine.events import Notice
+    from engine.core.events import Notice
 
     errors = []
     window.error_shown.connect(lambda m, h: errors.append(m))

@@ -1,0 +1,56 @@
+"""Exit statuses, failure messages and the run store, as every command reports them.
+
+Exit status: 0 on success, 2 for anything the user can fix (bad arguments, a setting this
+machine cannot run), 1 when a run failed (out of memory, CUDA error, crash), 130 when
+interrupted. Errors are one message on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from engine.core.events import Failed
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def flag(field: str | None) -> str:
+    """The command-line spelling of a RunConfig field (``batch_size`` -> ``--batch-size``)."""
+    if not field:
+        return ""
+    return {"learning_rate": "--lr", "model": "--model", "experiment": "experiment NAME"}.get(
+        field, "--" + field.replace("_", "-"))
+
+
+def fail(result: Failed, as_json: bool) -> int:
+    """Report a failed run on stderr (and as JSON); returns the exit status."""
+    if as_json:
+        print(json.dumps(result.to_dict()))
+    hint = f"\n  hint: {result.hint}" if result.hint else ""
+    field = f" ({flag(result.field)})" if result.kind == "config" and result.field else ""
+    print(f"trainfer: {result.kind}{field}: {result.message}{hint}", file=sys.stderr)
+    if result.kind == "config":
+        return EXIT_USAGE
+    if result.kind == "stopped":
+        return EXIT_INTERRUPTED
+    return EXIT_FAILED
+
+
+def open_store(args: argparse.Namespace, required: bool) -> Any:
+    """The run store; without ``required``, a store problem is a warning, not an error."""
+    from engine.session.store.db import StoreError, open_store
+
+    try:
+        store, warning = open_store(args.data_dir)
+    except StoreError as exc:
+        if required:
+            raise
+        print(f"trainfer: warning: runs are not saved: {exc}", file=sys.stderr)
+        return None
+    if warning:
+        print(f"trainfer: warning: {warning}", file=sys.stderr)
+    return store
+

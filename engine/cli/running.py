@@ -1,0 +1,59 @@
+"""One run from the command line: Ctrl-C and SIGTERM stop it and still report."""
+
+from __future__ import annotations
+
+import dataclasses
+import signal
+import sys
+import time
+from typing import Any
+
+from engine.cli.progress import Progress
+from engine.core.config import RunConfig
+from engine.core.events import Failed, Summary
+
+
+def run_one(cfg: RunConfig, progress: Progress, store: Any = None) -> Summary | Failed:
+    """Run ``cfg`` in a session.
+
+    Ctrl-C asks the run to stop after the step in progress (a second one ends it within a
+    second); SIGTERM ends it within a second. Either way what was measured is reported.
+    """
+    from engine.session.session import Session
+
+    session = Session(store=store)
+    session.start(cfg)  # may raise ConfigError
+    result: Summary | Failed | None = None
+    interrupted = 0
+
+    def on_sigint(signum: int, frame: Any) -> None:
+        nonlocal interrupted
+        interrupted += 1
+        if interrupted == 1 and session.stop_grace_s() > 1.5:
+            print(f"\nstopping after the step in progress (up to {session.stop_grace_s():.0f} "
+                  "s); Ctrl-C again to end it now", file=sys.stderr)
+        session.stop(now=interrupted > 1)
+
+    def on_sigterm(signum: int, frame: Any) -> None:
+        nonlocal interrupted
+        interrupted += 1
+        session.stop(now=True)  # a supervisor's kill: end soon, still report and clean up
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    previous_term = signal.signal(signal.SIGTERM, on_sigterm)
+    try:
+        for ev in session.iter_events():
+            progress.feed(ev)
+            if isinstance(ev, (Summary, Failed)):
+                result = ev
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        signal.signal(signal.SIGTERM, previous_term)
+        session.close()
+        progress.done()
+    if result is None:
+        result = Failed(time.monotonic(), "crash", "the run ended without a result")
+    if interrupted and isinstance(result, Summary):
+        result = dataclasses.replace(result, stopped_early=True)
+    return result
+

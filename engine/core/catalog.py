@@ -1,0 +1,199 @@
+"""The model catalog as plain data: names, descriptions and defaults, no torch.
+
+The GUI process reads this module to fill its model list without importing torch
+(STYLE.md 13); the run process turns an entry into a module with
+:func:`engine.run.models.build_spec`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """One catalog entry.
+
+    Attributes:
+        id: Stable identifier used on the command line (``--model``).
+        title: Human-readable name.
+        family: ``"mlp"``, ``"cnn"``, ``"vit"`` or ``"lm"``.
+        task: ``"classification"`` or ``"language-modeling"``.
+        description: One paragraph shown in the GUI.
+        sample_unit: What one sample is (``"images"``, ``"vectors"``, ``"sequences"``).
+        default_batch_gpu: Default batch size per mode on a GPU, ``{"train": n, "infer": n}``
+            (the same in both modes, so a comparison is at one batch size).
+        default_batch_cpu: Default batch size per mode on the CPU.
+        default_input_size_gpu: Image side (pixels), feature count or sequence length (tokens)
+            on a GPU.
+        default_input_size_cpu: The same on the CPU, smaller so a CPU run stays interactive.
+        min_input_size: Smallest input size the architecture accepts.
+        input_size_multiple: Input size must be a multiple of this (ViT patch size).
+        max_input_size: Largest input size allowed (GPT-2's context is 1024 tokens; images
+            above 1024 px only exhaust memory).
+        approx_params: Parameter count at default settings, for display only.
+    """
+
+    id: str
+    title: str
+    family: str
+    task: str
+    description: str
+    sample_unit: str
+    default_batch_gpu: dict[str, int]
+    default_batch_cpu: dict[str, int]
+    default_input_size_gpu: int
+    default_input_size_cpu: int
+    min_input_size: int
+    input_size_multiple: int
+    approx_params: int
+    max_input_size: int = 1024
+
+    @property
+    def is_language_model(self) -> bool:
+        """True for models whose samples are token sequences."""
+        return self.task == "language-modeling"
+
+    @property
+    def input_size_label(self) -> str:
+        """What ``input_size`` means for this model (for labels and messages)."""
+        if self.is_language_model:
+            return "sequence length (tokens)"
+        if self.family == "mlp":
+            return "input features"
+        return "image side (pixels)"
+
+    def default_batch_size(self, mode: str, device_kind: str) -> int:
+        """Default batch size for ``mode`` (train/infer) on ``device_kind`` (cpu/cuda)."""
+        table = self.default_batch_gpu if device_kind == "cuda" else self.default_batch_cpu
+        return table[mode]
+
+    def default_input_size(self, device_kind: str) -> int:
+        """Default input size on ``device_kind`` (``cpu``/``cuda``)."""
+        return self.default_input_size_gpu if device_kind == "cuda" else self.default_input_size_cpu
+
+
+CATALOG: dict[str, ModelInfo] = {
+    m.id: m
+    for m in (
+        ModelInfo(
+            id="mlp",
+            title="MLP (3 layers)",
+            family="mlp",
+            task="classification",
+            description=(
+                "A three-layer perceptron (784 → 2048 → 2048 → 10, GELU) classifying synthetic "
+                "784-feature vectors drawn around 10 class prototypes. Small and fast: the "
+                "quickest way to see training lower the loss, even on a CPU."
+            ),
+            sample_unit="vectors",
+            default_batch_gpu={"train": 4096, "infer": 4096},
+            default_batch_cpu={"train": 256, "infer": 256},
+            default_input_size_gpu=784,
+            default_input_size_cpu=784,
+            min_input_size=1,
+            input_size_multiple=1,
+            approx_params=5_824_522,
+            max_input_size=1 << 16,
+        ),
+        ModelInfo(
+            id="resnet18",
+            title="ResNet-18",
+            family="cnn",
+            task="classification",
+            description=(
+                "torchvision ResNet-18 (11.7 M parameters, random weights, ImageNet's 1000-way "
+                "head), on synthetic images of 10 classes built around class prototypes. A "
+                "light convolutional network."
+            ),
+            sample_unit="images",
+            default_batch_gpu={"train": 256, "infer": 256},
+            default_batch_cpu={"train": 16, "infer": 16},
+            default_input_size_gpu=224,
+            default_input_size_cpu=112,
+            min_input_size=32,
+            input_size_multiple=1,
+            approx_params=11_689_512,
+        ),
+        ModelInfo(
+            id="resnet50",
+            title="ResNet-50",
+            family="cnn",
+            task="classification",
+            description=(
+                "torchvision ResNet-50 (25.6 M parameters, random weights), the classic "
+                "convolutional benchmark; on a GPU it runs in channels-last layout. Synthetic "
+                "images around class prototypes."
+            ),
+            sample_unit="images",
+            default_batch_gpu={"train": 256, "infer": 256},
+            default_batch_cpu={"train": 8, "infer": 8},
+            default_input_size_gpu=224,
+            default_input_size_cpu=112,
+            min_input_size=32,
+            input_size_multiple=1,
+            approx_params=25_557_032,
+        ),
+        ModelInfo(
+            id="vit_b_16",
+            title="ViT-B/16",
+            family="vit",
+            task="classification",
+            description=(
+                "torchvision Vision Transformer Base, 16×16 patches (86.6 M parameters, random "
+                "weights): attention and large matrix multiplies, where Tensor Cores shine."
+            ),
+            sample_unit="images",
+            default_batch_gpu={"train": 128, "infer": 128},
+            default_batch_cpu={"train": 4, "infer": 4},
+            default_input_size_gpu=224,
+            default_input_size_cpu=112,
+            min_input_size=16,
+            input_size_multiple=16,
+            approx_params=86_567_656,
+        ),
+        ModelInfo(
+            id="gpt2",
+            title="GPT-2 small (124 M)",
+            family="lm",
+            task="language-modeling",
+            description=(
+                "GPT-2 small built from its transformers configuration (12 layers, 768 wide, "
+                "124 M parameters, random weights, nothing downloaded), trained on synthetic "
+                "token sequences that repeat a pattern, so the next token is learnable."
+            ),
+            sample_unit="sequences",
+            default_batch_gpu={"train": 16, "infer": 16},
+            default_batch_cpu={"train": 2, "infer": 2},
+            default_input_size_gpu=1024,
+            default_input_size_cpu=128,
+            min_input_size=2,
+            input_size_multiple=1,
+            approx_params=124_439_808,
+        ),
+        ModelInfo(
+            id="gpt2-tiny",
+            title="GPT-2 tiny",
+            family="lm",
+            task="language-modeling",
+            description=(
+                "A 2-layer, 128-wide GPT-2 (transformers configuration, random weights, "
+                "vocabulary 50257) on the same repeating-pattern token task: a language model "
+                "that runs quickly on a CPU."
+            ),
+            sample_unit="sequences",
+            default_batch_gpu={"train": 64, "infer": 64},
+            default_batch_cpu={"train": 8, "infer": 8},
+            default_input_size_gpu=256,
+            default_input_size_cpu=128,
+            min_input_size=2,
+            input_size_multiple=1,
+            approx_params=6_854_912,
+        ),
+    )
+}
+
+
+def model_ids() -> list[str]:
+    """All catalog ids, in display order."""
+    return list(CATALOG)

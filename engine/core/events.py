@@ -1,0 +1,478 @@
+"""Events that travel from the run process and the sampler to the GUI, the CLI and storage.
+
+Every event is a frozen dataclass of plain values with units in field names
+(STYLE.md 2). Every ``t_s`` is ``time.monotonic()`` seconds, the same clock in the GUI
+process and the run process (``CLOCK_MONOTONIC`` is system-wide). A reading a device does
+not support is ``None``, never zero.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+
+def _plain(value: Any) -> Any:
+    """JSON-safe copy: NaN and infinities become ``None``, tuples become lists."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+class _Event:
+    def to_dict(self) -> dict[str, Any]:
+        """Plain, JSON-safe dict of every field plus ``"event"`` (the class name)."""
+        d = _plain(dataclasses.asdict(self))  # type: ignore[call-overload]
+        d["event"] = type(self).__name__
+        return d
+
+
+@dataclass(frozen=True)
+class Started(_Event):
+    """The run process has built the model and knows its device.
+
+    Attributes:
+        t_s: Monotonic time (s).
+        pid: Run process id.
+        device: Resolved torch device (``"cpu"``, ``"cuda:0"``).
+        device_name: Marketing name of the GPU, or the CPU model.
+        torch_version: ``torch.__version__`` in the run process.
+        params: Trainable parameter count.
+        param_bytes: Bytes held by parameters.
+        batch_size: Samples per step after defaults were applied.
+        input_size: Image side (px), features, or sequence length (tokens).
+        sample_unit: What one sample is (``"images"``, ``"sequences"`` ...).
+        tokens_per_sample: Tokens per sample for language models, else ``None``.
+        build_s: Seconds spent building the model and its data.
+    """
+
+    t_s: float
+    pid: int
+    device: str
+    device_name: str
+    torch_version: str
+    params: int
+    param_bytes: int
+    batch_size: int
+    input_size: int
+    sample_unit: str
+    tokens_per_sample: int | None
+    build_s: float
+
+
+@dataclass(frozen=True)
+class Phase(_Event):
+    """The run entered a phase: ``"build"``, ``"warmup"``, ``"measure"`` or ``"done"``."""
+
+    t_s: float
+    name: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class StepStats(_Event):
+    """One completed step.
+
+    Attributes:
+        t_s: Monotonic time (s) when the step finished on the device.
+        step: 1-based step index within its phase.
+        phase: ``"warmup"`` or ``"measure"``.
+        step_ms: Step time in milliseconds (CUDA events on a GPU; host clock after the
+            step's work completed on the CPU).
+        samples_per_s: ``batch_size / step time``.
+        tokens_per_s: ``batch_size * sequence length / step time`` for language models.
+        loss: Training loss of this step; ``None`` in inference.
+        n_steps: Steps this record averages: 1, unless steps finish faster than about 20
+            per second, when the run process averages them to keep the event rate bounded.
+            ``step`` is then the last of them.
+        forward_ms: Forward pass (and loss, in training) of the step (ms).
+        backward_ms: Backward pass (ms); ``None`` in inference.
+        optimizer_ms: Optimizer step (ms); ``None`` in inference.
+        decode_ms: Token generation after the first token (ms); generation only (then
+            ``forward_ms`` is the prefill, the time to first token).
+    """
+
+    t_s: float
+    step: int
+    phase: str
+    step_ms: float
+    samples_per_s: float
+    tokens_per_s: float | None
+    loss: float | None
+    n_steps: int = 1
+    forward_ms: float | None = None
+    backward_ms: float | None = None
+    optimizer_ms: float | None = None
+    decode_ms: float | None = None
+
+
+@dataclass(frozen=True)
+class Sample(_Event):
+    """One telemetry reading from the sampler thread.
+
+    GPU fields come from NVML for ``gpu_index`` and are ``None`` when there is no NVIDIA
+    GPU or the device does not support the reading. Host fields come from psutil.
+
+    Attributes:
+        t_s: Monotonic time (s) of the reading.
+        gpu_index: NVML index of the GPU read, or ``None``.
+        gpu_util_pct: NVML utilization: percent of time any kernel ran (0-100).
+        mem_used_bytes: Device memory in use (all processes).
+        mem_total_bytes: Device memory total.
+        power_w: Power draw in watts (``nvmlDeviceGetPowerUsage``; a 1 s average on
+            recent GPUs).
+        energy_j: Cumulative energy since the sampler started, in joules; never decreases.
+        temperature_c: GPU temperature (°C).
+        sm_clock_mhz: SM clock (MHz).
+        cpu_util_pct: Whole-machine CPU utilization (0-100).
+        process_cpu_pct: The run process's CPU use in percent of one core (may exceed 100).
+        process_rss_bytes: Resident set size of the run process.
+        sys_mem_used_bytes: Host memory in use.
+        sys_mem_total_bytes: Host memory total.
+        power_instant_w: Instant power draw (``NVML_FI_DEV_POWER_INSTANT``, W).
+        mem_clock_mhz: Memory clock (MHz).
+        clock_event_reasons: Bitmask of clock-event (throttle) reasons
+            (``engine.session.telemetry.nvml.decode_clock_events``).
+        pcie_tx_bytes_per_s, pcie_rx_bytes_per_s: PCIe throughput (read about once a second).
+        sm_activity_pct, sm_occupancy_pct, tensor_activity_pct, dram_bw_util_pct,
+            fp32_activity_pct, fp16_activity_pct: GPM metrics over the window since the
+            previous GPM reading (Hopper and newer; read every few samples, ``None`` in
+            between).
+    """
+
+    t_s: float
+    gpu_index: int | None = None
+    gpu_util_pct: float | None = None
+    mem_used_bytes: int | None = None
+    mem_total_bytes: int | None = None
+    power_w: float | None = None
+    energy_j: float | None = None
+    temperature_c: float | None = None
+    sm_clock_mhz: float | None = None
+    cpu_util_pct: float | None = None
+    process_cpu_pct: float | None = None
+    process_rss_bytes: int | None = None
+    sys_mem_used_bytes: int | None = None
+    sys_mem_total_bytes: int | None = None
+    power_instant_w: float | None = None
+    mem_clock_mhz: float | None = None
+    clock_event_reasons: int | None = None
+    pcie_tx_bytes_per_s: float | None = None
+    pcie_rx_bytes_per_s: float | None = None
+    sm_activity_pct: float | None = None
+    sm_occupancy_pct: float | None = None
+    tensor_activity_pct: float | None = None
+    dram_bw_util_pct: float | None = None
+    fp32_activity_pct: float | None = None
+    fp16_activity_pct: float | None = None
+
+
+@dataclass(frozen=True)
+class TelemetryStatus(_Event):
+    """What the sampler can read, sent once when a run starts and on every change.
+
+    Attributes:
+        t_s: Monotonic time (s).
+        gpu_available: True when NVML reads a GPU.
+        message: Why GPU readings are missing (``"no NVIDIA driver found ..."``), or a
+            description of what is read.
+        gpu_index: NVML index sampled, or ``None``.
+        gpu_name: Its name, or ``None``.
+        supported: Reading name -> supported, for the sampled GPU.
+    """
+
+    t_s: float
+    gpu_available: bool
+    message: str
+    gpu_index: int | None = None
+    gpu_name: str | None = None
+    supported: dict[str, bool] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Summary(_Event):
+    """The result of one run.
+
+    Step-time and memory fields come from the run process; power, energy and
+    utilization from the sampler over the measured phase.
+
+    Attributes:
+        model, mode, device, device_name, precision, batch_size, input_size, sample_unit:
+            What ran (see :class:`engine.core.config.RunConfig`).
+        optimizer: Optimizer name in training, ``None`` in inference.
+        learning_rate: Learning rate in training, ``None`` in inference.
+        params: Trainable parameter count. param_bytes: their bytes.
+        warmup_steps: Warm-up steps run. measured_steps: steps in the measured phase.
+        measured_s: Wall time of the measured phase (s).
+        stopped_early: The user stopped the run before its duration.
+        samples_per_s: Measured samples / measured seconds.
+        tokens_per_s: The same in tokens for language models, else ``None``.
+        step_ms_median, step_ms_p95, step_ms_mean: Step time statistics (ms) over
+            measured steps only.
+        warmup_step_ms_first: Time of the first warm-up step (ms; includes one-off costs).
+        peak_mem_bytes: Peak memory of the measured phase: the CUDA caching allocator's
+            peak allocated bytes on a GPU; on a CPU, how far the run process's resident
+            set grew above what torch and the model's libraries take before the model is
+            built (the runtime's few hundred MiB would otherwise blur the comparison).
+        peak_mem_source: ``"cuda_max_allocated"`` or ``"process_rss_growth"``.
+        loss_first, loss_last: Training loss of the first and last measured step
+            (``None`` in inference).
+        weights_changed: Whether any parameter changed during the measured phase
+            (compared through a float64 checksum of all parameters).
+        energy_j: Energy over the measured phase from NVML's total-energy counter
+            (``nvmlDeviceGetTotalEnergyConsumption``), ``None`` without NVML.
+        energy_source: ``"nvml_counter"``, ``"estimated_from_power"`` or ``None``.
+        energy_per_sample_j: ``energy_j / samples``; per token for language models in
+            ``energy_per_token_j``.
+        mean_power_w, peak_power_w: Power draw over the measured phase (W).
+        mean_gpu_util_pct: Mean NVML utilization over the measured phase (%).
+        mean_cpu_util_pct: Mean whole-machine CPU utilization over the measured phase (%).
+        telemetry_note: Why GPU fields are ``None``, if they are.
+        torch_version: torch in the run process.
+        started_unix_s: Wall-clock start (Unix seconds).
+        measure_start_t_s, measure_end_t_s: Monotonic edges of the measured phase.
+        forward_ms_median, backward_ms_median, optimizer_ms_median: Median time of each
+            part of a measured step (ms); backward and optimizer are ``None`` in inference.
+        forward_ms_mean, backward_ms_mean, optimizer_ms_mean: Mean time of each part (ms).
+            A step's time is the sum of its parts, so the means add up to
+            ``step_ms_mean`` (medians do not add up); see :func:`step_split`.
+        flops_per_step: FLOPs of one step, counted once with
+            ``torch.utils.flop_counter.FlopCounterMode`` (see :mod:`engine.run.measure`).
+        tflops_per_s: Achieved TFLOP/s = FLOPs per sample × samples/s / 10¹².
+        peak_tflops: The GPU's peak dense TFLOP/s for this precision
+            (:mod:`engine.run.peaks`), ``None`` for an unknown GPU or the CPU.
+        mfu_pct: Model FLOPs utilization, ``100 × tflops_per_s / peak_tflops``.
+        mem_params_bytes, mem_grads_bytes, mem_optimizer_bytes, mem_inputs_bytes,
+            mem_activations_bytes: The memory breakdown (see :mod:`engine.run.measure`).
+        mem_reserved_bytes: Peak reserved by the CUDA caching allocator (``None`` on CPU).
+        mem_other_bytes: On a CPU, the part of the peak resident-set growth that none of
+            the tensors above account for: memory the allocator and the libraries keep
+            (freed blocks glibc holds, oneDNN/BLAS workspaces, thread stacks); ``0`` when
+            the tensors add up to more than the peak. ``None`` on a GPU, where activations
+            and workspace take the remainder of the peak.
+        mem_method: How the breakdown was obtained, in words.
+        warmup_start_t_s: Monotonic start of warm-up (its end is ``measure_start_t_s``).
+        energy_warmup_j: Energy over warm-up (same source as ``energy_j``).
+        mean_power_instant_w, peak_power_instant_w: Instant power draw
+            (``NVML_FI_DEV_POWER_INSTANT``) over the measured phase (W); ``mean_power_w``
+            and ``peak_power_w`` are from ``nvmlDeviceGetPowerUsage`` (a 1 s average on
+            recent GPUs).
+        mean_sm_activity_pct, mean_sm_occupancy_pct, mean_tensor_activity_pct,
+            mean_dram_bw_util_pct: GPM metrics over the measured phase (Hopper and newer).
+        generated_tokens: Tokens generated per sequence per step (generation only);
+            ``tokens_per_s`` then counts generated tokens.
+        ttft_ms_median: Median time to first token: the prompt's forward pass (ms).
+        decode_tokens_per_s: Tokens per second after the first (all sequences of the batch).
+        kernels: ``eager``, ``compile`` or ``cudagraphs`` (see RunConfig).
+        compile_s: Time of the first warm-up step with ``torch.compile`` (compilation and
+            the first run), reported apart from the measured steps.
+        quantize, quantized_layers, quantize_method: int8 inference (see
+            :mod:`engine.run.quantize`).
+        output_rel_error: Relative L2 change of the logits caused by quantization.
+        top1_agreement: Share of predictions quantization left unchanged (0-1).
+        weights_from: ``""`` when the run started from its seed's random initialization,
+            else where its weights came from (``"trained 120 steps on cuda:0 (fp32), loss
+            0.412"``; see :mod:`engine.run.weights`).
+        weights_from_id: The ``weights_id`` of the file the run loaded (``""``: none, or
+            a file of an older version); equal to a training run's ``saved_weights_id``
+            when it used that run's weights.
+        saved_weights: Path of the checkpoint the run wrote (training with
+            ``save_weights``), ``""`` if none.
+        saved_weights_id: The random ``weights_id`` written into that file
+            (:class:`engine.run.weights.Checkpoint`).
+        param_change_l2: ``‖θ_end − θ_start‖₂`` over the trainable parameters, warm-up
+            included (float64); ``None`` when it cannot be computed (quantized model) or
+            the run was stopped (Stop answers at once; held-out accuracy is skipped too).
+        param_change_rel: ``param_change_l2 / ‖θ_start‖₂``.
+        heldout_accuracy: Top-1 accuracy of the final model on held-out samples of the
+            synthetic task (next-token accuracy for language models), 0-1, eval mode.
+        heldout_predictions: Predictions counted (samples, or tokens for language models).
+        heldout_chance: Accuracy of a uniform guess among the data's classes (0-1).
+        loss_curve: The training loss over the run: ``(step, loss)`` pairs, warm-up steps
+            first (steps are counted from 1 across both phases), averaged into at most
+            ``LOSS_CURVE_POINTS`` buckets; empty in inference.
+    """
+
+    model: str
+    mode: str
+    device: str
+    device_name: str
+    precision: str
+    batch_size: int
+    input_size: int
+    sample_unit: str
+    optimizer: str | None
+    learning_rate: float | None
+    params: int
+    param_bytes: int
+    warmup_steps: int
+    measured_steps: int
+    measured_s: float
+    stopped_early: bool
+    samples_per_s: float | None
+    tokens_per_s: float | None
+    step_ms_median: float | None
+    step_ms_p95: float | None
+    step_ms_mean: float | None
+    warmup_step_ms_first: float | None
+    peak_mem_bytes: int | None
+    peak_mem_source: str
+    loss_first: float | None
+    loss_last: float | None
+    weights_changed: bool
+    torch_version: str
+    started_unix_s: float
+    measure_start_t_s: float
+    measure_end_t_s: float
+    energy_j: float | None = None
+    energy_source: str | None = None
+    energy_per_sample_j: float | None = None
+    energy_per_token_j: float | None = None
+    mean_power_w: float | None = None
+    peak_power_w: float | None = None
+    mean_gpu_util_pct: float | None = None
+    mean_cpu_util_pct: float | None = None
+    telemetry_note: str = ""
+    forward_ms_median: float | None = None
+    backward_ms_median: float | None = None
+    optimizer_ms_median: float | None = None
+    forward_ms_mean: float | None = None
+    backward_ms_mean: float | None = None
+    optimizer_ms_mean: float | None = None
+    flops_per_step: int | None = None
+    tflops_per_s: float | None = None
+    peak_tflops: float | None = None
+    mfu_pct: float | None = None
+    mem_params_bytes: int | None = None
+    mem_grads_bytes: int | None = None
+    mem_optimizer_bytes: int | None = None
+    mem_inputs_bytes: int | None = None
+    mem_activations_bytes: int | None = None
+    mem_reserved_bytes: int | None = None
+    mem_other_bytes: int | None = None
+    mem_method: str = ""
+    warmup_start_t_s: float | None = None
+    energy_warmup_j: float | None = None
+    mean_power_instant_w: float | None = None
+    peak_power_instant_w: float | None = None
+    mean_sm_activity_pct: float | None = None
+    mean_sm_occupancy_pct: float | None = None
+    mean_tensor_activity_pct: float | None = None
+    mean_dram_bw_util_pct: float | None = None
+    generated_tokens: int | None = None
+    ttft_ms_median: float | None = None
+    decode_tokens_per_s: float | None = None
+    kernels: str = "eager"
+    compile_s: float | None = None
+    quantize: str = "none"
+    quantized_layers: int | None = None
+    quantize_method: str = ""
+    output_rel_error: float | None = None
+    top1_agreement: float | None = None
+    weights_from: str = ""
+    weights_from_id: str = ""
+    saved_weights: str = ""
+    saved_weights_id: str = ""
+    param_change_l2: float | None = None
+    param_change_rel: float | None = None
+    heldout_accuracy: float | None = None
+    heldout_predictions: int | None = None
+    heldout_chance: float | None = None
+    loss_curve: tuple[tuple[float, float], ...] = ()
+
+
+LOSS_CURVE_POINTS = 200
+
+
+def loss_curve(losses: list[float], points: int = LOSS_CURVE_POINTS) -> tuple[
+        tuple[float, float], ...]:
+    """``(step, loss)`` pairs of ``losses`` (loss of step ``i + 1`` at index ``i``).
+
+    With more than ``points`` losses, consecutive steps are averaged in equal buckets and
+    each pair is the bucket's mean step and mean loss.
+    """
+    n = len(losses)
+    if n <= points:
+        return tuple((float(i + 1), float(v)) for i, v in enumerate(losses))
+    out = []
+    for b in range(points):
+        lo, hi = b * n // points, (b + 1) * n // points
+        chunk = losses[lo:hi]
+        out.append(((lo + hi + 1) / 2.0, sum(chunk) / len(chunk)))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Failed(_Event):
+    """The run could not finish.
+
+    Attributes:
+        t_s: Monotonic time (s).
+        kind: ``"config"`` (a setting to change), ``"oom"`` (out of memory), ``"cuda"``
+            (a CUDA error), ``"crash"`` (the run process died without a word),
+            ``"stopped"`` (stopped before anything was measured, or terminated after the
+            stop grace period) or ``"error"`` (any other exception).
+        message: What happened, in one or two sentences.
+        hint: What to change.
+        field: For ``"config"``, the setting at fault.
+    """
+
+    t_s: float
+    kind: str
+    message: str
+    hint: str = ""
+    field: str | None = None
+
+
+@dataclass(frozen=True)
+class Notice(_Event):
+    """Something the user should know that is not a run failure (the run goes on).
+
+    Attributes:
+        t_s: Monotonic time (s).
+        message: What happened.
+        hint: What to do about it.
+    """
+
+    t_s: float
+    message: str
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class StepSplit:
+    """A training step's time by part (ms), as :func:`step_split` gives it.
+
+    Attributes:
+        forward_ms, backward_ms, optimizer_ms: Each part; ``forward_ms`` includes the loss.
+        step_ms: Their sum.
+        statistic: ``"mean"`` (the parts add up to the mean step) or ``"median"`` (runs
+            recorded before the means were kept: medians of parts do not add up exactly).
+    """
+
+    forward_ms: float
+    backward_ms: float
+    optimizer_ms: float
+    step_ms: float
+    statistic: str
+
+
+def step_split(s: Summary) -> StepSplit | None:
+    """The forward / backward / optimizer split of ``s``'s steps, or ``None`` (inference)."""
+    for stat in ("mean", "median"):
+        parts = [getattr(s, f"{p}_ms_{stat}") for p in ("forward", "backward", "optimizer")]
+        if all(v is not None for v in parts):
+            return StepSplit(parts[0], parts[1], parts[2], sum(parts), stat)
+    return None
+
+
+Event = Union[  # noqa: UP007
+    Started, Phase, StepStats, Sample, TelemetryStatus, Summary, Failed, Notice
+]
+TERMINAL = (Summary, Failed)

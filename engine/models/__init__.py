@@ -1,9 +1,0 @@
-"""Model specs: one interface for every model and mode (STYLE.md 7).
-
-Importing this package imports torch; the GUI process never does (it reads
-:mod:`engine.catalog`).
-"""
-
-from engine.models.base import ModelSpec, build_spec, preload
-
-__all__ = ["ModelSpec", "build_spec", "preload"]

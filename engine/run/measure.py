@@ -1,0 +1,240 @@
+"""One-off measurements of a step: FLOPs and the memory breakdown.
+
+FLOPs are counted once per run with ``torch.utils.flop_counter.FlopCounterMode`` on a
+step run before warm-up (it counts matrix multiplies, convolutions and attention, forward
+and backward; element-wise work and the optimizer update are not counted, as in the
+usual MFU accounting of Chowdhery et al., "PaLM", 2022, appendix B).
+
+The memory breakdown splits peak memory into parameters, gradients, optimizer state,
+inputs, and activations plus workspace:
+  * on a GPU, from the CUDA caching allocator: activations and workspace = peak
+    allocated (``torch.cuda.max_memory_allocated``) minus the other parts;
+  * on a CPU there is no allocator peak, so every part comes from tensor sizes, and
+    activations are the bytes saved for backward (training, through
+    ``torch.autograd.graph.saved_tensors_hooks``) or the largest single layer output
+    (inference, a lower bound of the transient working set); what the peak resident-set
+    growth holds beyond these tensors is reported as *other* (``Summary.mem_other_bytes``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import psutil
+import torch
+from torch.utils.flop_counter import FlopCounterMode
+
+
+def tensor_bytes(t: torch.Tensor) -> int:
+    """Bytes of ``t``'s elements (views counted at their own size)."""
+    return t.numel() * t.element_size()
+
+
+def _batch_bytes(batch: Any) -> int:
+    if isinstance(batch, torch.Tensor):
+        return tensor_bytes(batch)
+    if isinstance(batch, (list, tuple)):
+        return sum(_batch_bytes(b) for b in batch)
+    return 0
+
+
+@dataclass(frozen=True)
+class StepCount:
+    """What one counted step did.
+
+    Attributes:
+        flops: Floating-point operations of the step (a multiply-add is 2 FLOPs).
+        saved_activation_bytes: Distinct tensors saved for backward, parameters excluded.
+        largest_output_bytes: Largest output of any leaf module in the forward pass.
+        input_bytes: Bytes of the step's batch (inputs and targets).
+    """
+
+    flops: int
+    saved_activation_bytes: int
+    largest_output_bytes: int
+    input_bytes: int
+
+
+def count_step(runner: Any) -> StepCount:
+    """Run one step of ``runner`` (an ``engine.run.loop._Runner``) while counting.
+
+    The step is a real step (in training it updates the weights and creates the optimizer
+    state), so it runs before warm-up and is never timed.
+    """
+    module: torch.nn.Module = runner.module
+    param_ptrs = {p.untyped_storage().data_ptr() for p in module.parameters()}
+    saved: dict[int, int] = {}
+    largest = [0]
+
+    def pack(t: torch.Tensor) -> torch.Tensor:
+        try:
+            ptr = t.untyped_storage().data_ptr()
+        except (RuntimeError, NotImplementedError):  # tensors without storage
+            return t
+        if ptr not in param_ptrs:
+            saved[ptr] = max(saved.get(ptr, 0), t.untyped_storage().nbytes())
+        return t
+
+    def on_output(_mod: torch.nn.Module, _inp: Any, out: Any) -> None:
+        if isinstance(out, torch.Tensor):
+            largest[0] = max(largest[0], tensor_bytes(out))
+
+    leaves = [m for m in module.modules() if not list(m.children())]
+    hooks = [m.register_forward_hook(on_output) for m in leaves]
+    batch = runner.spec.make_batch()
+    # nn.MultiheadAttention's inference fast path is one fused op the counter cannot see
+    # into (ViT inference would count a third too few FLOPs); count the same math unfused.
+    mha = getattr(torch.backends, "mha", None)
+    fastpath = mha.get_fastpath_enabled() if mha is not None else None
+    try:
+        if mha is not None:
+            mha.set_fastpath_enabled(False)
+        with FlopCounterMode(display=False) as counter, torch.autograd.graph.saved_tensors_hooks(
+            pack, lambda t: t
+        ):
+            runner.step(batch)
+    finally:
+        if mha is not None:
+            mha.set_fastpath_enabled(fastpath)
+        for h in hooks:
+            h.remove()
+    if runner.device.type == "cuda":
+        torch.cuda.synchronize(runner.device)  # sync point: the counted step has finished
+    return StepCount(
+        flops=int(counter.get_total_flops()),
+        saved_activation_bytes=sum(saved.values()),
+        largest_output_bytes=largest[0],
+        input_bytes=_batch_bytes(batch),
+    )
+
+
+@dataclass(frozen=True)
+class MemoryBreakdown:
+    """Where the run's memory went (bytes). See the module docstring for the method.
+
+    Attributes:
+        params: Parameters.
+        grads: Gradients (0 in inference).
+        optimizer: Optimizer state (AdamW: 2 × fp32 parameter bytes; SGD with momentum:
+            1 ×; 0 in inference).
+        inputs: One batch of inputs and targets.
+        activations: Activations and workspace (GPU: peak minus the rest; CPU: see
+            module docstring).
+        reserved: Peak reserved by the CUDA caching allocator (``None`` on a CPU).
+        method: How the numbers were obtained, in words.
+    """
+
+    params: int
+    grads: int
+    optimizer: int
+    inputs: int
+    activations: int
+    reserved: int | None
+    method: str
+
+
+def optimizer_state_bytes(optimizer: torch.optim.Optimizer | None) -> int:
+    """Bytes of the optimizer's per-parameter state (0-d ``step`` counters excluded)."""
+    if optimizer is None:
+        return 0
+    return sum(
+        tensor_bytes(v)
+        for state in optimizer.state.values()
+        for v in state.values()
+        if isinstance(v, torch.Tensor) and v.dim() > 0
+    )
+
+
+def gradient_bytes(module: torch.nn.Module) -> int:
+    """Bytes of the gradients currently held by ``module``'s parameters."""
+    return sum(tensor_bytes(p.grad) for p in module.parameters() if p.grad is not None)
+
+
+def weight_bytes(module: torch.nn.Module) -> int:
+    """Bytes of a module's weights.
+
+    Its parameters, plus the packed int8 weights (and biases) of dynamically quantized
+    layers, which are not parameters.
+    """
+    total = sum(tensor_bytes(p) for p in module.parameters())
+    for m in module.modules():
+        weight: Any = getattr(m, "weight", None)
+        if callable(weight) and not isinstance(weight, torch.Tensor):  # quantized Linear
+            total += tensor_bytes(weight())
+            bias_fn: Any = getattr(m, "bias", None)
+            bias = bias_fn() if callable(bias_fn) else None
+            total += tensor_bytes(bias) if isinstance(bias, torch.Tensor) else 0
+    return total
+
+
+def breakdown(runner: Any, count: StepCount, peak_allocated: int | None) -> MemoryBreakdown:
+    """The breakdown after the measured phase (gradients and optimizer state exist)."""
+    params = weight_bytes(runner.module)
+    grads = gradient_bytes(runner.module) if runner.training else 0
+    opt = optimizer_state_bytes(runner.optimizer)
+    if runner.device.type == "cuda" and peak_allocated is not None:
+        rest = params + grads + opt + count.input_bytes
+        return MemoryBreakdown(
+            params, grads, opt, count.input_bytes, max(0, peak_allocated - rest),
+            torch.cuda.max_memory_reserved(runner.device),
+            "CUDA allocator: activations and workspace = peak allocated minus parameters, "
+            "gradients, optimizer state and inputs",
+        )
+    if runner.training:
+        acts, how = count.saved_activation_bytes, "tensors saved for backward"
+    else:
+        acts, how = count.largest_output_bytes, "the largest layer output (a lower bound)"
+    return MemoryBreakdown(
+        params, grads, opt, count.input_bytes, acts, None,
+        f"tensor sizes (CPU has no allocator peak); activations = {how}; other = peak "
+        "resident-set growth minus these tensors",
+    )
+
+
+class RssPeak:
+    """The high-water mark of this process's resident set since :meth:`reset` (bytes).
+
+    On Linux the kernel keeps it (``VmHWM`` in ``/proc/self/status``; writing ``5`` to
+    ``/proc/self/clear_refs`` resets it to the current resident set, see proc(5)), so a
+    tensor that lives only inside a step (GPT-2's logits) is counted. Elsewhere, or when
+    the reset is refused, the resident set is polled after every step (:meth:`poll`),
+    which misses such transients; :attr:`exact` says which.
+    """
+
+    def __init__(self) -> None:
+        self._proc = psutil.Process()
+        self._polled = 0
+        self.exact = False
+
+    def reset(self) -> None:
+        """Start a new high-water mark from the current resident set."""
+        try:
+            with open("/proc/self/clear_refs", "w") as f:
+                f.write("5")
+            self.exact = _vm_hwm() is not None
+        except OSError:
+            self.exact = False
+        self._polled = self._proc.memory_info().rss
+
+    def poll(self) -> None:
+        """Read the resident set now (the fallback's only view of the peak)."""
+        if not self.exact:
+            self._polled = max(self._polled, self._proc.memory_info().rss)
+
+    def peak(self) -> int:
+        """The highest resident set since :meth:`reset` (bytes)."""
+        now = self._proc.memory_info().rss
+        hwm = _vm_hwm() if self.exact else None
+        return max(self._polled, now, hwm or 0)
+
+
+def _vm_hwm() -> int | None:
+    """``VmHWM`` of ``/proc/self/status`` in bytes, or ``None`` where there is none."""
+    try:
+        with open("/proc/self/status") as f:
+            m = re.search(r"^VmHWM:\s+(\d+)\s+kB", f.read(), re.MULTILINE)
+    except OSError:
+        return None
+    return int(m.group(1)) * 1024 if m else None

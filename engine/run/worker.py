@@ -1,0 +1,106 @@
+"""Entry point of the run process (started with multiprocessing ``spawn``).
+
+Failure is an event: any exception becomes :class:`engine.core.events.Failed` after every
+reference to the run's tensors is dropped (so CUDA memory is freed before the parent
+hears about it). The run process never raises across the process boundary.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import signal
+import sys
+import time
+import traceback
+from typing import Any
+
+from engine.core.config import ConfigError, RunConfig
+from engine.core.events import Failed
+
+
+def classify(exc: BaseException, cfg: RunConfig | None) -> Failed:
+    """Turn an exception from the run into a :class:`Failed` with a hint."""
+    now = time.monotonic()
+    if isinstance(exc, ConfigError):
+        setting = exc.field.replace("_", " ")
+        return Failed(now, "config", exc.message, f"change the {setting} setting", exc.field)
+    name = type(exc).__name__
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else name
+    batch = f" (now {cfg.batch_size})" if cfg is not None and cfg.batch_size else ""
+    lowered = text.lower()
+    if name == "OutOfMemoryError" or "out of memory" in lowered or (
+        "can't allocate memory" in lowered or "cannot allocate memory" in lowered
+    ):
+        where = "the GPU" if name == "OutOfMemoryError" or "cuda" in lowered else "the host"
+        return Failed(
+            now,
+            "oom",
+            f"out of memory on {where}: {text}",
+            f"lower the batch size{batch} or the input size, or use bf16",
+            "batch_size",
+        )
+    if "CUDA" in text or "cuda" in name.lower() or "cuDNN" in text:
+        return Failed(
+            now,
+            "cuda",
+            f"CUDA error: {text}",
+            "the GPU reported an error; try again, or run on the CPU to check the model",
+        )
+    if isinstance(exc, MemoryError):
+        return Failed(
+            now, "oom", "out of host memory", f"lower the batch size{batch}", "batch_size"
+        )
+    return Failed(
+        now,
+        "error",
+        f"{name}: {text}",
+        "this looks like a bug in Trainfer; the run process printed the traceback on stderr",
+    )
+
+
+def run(cfg_dict: dict[str, Any], conn: Any, stop_event: Any) -> None:
+    """Run one configuration; every event goes to ``conn``; ``stop_event`` asks to stop.
+
+    ``conn`` is the sending end of a ``multiprocessing.Pipe``: ``send`` writes in the
+    calling thread, so an event is on its way when it is emitted (a ``Queue``'s feeder
+    thread can be starved for seconds on a busy 2-core machine).
+    """
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    # Ctrl-C in a terminal reaches the whole process group: the parent asks us to stop
+    # through stop_event, so the run process ignores SIGINT and ends cleanly.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # SIGTERM to the process group (`timeout`, a service manager, `kill -- -PGID`) is a
+    # request to stop too: end after the current step and report, as Stop does. The
+    # session's own terminate() after the grace period then ends in its kill() instead.
+    termed: list[bool] = []
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: termed.append(True))
+
+    def should_stop() -> bool:
+        return bool(termed) or stop_event.is_set()
+
+    failed: Failed | None = None
+    cfg: RunConfig | None = None
+    try:
+        cfg = RunConfig.from_dict(cfg_dict)
+        from engine.run.loop import execute  # imports torch: only in the run process
+
+        summary = execute(cfg, conn.send, should_stop)
+        if summary is not None:
+            conn.send(summary)
+        else:
+            conn.send(Failed(time.monotonic(), "stopped", "stopped before the measured phase"))
+    except BaseException as exc:  # noqa: BLE001 - every failure must become an event
+        if not isinstance(exc, (ConfigError, KeyboardInterrupt)):
+            traceback.print_exc(file=sys.stderr)
+        failed = classify(exc, cfg)
+        exc.__traceback__ = None
+        del exc
+    finally:
+        gc.collect()  # drop the frames that held the model and its tensors
+        torch = sys.modules.get("torch")
+        if torch is not None and torch.cuda.is_initialized():
+            torch.cuda.empty_cache()
+    if failed is not None:
+        conn.send(failed)
+    conn.close()

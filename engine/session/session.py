@@ -1,0 +1,401 @@
+"""A run as seen from the GUI or command-line process.
+
+:class:`Session` starts the run process (multiprocessing ``spawn``: an out-of-memory
+error, a CUDA fault or a crash there never takes this process down, and this process never
+initializes CUDA), starts the telemetry :class:`~engine.session.telemetry.sampler.Sampler` thread,
+and forwards every event, the run's and the sampler's, through one queue. A pump thread
+watches the run process: one that dies without a word becomes ``Failed("crash")`` within
+a second; Stop asks first and terminates after a grace period: one second, or longer
+when the run's steps are long (:meth:`Session.stop_grace_s`), so a step in progress can
+end and the run still reports what it measured. When the run's
+:class:`Summary` arrives, the session adds power, energy and utilization over the measured
+phase from the samples.
+
+Consume events with ``async for ev in session.events()`` (GUI, under qasync) or
+``for ev in session.iter_events()`` (command line).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import multiprocessing as mp
+import os
+import pickle
+import queue
+import signal
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+from engine.core.config import RunConfig
+from engine.core.events import (
+    Event,
+    Failed,
+    Notice,
+    Phase,
+    Sample,
+    Started,
+    StepStats,
+    Summary,
+    TelemetryStatus,
+)
+from engine.run import worker
+from engine.session.devices import DevicesReport, list_devices, preflight
+from engine.session.store.db import Store
+from engine.session.store.recorder import Recorder
+from engine.session.telemetry.nvml import Nvml
+from engine.session.telemetry.sampler import DEFAULT_HZ, Sampler
+from engine.session.telemetry.window import SampleColumns
+
+STOP_GRACE_S = 1.0
+STOP_GRACE_MAX_S = 30.0
+_END = object()
+
+
+def _exit_text(code: int | None) -> tuple[str, str]:
+    """``(message, hint)`` for a run process that exited with ``code`` and no result."""
+    if code is not None and code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        if name == "SIGKILL":
+            return (f"the run process was killed ({name}) before it could report",
+                    "the kernel's out-of-memory killer does this when host memory runs "
+                    "out: try a smaller batch size or input size")
+        if name in ("SIGTERM", "SIGHUP", "SIGINT"):
+            return (f"the run process was ended from outside ({name}) before it could "
+                    "report", "another program or the terminal stopped it; run it again")
+        return (f"the run process died of {name} without a result",
+                "a crash in a native library; try again, or run on the CPU to check")
+    return (f"the run process exited with code {code} without a result",
+            "see the run process's messages on stderr")
+
+
+class Session:
+    """Runs one configuration at a time.
+
+    Args:
+        sample_hz: Telemetry sampling rate (Hz).
+        nvml: NVML wrapper to use (a fake in tests); ``None`` uses ``pynvml``.
+        store: Where every run is recorded as it goes; ``None`` records nothing.
+    """
+
+    def __init__(
+        self, *, sample_hz: float = DEFAULT_HZ, nvml: Nvml | None = None,
+        store: Store | None = None,
+    ) -> None:
+        self.sample_hz = sample_hz
+        self._nvml = nvml
+        self.store = store
+        self._recorder: Recorder | None = None
+        self.run_id: int | None = None
+        self._out: queue.Queue[Any] = queue.Queue()
+        self._proc: Any = None
+        self._conn: Any = None
+        self._stop_event: Any = None
+        self._stop_requested_at: float | None = None
+        self._ended = threading.Event()  # the current run's terminal event is queued
+        self._sampler: Sampler | None = None
+        self._pump: threading.Thread | None = None
+        self._columns = SampleColumns()
+        self._measure_start: float | None = None
+        self._started: Started | None = None
+        self._longest_step_s = 0.0
+        self._finishing = False  # the run process said "done": it is writing its summary
+        self._closing = False
+        self.config: RunConfig | None = None
+        self.last_summary: Summary | None = None
+        self.telemetry: TelemetryStatus | None = None
+        self.devices: DevicesReport | None = None
+
+    @property
+    def running(self) -> bool:
+        """True from :meth:`start` until the terminal event has been queued."""
+        return self._pump is not None and self._pump.is_alive() and not self._ended.is_set()
+
+    def start(self, cfg: RunConfig) -> None:
+        """Start ``cfg`` in a new run process; returns at once.
+
+        Raises:
+            ConfigError: A setting this machine cannot run (checked through NVML, without
+                torch), e.g. ``cuda`` with no GPU.
+            RuntimeError: A run is already in progress.
+        """
+        if self._pump is not None and self._ended.is_set():
+            self._pump.join(5.0)  # the previous run has ended; its process is exiting
+        if self.running:
+            raise RuntimeError("a run is already in progress; stop it first")
+        self.devices = list_devices(self._nvml)
+        preflight(cfg, self.devices)
+        gpu_index = None
+        if self.devices.available:
+            gpu_index = int(cfg.device.split(":")[1]) if ":" in cfg.device else 0
+        self.config = cfg
+        self._out = queue.Queue()
+        self._recorder = None
+        self.run_id = None
+        if self.store is not None:
+            self._recorder = Recorder(
+                self.store, cfg, time.monotonic(),
+                on_error=lambda m: self._emit(Notice(time.monotonic(), m, "check free disk "
+                                                     "space and the data directory")),
+            )
+            self.run_id = self._recorder.run_id
+        self._columns = SampleColumns()
+        self._measure_start = None
+        self._started = None
+        self._longest_step_s = 0.0
+        self._finishing = False
+        self._closing = False
+        self._stop_requested_at = None
+        self._ended = threading.Event()
+        self.last_summary = None
+        ctx = mp.get_context("spawn")
+        self._conn, sender = ctx.Pipe(duplex=False)
+        self._stop_event = ctx.Event()
+        self._sampler = Sampler(
+            self._nvml,
+            gpu_index,
+            hz=self.sample_hz,
+            on_sample=self._on_sample,
+            on_status=self._on_status,
+        )
+        self._sampler.start()
+        os.environ.setdefault("CUDA_DEVICE_ORDER", "PCI_BUS_ID")  # CUDA index == NVML index
+        self._proc = ctx.Process(
+            target=worker.run,
+            args=(cfg.to_dict(), sender, self._stop_event),
+            name="trainfer-run",
+            daemon=False,  # a DataLoader in it has worker processes; close() ends it
+        )
+        self._proc.start()
+        sender.close()  # the run process holds the only sending end: EOF when it exits
+        self._sampler.watch_pid(self._proc.pid)
+        self._pump = threading.Thread(target=self._pump_loop, name="trainfer-pump", daemon=True)
+        self._pump.start()
+
+    def stop(self, now: bool = False) -> None:
+        """Ask the run to stop after its current step (terminated after the grace).
+
+        Args:
+            now: Use the one-second grace whatever the step time (a second Ctrl-C).
+        """
+        if now:
+            self._closing = True
+        if self._stop_event is not None and self.running:
+            self._stop_event.set()
+            if self._stop_requested_at is None:
+                self._stop_requested_at = time.monotonic()
+
+    def stop_grace_s(self) -> float:
+        """How long Stop waits for the run process before terminating it (s).
+
+        One second (:data:`STOP_GRACE_S`), or 1.5 times the longest step seen so far plus
+        half a second when steps are longer (a ResNet or GPT-2 step on a CPU can take
+        seconds: terminating it mid-step would lose the summary of every step before it),
+        at most :data:`STOP_GRACE_MAX_S`; that long once the run process has said it is
+        done and is writing its summary and weights.
+        """
+        if self._closing:
+            return STOP_GRACE_S  # closing, or asked twice: do not keep the user waiting
+        if self._finishing:
+            return STOP_GRACE_MAX_S
+        return min(STOP_GRACE_MAX_S, max(STOP_GRACE_S, 1.5 * self._longest_step_s + 0.5))
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Stop any run (with the short grace) and join the run process and threads."""
+        self._closing = True
+        self.stop()
+        if self._pump is not None:
+            self._pump.join(timeout)
+        if self._sampler is not None:
+            self._sampler.stop()
+
+    def samples(self) -> list[Sample]:
+        """The sampler's ring buffer (most recent hour)."""
+        return list(self._sampler.samples) if self._sampler is not None else []
+
+    # ---- consuming events ----------------------------------------------------------
+
+    async def events(self) -> AsyncIterator[Event]:
+        """Yield every event of the current run; ends after its Summary or Failed."""
+        if self._pump is None:
+            return
+        while True:
+            try:
+                ev = self._out.get_nowait()
+            except queue.Empty:
+                await asyncio.sleep(0.02)
+                continue
+            if ev is _END:
+                return
+            yield ev
+
+    def iter_events(self) -> Iterator[Event]:
+        """Blocking form of :meth:`events` for the command line."""
+        if self._pump is None:
+            return
+        while True:
+            ev = self._out.get()
+            if ev is _END:
+                return
+            yield ev
+
+    # ---- threads -------------------------------------------------------------------
+
+    def _emit(self, ev: Event) -> None:
+        """Hand one event to the consumers and to the recorder."""
+        self._out.put(ev)
+        if self._recorder is not None:
+            self._recorder.add(ev)
+
+    def _on_sample(self, sample: Sample) -> None:
+        self._columns.append(sample)
+        self._emit(sample)
+
+    def _on_status(self, status: TelemetryStatus) -> None:
+        self.telemetry = status
+        self._emit(status)
+
+    def _pump_loop(self) -> None:
+        proc, conn = self._proc, self._conn
+        terminal: Event | None = None
+        terminated = False
+        grace_used = STOP_GRACE_S
+        while terminal is None:
+            ev = self._receive(conn, 0.05)
+            if ev is not None:
+                terminal = self._forward(ev)
+                continue
+            if not proc.is_alive():
+                terminal = self._drain_after_exit(proc, terminated, grace_used)
+                break
+            if self._stop_requested_at is not None:
+                waited = time.monotonic() - self._stop_requested_at
+                grace = self.stop_grace_s()
+                if waited > grace and not terminated:
+                    proc.terminate()
+                    terminated = True
+                    grace_used = grace
+                elif waited > grace + 1.0:
+                    proc.kill()
+        if self._sampler is not None:
+            self._sampler.stop()  # no Sample after the terminal event
+        self._emit(terminal)  # before the (slow) interpreter exit of the run process
+        if self._recorder is not None:
+            self._recorder.close()
+        self._ended.set()
+        proc.join(3.0)
+        if proc.is_alive():
+            proc.kill()
+            proc.join(1.0)
+        conn.close()
+        self._out.put(_END)
+
+    @staticmethod
+    def _receive(conn: Any, timeout: float) -> Any:
+        """The next event from the run process, or ``None``.
+
+        ``None`` also when the process is gone: one killed mid-send leaves a truncated
+        message, read as nothing.
+        """
+        try:
+            if conn.poll(timeout):
+                return conn.recv()
+        except (EOFError, OSError, pickle.UnpicklingError):
+            time.sleep(timeout)  # closed: the pump notices the exit through is_alive
+        return None
+
+    def _forward(self, ev: Event) -> Event | None:
+        """Queue one run event; a terminal one is returned instead.
+
+        The pump queues the terminal event last, after the sampler has stopped.
+        """
+        if isinstance(ev, Started):
+            self._started = ev
+        elif isinstance(ev, StepStats):
+            self._longest_step_s = max(self._longest_step_s, ev.step_ms / 1000.0)
+        elif isinstance(ev, Phase) and ev.name == "measure":
+            self._measure_start = ev.t_s
+        elif isinstance(ev, Phase) and ev.name == "done":
+            self._finishing = True
+        elif isinstance(ev, Summary):
+            ev = self._complete_summary(ev)
+            self.last_summary = ev
+        if isinstance(ev, (Summary, Failed)):
+            return ev
+        self._emit(ev)
+        return None
+
+    def _drain_after_exit(self, proc: Any, terminated: bool, grace_s: float) -> Event:
+        """The run process is gone: forward what it left, or report how it died."""
+        deadline = time.monotonic() + 0.5
+        while time.monotonic() < deadline:
+            ev = self._receive(self._conn, 0.05)
+            if ev is None:
+                continue
+            terminal = self._forward(ev)
+            if terminal is not None:
+                return terminal
+        if terminated:
+            failed = Failed(
+                time.monotonic(),
+                "stopped",
+                f"the run did not end within {grace_s:.3g} s of Stop, so its process was "
+                "terminated before it could report",
+                "use a smaller batch or a shorter run to get a summary after Stop",
+            )
+        else:
+            failed = Failed(time.monotonic(), "crash", *_exit_text(proc.exitcode))
+        return failed
+
+    def _complete_summary(self, summary: Summary) -> Summary:
+        """Add telemetry over the measured phase to the run process's summary."""
+        end = summary.measure_end_t_s
+        deadline = time.monotonic() + 3.0 / self.sample_hz + 0.3
+        while time.monotonic() < deadline:  # let the sampler pass the end of the window
+            last = self._columns.last_t()
+            if last is not None and last >= end:
+                break
+            time.sleep(0.01)
+        stats = self._columns.window(summary.measure_start_t_s, end)
+        status = self.telemetry
+        on_gpu = summary.device.startswith("cuda") and status is not None and status.gpu_available
+        samples = summary.measured_steps * summary.batch_size
+        changes: dict[str, Any] = {"mean_cpu_util_pct": stats.mean_cpu_util_pct}
+        if on_gpu:
+            energy = stats.energy_j
+            tokens = samples * summary.input_size if summary.tokens_per_s is not None else 0
+            warm = None
+            if summary.warmup_start_t_s is not None and summary.warmup_steps:
+                warm = self._columns.window(summary.warmup_start_t_s, summary.measure_start_t_s)
+            changes.update(
+                energy_warmup_j=warm.energy_j if warm is not None else None,
+                mean_power_instant_w=stats.mean_power_instant_w,
+                peak_power_instant_w=stats.peak_power_instant_w,
+                mean_sm_activity_pct=stats.mean_sm_activity_pct,
+                mean_sm_occupancy_pct=stats.mean_sm_occupancy_pct,
+                mean_tensor_activity_pct=stats.mean_tensor_activity_pct,
+                mean_dram_bw_util_pct=stats.mean_dram_bw_util_pct,
+                energy_j=energy,
+                energy_source=stats.energy_source,
+                energy_per_sample_j=energy / samples if energy is not None and samples else None,
+                energy_per_token_j=energy / tokens if energy is not None and tokens else None,
+                mean_power_w=stats.mean_power_w,
+                peak_power_w=stats.peak_power_w,
+                mean_gpu_util_pct=stats.mean_gpu_util_pct,
+            )
+            if stats.samples == 0:
+                changes["telemetry_note"] = "the measured phase was shorter than one sample"
+        elif summary.device.startswith("cuda"):
+            changes["telemetry_note"] = status.message if status else "no telemetry"
+        else:
+            reason = status.message if status and not status.gpu_available else ""
+            changes["telemetry_note"] = (
+                "ran on the CPU: power, energy and GPU utilization are measured for NVIDIA "
+                "GPUs only" + (f" ({reason})" if reason else "")
+            )
+        return dataclasses.replace(summary, **changes)

@@ -1,0 +1,104 @@
+"""Events to stored rows and back.
+
+A stored event is ``(t_s, kind, json)``: ``kind`` is the event's class name and the JSON
+holds its fields (NaN as ``null``). Decoding ignores fields it does not know, so a
+recording from a newer Trainfer with extra fields still loads.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import types
+import typing
+from typing import Any
+
+from engine.core import events as ev
+from engine.session.store.db import plain_json
+
+KINDS: dict[str, type] = {
+    cls.__name__: cls
+    for cls in (ev.Started, ev.Phase, ev.StepStats, ev.Sample, ev.TelemetryStatus, ev.Summary,
+                ev.Failed, ev.Notice)
+}
+
+
+def event_time(event: Any) -> float:
+    """The event's monotonic time (a Summary's is the end of its measured phase)."""
+    if isinstance(event, ev.Summary):
+        return event.measure_end_t_s
+    return float(event.t_s)
+
+
+def encode(event: Any) -> tuple[float, str, str]:
+    """``(t_s, kind, json)`` for one event."""
+    return event_time(event), type(event).__name__, plain_json(dataclasses.asdict(event))
+
+
+def decode(kind: str, fields: dict[str, Any]) -> Any:
+    """The event of ``kind`` from its stored fields.
+
+    Raises:
+        KeyError: ``kind`` is not an event Trainfer knows.
+        TypeError: A required field is missing.
+    """
+    cls = KINDS[kind]
+    names = {f.name for f in dataclasses.fields(cls)}
+    return cls(**{k: v for k, v in fields.items() if k in names})
+
+
+def field_problem(kind: str, fields: dict[str, Any]) -> str:
+    """What makes ``fields`` unfit for an event of ``kind``, or ``""``.
+
+    A stored or imported event is trusted by every view (plots, tables, History), so a
+    value of the wrong type (a text where a number belongs), a missing required field or
+    a negative byte count is a damaged record. Fields this version does not know pass.
+    """
+    cls = KINDS.get(kind)
+    if cls is None:
+        return f"unknown kind {kind!r}"
+    hints = typing.get_type_hints(cls)
+    for f in dataclasses.fields(cls):
+        if f.name not in fields:
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                return f"{kind} has no {f.name}"
+            continue
+        problem = _value_problem(fields[f.name], hints[f.name])
+        if problem:
+            return f"{kind}.{f.name} {problem}"
+        if f.name.endswith("_bytes") and isinstance(fields[f.name], (int, float)) and (
+                fields[f.name] < 0):
+            return f"{kind}.{f.name} is negative"
+    return ""
+
+
+def _value_problem(value: Any, hint: Any) -> str:
+    """``""`` when ``value`` fits the annotation ``hint`` (JSON's view of it)."""
+    args = typing.get_args(hint)
+    origin = typing.get_origin(hint)
+    if value is None:  # a float field's NaN is stored as null too
+        return "" if type(None) in args or hint is float or float in args else "is missing"
+    if origin in (typing.Union, types.UnionType):
+        allowed = [a for a in args if a is not type(None)]
+        if any(not _value_problem(value, a) for a in allowed):
+            return ""
+        return f"is {type(value).__name__}, not {' or '.join(_name(a) for a in allowed)}"
+    if hint is float or hint is int:
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if ok and isinstance(value, float) and not math.isfinite(value):
+            return ""  # NaN travels as null, but a finite check is not this function's job
+        return "" if ok else f"is {type(value).__name__}, not a number"
+    if hint is bool:
+        return "" if isinstance(value, bool) else f"is {type(value).__name__}, not true/false"
+    if hint is str:
+        return "" if isinstance(value, str) else f"is {type(value).__name__}, not text"
+    if origin in (list, tuple) or hint in (list, tuple):
+        return "" if isinstance(value, (list, tuple)) else f"is {type(value).__name__}, not a list"
+    if origin is dict or hint is dict:
+        return "" if isinstance(value, dict) else f"is {type(value).__name__}, not a mapping"
+    return ""
+
+
+def _name(hint: Any) -> str:
+    return {float: "a number", int: "a number", str: "text", bool: "true/false"}.get(
+        hint, getattr(hint, "__name__", str(hint)))

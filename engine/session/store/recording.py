@@ -1,0 +1,185 @@
+"""``.trainfer`` recordings: one file with everything needed to replay runs elsewhere.
+
+Format: gzip-compressed UTF-8 JSON ``{"format": "trainfer-recording", "version": 1,
+"created_unix_s", "trainfer_version", "runs": [...]}``; each run carries its stored row
+(uuid, name, model, mode, device, status, start time, configuration, summary, failure,
+tags) and ``events``: ``[[t_s, kind, fields], ...]`` with ``t_s`` relative to the run's
+start. Strict JSON (no NaN).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import time
+import zlib
+from pathlib import Path
+from typing import Any
+
+from engine.session.store.codec import KINDS, field_problem
+from engine.session.store.db import STATUSES, Store, plain_json
+
+FORMAT = "trainfer-recording"
+VERSION = 1
+
+
+class RecordingError(ValueError):
+    """A file that is not a readable recording; the message says why."""
+
+
+def _run_payload(store: Store, run_id: int) -> dict[str, Any]:
+    rec = store.get(run_id)
+    d = rec.to_dict()
+    del d["id"]
+    d["t0_s"] = rec.t0_s
+    d["events"] = [[t - rec.t0_s, kind, fields] for t, kind, fields in store.events(run_id)]
+    return d
+
+
+def export_recording(store: Store, run_ids: list[int], path: str | Path) -> Path:
+    """Write the runs ``run_ids`` to ``path`` (``.trainfer``).
+
+    Raises:
+        KeyError: A run id does not exist.
+        OSError: The file cannot be written.
+    """
+    from engine import __version__
+
+    doc = {
+        "format": FORMAT,
+        "version": VERSION,
+        "created_unix_s": time.time(),
+        "trainfer_version": __version__,
+        "runs": [_run_payload(store, i) for i in run_ids],
+    }
+    path = Path(path)
+    tmp = path.with_name(path.name + ".part")
+    with gzip.open(tmp, "wt", encoding="utf-8") as f:
+        f.write(plain_json(doc))
+    tmp.replace(path)  # never leave a half-written recording under the real name
+    return path
+
+
+def read_recording(path: str | Path) -> list[dict[str, Any]]:
+    """The runs in a recording (see the module docstring for their fields).
+
+    Raises:
+        RecordingError: Not a gzip JSON Trainfer recording, truncated, or from a newer
+            Trainfer.
+        OSError: The file cannot be read.
+    """
+    path = Path(path)
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            doc = json.load(f)
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        raise RecordingError(f"{path.name} is not a Trainfer recording or is truncated "
+                             f"({exc})") from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise RecordingError(f"{path.name} is damaged: {exc}") from exc
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise RecordingError(f"{path.name} is not a Trainfer recording")
+    if not isinstance(doc.get("version"), int) or doc["version"] > VERSION:
+        raise RecordingError(
+            f"{path.name} was made by a newer Trainfer (recording version "
+            f"{doc.get('version')}); update Trainfer to open it")
+    runs = doc.get("runs")
+    if not isinstance(runs, list) or not all(
+        isinstance(r, dict) and {"uuid", "model", "mode", "config", "events"} <= set(r)
+        for r in runs
+    ):
+        raise RecordingError(f"{path.name} is damaged: its runs are incomplete")
+    for i, r in enumerate(runs, 1):
+        problem = _run_problem(r)
+        if problem:
+            raise RecordingError(f"{path.name} is damaged: run {i} ({r.get('model')} "
+                                 f"{r.get('mode')}) {problem}; nothing was imported")
+    return runs
+
+
+def _run_problem(r: dict[str, Any]) -> str:
+    """What is wrong with one run of a recording, or ``""``."""
+    if not isinstance(r["config"], dict) or not isinstance(r["uuid"], str):
+        return "has no valid configuration"
+    events = r["events"]
+    if not isinstance(events, list):
+        return "has no event list"
+    for n, e in enumerate(events, 1):
+        if not (isinstance(e, list) and len(e) == 3 and isinstance(e[1], str)
+                and isinstance(e[2], dict) and isinstance(e[0], (int, float))
+                and not isinstance(e[0], bool) and math.isfinite(e[0])):
+            return f"has an unreadable event (number {n})"
+        if e[1] not in KINDS:
+            return f"has an event of unknown kind {e[1]!r} (number {n})"
+        problem = field_problem(e[1], e[2])
+        if problem:
+            return f"has a damaged event (number {n}: {problem})"
+    for key, kind in (("summary", "Summary"), ("failure", "Failed")):
+        if r.get(key) is None:
+            continue
+        if not isinstance(r[key], dict):
+            return f"has an unreadable {key}"
+        problem = field_problem(kind, r[key])
+        if problem:
+            return f"has a damaged {key} ({problem})"
+    if r.get("status", "completed") not in STATUSES:
+        return f"has an unknown status {r.get('status')!r}"
+    for key in ("t0_s", "started_unix_s"):
+        value = r.get(key, 0.0)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return f"has a {key} that is not a number"
+    for key in ("name", "device", "device_name"):
+        if r.get(key) is not None and not isinstance(r[key], str):
+            return f"has a {key} that is not text"
+    if r.get("tags") is not None and not (
+            isinstance(r["tags"], list) and all(isinstance(t, str) for t in r["tags"])):
+        return "has tags that are not a list of text"
+    return ""
+
+
+def import_recording(store: Store, path: str | Path) -> tuple[list[int], list[str]]:
+    """Add the runs of a recording to ``store``.
+
+    Returns:
+        ``(new run ids, uuids skipped because the store already has them)``.
+
+    Raises:
+        RecordingError, OSError: As :func:`read_recording`.
+    """
+    runs = read_recording(path)  # every run is checked before anything is written
+    added: list[int] = []
+    skipped: list[str] = []
+    source = Path(path).name
+    try:
+        _add_runs(store, runs, source, added, skipped)
+    except Exception:
+        for run_id in added:  # all or nothing: no half-imported runs in History
+            store.remove(run_id)
+        raise
+    return added, skipped
+
+
+def _add_runs(store: Store, runs: list[dict[str, Any]], source: str, added: list[int],
+              skipped: list[str]) -> None:
+    for r in runs:
+        if store.find_uuid(r["uuid"]) is not None:
+            skipped.append(r["uuid"])
+            continue
+        t0 = float(r.get("t0_s", 0.0))
+        run_id = store.create_run(
+            r["config"], t0, source=source, run_uuid=r["uuid"],
+            started_unix_s=r.get("started_unix_s", time.time()), status="running",
+        )
+        added.append(run_id)
+        store.append_events(
+            run_id, 0, [(t0 + float(t), k, plain_json(f)) for t, k, f in r["events"]])
+        store.finish_run(
+            run_id, r.get("status", "completed"), summary=r.get("summary"),
+            failure=r.get("failure"), device=r.get("device"),
+            device_name=r.get("device_name", ""),
+        )
+        if r.get("name"):
+            store.rename(run_id, r["name"])
+        if r.get("tags"):
+            store.set_tags(run_id, r["tags"])

@@ -1,0 +1,151 @@
+"""Compact telemetry columns and the statistics of a time window (the measured phase)."""
+
+from __future__ import annotations
+
+import math
+from array import array
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+
+from engine.core.events import Sample
+
+_NAN = float("nan")
+
+
+def _f(value: float | None) -> float:
+    return _NAN if value is None else float(value)
+
+
+@dataclass(frozen=True)
+class WindowStats:
+    """Telemetry over ``[start, end]``.
+
+    Attributes:
+        energy_j: Energy (J): difference of the cumulative NVML energy counter, linearly
+            interpolated at both edges; or, without a counter, the trapezoid integral of
+            power (then ``energy_source`` is ``"estimated_from_power"``); ``None`` without
+            either.
+        energy_source: ``"nvml_counter"``, ``"estimated_from_power"`` or ``None``.
+        mean_power_w, peak_power_w: Power draw over the window (W).
+        mean_gpu_util_pct: Mean NVML utilization (%).
+        mean_cpu_util_pct: Mean whole-machine CPU utilization (%).
+        samples: Number of samples inside the window.
+        mean_power_instant_w, peak_power_instant_w: Instant power draw (W).
+        mean_sm_activity_pct, mean_sm_occupancy_pct, mean_tensor_activity_pct,
+            mean_dram_bw_util_pct: Means of the GPM readings inside the window.
+    """
+
+    energy_j: float | None
+    energy_source: str | None
+    mean_power_w: float | None
+    peak_power_w: float | None
+    mean_gpu_util_pct: float | None
+    mean_cpu_util_pct: float | None
+    samples: int
+    mean_power_instant_w: float | None = None
+    peak_power_instant_w: float | None = None
+    mean_sm_activity_pct: float | None = None
+    mean_sm_occupancy_pct: float | None = None
+    mean_tensor_activity_pct: float | None = None
+    mean_dram_bw_util_pct: float | None = None
+
+
+_MEANS = (
+    "power_instant_w", "sm_activity_pct", "sm_occupancy_pct", "tensor_activity_pct",
+    "dram_bw_util_pct",
+)
+
+
+def _mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+class SampleColumns:
+    """Append-only columns of the readings a summary needs (8 bytes per value).
+
+    Samples must be appended in time order (the sampler's order).
+    """
+
+    def __init__(self) -> None:
+        self.t = array("d")
+        self.power = array("d")
+        self.util = array("d")
+        self.cpu = array("d")
+        self.energy_t = array("d")  # times of samples that carry a counter reading
+        self.energy = array("d")
+        self.extra = {name: array("d") for name in _MEANS}
+
+    def __len__(self) -> int:
+        return len(self.t)
+
+    def append(self, s: Sample) -> None:
+        """Record one sample."""
+        self.t.append(s.t_s)
+        self.power.append(_f(s.power_w))
+        self.util.append(_f(s.gpu_util_pct))
+        self.cpu.append(_f(s.cpu_util_pct))
+        for name, col in self.extra.items():
+            col.append(_f(getattr(s, name)))
+        if s.energy_j is not None and math.isfinite(s.energy_j):
+            self.energy_t.append(s.t_s)
+            self.energy.append(s.energy_j)
+
+    def last_t(self) -> float | None:
+        """Time of the newest sample."""
+        return self.t[-1] if self.t else None
+
+    def window(self, start: float, end: float) -> WindowStats:
+        """Statistics over ``[start, end]`` (monotonic seconds)."""
+        lo, hi = bisect_left(self.t, start), bisect_right(self.t, end)
+        power = [p for p in self.power[lo:hi] if math.isfinite(p)]
+        util = [u for u in self.util[lo:hi] if math.isfinite(u)]
+        cpu = [c for c in self.cpu[lo:hi] if math.isfinite(c)]
+        energy, source = self._counter_energy(start, end), "nvml_counter"
+        if energy is None and len(power) >= 2:
+            ts = [t for t, p in zip(self.t[lo:hi], self.power[lo:hi]) if math.isfinite(p)]
+            energy = sum(
+                (ts[i + 1] - ts[i]) * (power[i] + power[i + 1]) / 2 for i in range(len(ts) - 1)
+            )
+            source = "estimated_from_power"
+        extra = {
+            name: [v for v in col[lo:hi] if math.isfinite(v)] for name, col in self.extra.items()
+        }
+        instant = extra["power_instant_w"]
+        return WindowStats(
+            mean_power_instant_w=_mean(instant),
+            peak_power_instant_w=max(instant) if instant else None,
+            mean_sm_activity_pct=_mean(extra["sm_activity_pct"]),
+            mean_sm_occupancy_pct=_mean(extra["sm_occupancy_pct"]),
+            mean_tensor_activity_pct=_mean(extra["tensor_activity_pct"]),
+            mean_dram_bw_util_pct=_mean(extra["dram_bw_util_pct"]),
+            energy_j=energy,
+            energy_source=source if energy is not None else None,
+            mean_power_w=sum(power) / len(power) if power else None,
+            peak_power_w=max(power) if power else None,
+            mean_gpu_util_pct=sum(util) / len(util) if util else None,
+            mean_cpu_util_pct=sum(cpu) / len(cpu) if cpu else None,
+            samples=hi - lo,
+        )
+
+    def _counter_at(self, t: float) -> float | None:
+        ts, es = self.energy_t, self.energy
+        if not ts or t < ts[0] or t > ts[-1]:
+            return None
+        i = bisect_left(ts, t)
+        if ts[i] == t or i == 0:
+            return es[i]
+        t0, t1, e0, e1 = ts[i - 1], ts[i], es[i - 1], es[i]
+        return e0 + (e1 - e0) * (t - t0) / (t1 - t0)
+
+    def _counter_energy(self, start: float, end: float) -> float | None:
+        e0, e1 = self._counter_at(start), self._counter_at(end)
+        if e0 is None or e1 is None:
+            # The window is not bracketed by counter readings (a very short run):
+            # use the readings inside it, if there are two.
+            lo, hi = bisect_left(self.energy_t, start), bisect_right(self.energy_t, end)
+            if hi - lo < 2:
+                return None
+            e0, e1 = self.energy[lo], self.energy[hi - 1]
+            inside = self.energy_t[hi - 1] - self.energy_t[lo]
+            return (e1 - e0) * (end - start) / inside if inside > 0 else None
+        return max(0.0, e1 - e0)

@@ -1,5 +1,0 @@
-"""Every run, kept: the SQLite store, recordings and exports."""
-
-from engine.store.db import RunRecord, Store, StoreError, default_data_dir, open_store
-
-__all__ = ["RunRecord", "Store", "StoreError", "default_data_dir", "open_store"]

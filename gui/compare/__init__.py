@@ -1,0 +1,1 @@
+"""The Compare tab: the document's tables beside a training and an inference run."""

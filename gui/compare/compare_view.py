@@ -1,0 +1,413 @@
+"""The Compare tab: the document's tables beside what was measured for one model.
+
+It keeps the latest training and inference :class:`~engine.core.events.Summary` per model and
+fills its table from :func:`engine.claims.compare.build` whenever a summary arrives or the
+selected model changes. :meth:`CompareView.show_pair` shows a chosen pair instead (two
+stored runs picked in History) until the user goes back to the latest runs. The
+document's text is shown in Portuguese, as written, with a switch to English.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from superqt import QElidingLabel
+
+from engine.claims import compare
+from engine.claims.verdicts import OTHER_TRAINING, weights_used
+from engine.core.catalog import CATALOG
+from engine.core.events import Summary
+from gui.compare.objective_chart import ObjectiveChart
+from gui.compare.summary_card import SummaryCard, history_line
+from gui.compare.table_export import ask_table_path, export_table
+from gui.widgets import theme
+from gui.widgets.memory_chart import MemoryChart
+
+(
+    COL_ASPECT, COL_DOC_TRAIN, COL_DOC_INFER, COL_MEAS_TRAIN, COL_MEAS_INFER, COL_RATIO,
+    COL_VERDICT,
+) = range(7)
+VERDICT_COLORS = theme.VERDICT_COLORS
+VERDICT_MARKS = theme.VERDICT_MARKS
+LANGUAGES = ("pt", "en")
+
+
+class CompareView(QWidget):
+    """Summary cards, the comparison table and the list of runs.
+
+    Args:
+        on_error: Receives ``(message, hint)`` if the comparison cannot be built.
+    """
+
+    def __init__(
+        self, on_error: Callable[[str, str], None] | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._on_error = on_error
+        self._model = next(iter(CATALOG))
+        self._latest: dict[tuple[str, str], Summary] = {}
+        self._pinned: tuple[Summary, Summary, str] | None = None
+        self.comparison: compare.Comparison | None = None
+
+        self._title = QLabel()
+        self._title.setObjectName("compare_title")
+        self._title.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        self._pair_label = QElidingLabel()  # text() keeps the full text; the tooltip says it too
+        self._pair_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self._pair_label.setObjectName("compare_pair")
+        self._pair_label.setStyleSheet(
+            "color: #0B7285; font-weight: bold; background: #E3FAFC; padding: 2px 6px;"
+            " border-radius: 3px;"
+        )
+        self._pair_label.setVisible(False)
+        self.latest_button = QPushButton(self.tr("Show the latest runs"))
+        self.latest_button.setObjectName("compare_latest")
+        self.latest_button.setToolTip(
+            self.tr("Compare the latest training and inference runs of the selected model")
+        )
+        self.latest_button.setVisible(False)
+        self.latest_button.clicked.connect(self.clear_pair)
+        self.language_combo = QComboBox()
+        self.language_combo.setObjectName("language_combo")
+        self.language_combo.addItem(self.tr("Document: Português (original)"), "pt")
+        self.language_combo.addItem(self.tr("Document: English (translation)"), "en")
+        self.language_combo.currentIndexChanged.connect(lambda _i: self.refresh())
+        top = QHBoxLayout()
+        top.addWidget(self._title)
+        top.addWidget(self._pair_label, 1)
+        top.addWidget(self.latest_button)
+        self.export_button = QPushButton(self.tr("Export table…"))
+        self.export_button.setObjectName("compare_export")
+        self.export_button.setToolTip(
+            self.tr("Save the table with its verdicts as a slide-sized PNG, Markdown, HTML "
+                    "or CSV")
+        )
+        self.export_button.clicked.connect(self._export_table)
+        top.addWidget(self.export_button)
+        top.addWidget(self.language_combo)
+
+        self.train_card = SummaryCard("train")
+        self.infer_card = SummaryCard("infer")
+        self.memory_chart = MemoryChart(on_error)
+        self.memory_chart.setMinimumWidth(280)
+        self.objective_chart = ObjectiveChart(on_error)
+        self.objective_chart.setMinimumWidth(280)
+        charts = QSplitter(Qt.Vertical)
+        charts.addWidget(self.memory_chart)
+        charts.addWidget(self.objective_chart)
+        cards = QHBoxLayout()
+        cards.addWidget(self.train_card, 1)
+        cards.addWidget(self.infer_card, 1)
+
+        self.table = QTableWidget(0, 7)
+        self.table.setObjectName("compare_table")
+        self.table.setWordWrap(True)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.Stretch)
+        header.setSectionResizeMode(COL_ASPECT, QHeaderView.ResizeToContents)
+        header.sectionResized.connect(lambda *_a: self.table.resizeRowsToContents())
+        self._set_headers()
+
+        self.claims = QTableWidget(0, 3)
+        self.claims.setObjectName("claims_table")
+        self.claims.setWordWrap(True)
+        self.claims.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.claims.verticalHeader().setVisible(False)
+        self.claims.setHorizontalHeaderLabels(
+            [self.tr("List"), self.tr("The document's claim"), self.tr("Verdict")]
+        )
+        claims_header = self.claims.horizontalHeader()
+        claims_header.setSectionResizeMode(QHeaderView.Stretch)
+        claims_header.setSectionResizeMode(0, QHeaderView.ResizeToContents)
+        claims_header.sectionResized.connect(lambda *_a: self.claims.resizeRowsToContents())
+
+        self.history = QListWidget()
+        self.history.setObjectName("run_history")
+        self.history.setMinimumHeight(60)
+        history_box = QWidget()
+        history_layout = QVBoxLayout(history_box)
+        history_layout.setContentsMargins(0, 0, 0, 0)
+        history_layout.addWidget(QLabel(self.tr("Runs (newest first)")))
+        history_layout.addWidget(self.history)
+
+        tables = QSplitter(Qt.Vertical)
+        tables.addWidget(self.table)
+        tables.addWidget(self.claims)
+        tables.setStretchFactor(0, 3)
+        tables.setStretchFactor(1, 2)
+        beside = QSplitter(Qt.Horizontal)
+        beside.addWidget(tables)
+        beside.addWidget(charts)
+        beside.setStretchFactor(0, 4)
+        beside.setStretchFactor(1, 1)
+        beside.setSizes([1060, 360])
+        splitter = QSplitter(Qt.Vertical)
+        splitter.addWidget(beside)
+        splitter.addWidget(history_box)
+        splitter.setStretchFactor(0, 4)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([600, 110])
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(top)
+        layout.addLayout(cards)
+        layout.addWidget(splitter, 1)
+        self.refresh()
+
+    # -- inputs ----------------------------------------------------------------------
+    @property
+    def language(self) -> str:
+        """``"pt"`` or ``"en"``: the language of the document's text."""
+        return str(self.language_combo.currentData())
+
+    def set_language(self, lang: str) -> None:
+        """Show the document in ``"pt"`` (as written) or ``"en"``."""
+        self.language_combo.setCurrentIndex(self.language_combo.findData(lang))
+
+    def set_model(self, model_id: str) -> None:
+        """Compare the latest runs of ``model_id``.
+
+        A pair shown by :meth:`show_pair` of another model gives way.
+        """
+        if model_id != self._model:
+            self._model = model_id
+            if self._pinned is not None and self._pinned[0].model != model_id:
+                self._pinned = None
+            self.refresh()
+
+    def add_summary(self, summary: Summary) -> None:
+        """Keep ``summary`` as the latest of its model and mode, list it, and refresh.
+
+        A pair shown by :meth:`show_pair` gives way to the latest runs.
+        """
+        self._latest[(summary.model, summary.mode)] = summary
+        item = QListWidgetItem(history_line(summary))
+        item.setForeground(QBrush(QColor(theme.mode_color(summary.mode))))
+        self.history.insertItem(0, item)
+        if self._pinned is not None:
+            self._pinned = None
+            self._model = summary.model
+            self.refresh()
+        elif summary.model == self._model:
+            self.refresh()
+
+    def show_pair(self, train: Summary, infer: Summary, label: str) -> None:
+        """Compare ``train`` with ``infer`` (two stored runs of one model).
+
+        Args:
+            train: A training run's summary.
+            infer: An inference run's summary of the same model.
+            label: Which runs they are, shown in the title.
+
+        Raises:
+            ValueError: The modes are wrong or the models differ.
+        """
+        if train.mode != "train" or infer.mode != "infer":
+            raise ValueError("compare one training run with one inference run")
+        if train.model != infer.model:
+            raise ValueError(f"cannot compare {train.model} with {infer.model}")
+        self._pinned = (train, infer, label)
+        self.refresh()
+
+    def clear_pair(self) -> None:
+        """Go back to the latest runs of the selected model."""
+        if self._pinned is not None:
+            self._model = self._pinned[0].model
+            self._pinned = None
+            self.refresh()
+
+    @property
+    def pinned(self) -> bool:
+        """True while a pair chosen in History is shown."""
+        return self._pinned is not None
+
+    def title(self) -> str:
+        """The title above the cards, with the chosen pair's description when one is shown."""
+        if self._pair_label.isVisibleTo(self):
+            return f"{self._title.text()} · {self._pair_label.text()}"
+        return self._title.text()
+
+    def latest(self, model_id: str, mode: str) -> Summary | None:
+        """The latest summary of ``model_id`` in ``mode``, or ``None``."""
+        return self._latest.get((model_id, mode))
+
+    # -- output ----------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Rebuild cards and table from the latest summaries of the selected model."""
+        if self._pinned is not None:
+            train, infer, label = self._pinned
+            model = train.model
+        else:
+            train = self.latest(self._model, "train")
+            infer = self.latest(self._model, "infer")
+            model, label = self._model, ""
+        info = CATALOG.get(model)
+        self._title.setText(
+            self.tr("Training vs inference — {0}").format(info.title if info else model)
+        )
+        tip = label
+        if train is not None and infer is not None and (
+                weights_used(train, infer) == OTHER_TRAINING):
+            note = self.tr("inference used another training run's weights")
+            label = f"{label} · {note}" if label else note
+            tip = label + self.tr(": run inference again to predict with this training "
+                                  "run's weights")
+        self._pair_label.setText(label)
+        self._pair_label.setToolTip(tip)
+        self._pair_label.setVisible(bool(label))
+        self.latest_button.setVisible(self._pinned is not None)
+        self.train_card.set_summary(train)
+        self.infer_card.set_summary(infer)
+        self.memory_chart.set_summaries(train, infer)
+        self.objective_chart.set_summaries(train, infer)
+        try:
+            self.comparison = compare.build(train, infer)
+        except (ValueError, OSError, KeyError) as exc:
+            self.comparison = None
+            self.table.setRowCount(0)
+            if self._on_error is not None:
+                self._on_error(
+                    self.tr("Could not build the comparison: {0}").format(exc),
+                    self.tr("Check that Trainfer's resources folder is installed."),
+                )
+            return
+        self._fill(self.comparison)
+
+    def _set_headers(self) -> None:
+        self.table.setHorizontalHeaderLabels(
+            [
+                self.tr("Aspect"),
+                self.tr("Training\n(document)"),
+                self.tr("Inference\n(document)"),
+                self.tr("Training\n(measured)"),
+                self.tr("Inference\n(measured)"),
+                self.tr("Training ÷\ninference"),
+                self.tr("Verdict"),
+            ]
+        )
+        for col, mode in (
+            (COL_DOC_TRAIN, "train"),
+            (COL_MEAS_TRAIN, "train"),
+            (COL_DOC_INFER, "infer"),
+            (COL_MEAS_INFER, "infer"),
+        ):
+            self.table.horizontalHeaderItem(col).setForeground(
+                QBrush(QColor(theme.mode_color(mode)))
+            )
+
+    def _fill(self, comparison: compare.Comparison) -> None:
+        lang = self.language
+        self.table.setRowCount(len(comparison.rows))
+        train_bg = QBrush(QColor(theme.TRAIN_TINT))
+        infer_bg = QBrush(QColor(theme.INFER_TINT))
+        for r, row in enumerate(comparison.rows):
+            cells = (
+                (row.aspect.get(lang, row.aspect.get("pt", "")), None),
+                (row.doc_train.get(lang, ""), train_bg),
+                (row.doc_infer.get(lang, ""), infer_bg),
+                (row.measured_train, train_bg),
+                (row.measured_infer, infer_bg),
+                (row.ratio_text, None),
+                (self._verdict_text(row.verdict), None),
+            )
+            for c, (text, bg) in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setTextAlignment(Qt.AlignLeft | Qt.AlignTop)
+                if bg is not None:
+                    item.setBackground(bg)
+                if c == COL_ASPECT:
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
+                if c == COL_RATIO and row.ratio is not None:
+                    item.setToolTip(f"{row.ratio:.3f}")
+                if c == COL_VERDICT and row.verdict is not None:
+                    item.setForeground(QBrush(QColor(VERDICT_COLORS[row.verdict.status])))
+                self.table.setItem(r, c, item)
+        self.table.resizeRowsToContents()
+        self._fill_claims(comparison, lang)
+
+    def export_table_to(self, path: str) -> str:
+        """Write the shown comparison to ``path`` (.png, .md, .html or .csv).
+
+        Raises:
+            ValueError: Another suffix, or nothing to export.
+            OSError: The file cannot be written.
+        """
+        if self.comparison is None:
+            raise ValueError("there is no comparison to export")
+        return str(export_table(self.comparison, path, self.language))
+
+    def _export_table(self) -> None:
+        model = self.comparison.model if self.comparison else "comparison"
+        path = ask_table_path(self, f"trainfer-{model}-train-vs-infer.png")
+        if not path:
+            return
+        try:
+            self.export_table_to(path)
+        except (ValueError, OSError) as exc:
+            if self._on_error is not None:
+                self._on_error(self.tr("Could not export the table: {0}").format(exc),
+                               self.tr("Choose a .png, .md, .html or .csv file you can "
+                                       "write."))
+
+    @staticmethod
+    def _verdict_text(verdict: object) -> str:
+        if verdict is None:
+            return ""
+        return f"{VERDICT_MARKS[verdict.status]} {verdict.text}"  # type: ignore[attr-defined]
+
+    def _fill_claims(self, comparison: compare.Comparison, lang: str) -> None:
+        """The bullets of the document's two lists, each with its verdict."""
+        self.claims.setRowCount(len(comparison.claims))
+        titles = {"train": self.tr("Training"), "infer": self.tr("Inference")}
+        for r, result in enumerate(comparison.claims):
+            mode = result.claim.mode
+            cells = (
+                titles[mode],
+                result.claim.text.get(lang, result.claim.text.get("pt", "")),
+                self._verdict_text(result.verdict),
+            )
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setTextAlignment(Qt.AlignLeft | Qt.AlignTop)
+                if c == 0:
+                    item.setForeground(QBrush(QColor(theme.mode_color(mode))))
+                if c == 1:
+                    item.setBackground(QBrush(QColor(theme.mode_tint(mode))))
+                if c == 2:
+                    item.setForeground(
+                        QBrush(QColor(VERDICT_COLORS[result.verdict.status])))
+                self.claims.setItem(r, c, item)
+        self.claims.resizeRowsToContents()
+
+    def cell_text(self, row: int, col: int) -> str:
+        """Text of one table cell (``""`` if empty)."""
+        item = self.table.item(row, col)
+        return item.text() if item is not None else ""
+
+    def row_ids(self) -> list[str]:
+        """Document row ids in table order."""
+        return [row.id for row in self.comparison.rows] if self.comparison else []

@@ -1,0 +1,179 @@
+"""A small card with one run's headline numbers, in its mode's colour."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from engine.core.catalog import CATALOG
+from engine.core.events import Summary, step_split
+from engine.core.format import fmt_share
+from gui.widgets import theme
+from gui.widgets.units import fmt_joules, fmt_mem, fmt_ms, fmt_rate, fmt_watts, not_available
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("SummaryCard", text)
+
+
+def throughput_text(summary: Summary) -> str:
+    """``"1,234 tokens/s"`` for language models, ``"1,234 images/s"`` otherwise."""
+    if summary.tokens_per_s is not None:
+        return fmt_rate(summary.tokens_per_s, "tokens/s")
+    return fmt_rate(summary.samples_per_s, f"{summary.sample_unit}/s")
+
+
+def energy_text(summary: Summary) -> str:
+    """Energy per sample (or token) and total, ``"N/A"`` without NVML; ``(estimated)`` noted."""
+    if summary.energy_j is None:
+        return not_available()
+    if summary.energy_per_token_j is not None:
+        per = f"{fmt_joules(summary.energy_per_token_j)}/token"
+    else:
+        per = f"{fmt_joules(summary.energy_per_sample_j)}/{summary.sample_unit.rstrip('s')}"
+    text = f"{per} · {fmt_joules(summary.energy_j)}"
+    if summary.energy_source == "estimated_from_power":
+        text += " " + _tr("(estimated)")
+    return text
+
+
+def compute_text(summary: Summary) -> str:
+    """Achieved TFLOP/s and MFU (or why there is no MFU)."""
+    if not summary.tflops_per_s:
+        return not_available()
+    text = f"{summary.tflops_per_s:.3g} TFLOP/s"
+    if summary.mfu_pct is not None:
+        text += " · " + _tr("MFU {0:.1f}%").format(summary.mfu_pct)
+    else:
+        text += " · " + _tr("MFU N/A (no peak rate for this device)")
+    return text
+
+
+def power_text(summary: Summary) -> str:
+    """Mean power (1 s average) and, where the GPU reports it, the instant reading."""
+    text = fmt_watts(summary.mean_power_w)
+    if summary.mean_power_instant_w is not None:
+        text += " · " + _tr("{0} instant").format(fmt_watts(summary.mean_power_instant_w))
+    return text
+
+
+class SummaryCard(QFrame):
+    """Headline numbers of the latest run of one mode: throughput, step time, memory, energy.
+
+    Args:
+        mode: ``"train"`` or ``"infer"``; sets the colour and the heading.
+    """
+
+    def __init__(self, mode: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.mode = mode
+        self.setObjectName(f"card_{mode}")
+        color, tint = theme.mode_color(mode), theme.mode_tint(mode)
+        self.setStyleSheet(
+            f"#card_{mode} {{ background: {tint}; border: 1px solid {color};"
+            f" border-left: 6px solid {color}; border-radius: 4px; }}"
+            f" #card_{mode} QLabel {{ background: transparent; border: none; }}"
+        )
+        self._heading = QLabel()
+        self._heading.setStyleSheet(f"color: {color}; font-weight: bold; font-size: 12pt;")
+        self._body = QLabel()
+        self._body.setObjectName(f"card_{mode}_body")
+        self._body.setTextFormat(Qt.RichText)
+        self._body.setWordWrap(True)
+        self._body.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Maximum)  # no empty stretch
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.addWidget(self._heading)
+        layout.addWidget(self._body, 1)
+        self.set_summary(None)
+
+    def _mode_name(self) -> str:
+        return self.tr("Training") if self.mode == "train" else self.tr("Inference")
+
+    def set_summary(self, summary: Summary | None) -> None:
+        """Show ``summary`` (``None``: this mode has not run for the model yet)."""
+        self.summary = summary
+        if summary is None:
+            self._heading.setText(self._mode_name())
+            self._body.setText(escape(self.tr("Not run yet for this model.")))
+            return
+        title = CATALOG[summary.model].title if summary.model in CATALOG else summary.model
+        self._heading.setText(f"{self._mode_name()} — {title}")
+        rows = [
+            (self.tr("Throughput"), throughput_text(summary)),
+            (
+                self.tr("Step time"),
+                self.tr("{0} median · {1} p95").format(
+                    fmt_ms(summary.step_ms_median), fmt_ms(summary.step_ms_p95)
+                ),
+            ),
+            (
+                self.tr("Peak memory"),
+                fmt_mem(summary.peak_mem_bytes)
+                + " "
+                + (
+                    self.tr("(allocated)")
+                    if summary.peak_mem_source == "cuda_max_allocated"
+                    else self.tr("(growth of the process RSS)")
+                ),
+            ),
+            (self.tr("Compute"), compute_text(summary)),
+            (self.tr("Energy"), energy_text(summary)),
+            (self.tr("Mean power"), power_text(summary)),
+            (
+                self.tr("Run"),
+                self.tr("{0} · {1} · batch {2} · {3} steps in {4:.1f} s").format(
+                    summary.device_name or summary.device,
+                    summary.precision,
+                    summary.batch_size,
+                    summary.measured_steps,
+                    summary.measured_s,
+                ),
+            ),
+        ]
+        split = step_split(summary)
+        if split is not None:
+            rows.insert(2, (
+                self.tr("Step split"),
+                self.tr("forward {0} + backward {1} + optimizer {2} = {3} ({4})").format(
+                    fmt_ms(split.forward_ms), fmt_ms(split.backward_ms),
+                    fmt_ms(split.optimizer_ms), fmt_ms(split.step_ms),
+                    self.tr("means") if split.statistic == "mean" else self.tr("medians"),
+                ),
+            ))
+        if summary.heldout_accuracy is not None:
+            whose = (self.tr("trained weights") if summary.weights_from or summary.mode == "train"
+                     else self.tr("random weights"))
+            rows.append((self.tr("Accuracy"), self.tr("{0} on held-out data ({1}; chance {2})")
+                         .format(fmt_share(summary.heldout_accuracy), whose,
+                                 fmt_share(summary.heldout_chance))))
+        if summary.stopped_early:
+            rows.append((self.tr("Note"), self.tr("stopped early")))
+        if summary.energy_j is None and summary.telemetry_note:
+            rows.append((self.tr("Why N/A"), summary.telemetry_note))
+        html = "<table cellspacing='0' cellpadding='1'>" + "".join(
+            f"<tr><td style='color:#495057; padding-right:8px'>{escape(k)}</td>"
+            f"<td><b>{escape(v)}</b></td></tr>"
+            for k, v in rows
+        )
+        self._body.setText(html + "</table>")
+
+    def text(self) -> str:
+        """The card's body as shown (rich text), for tests."""
+        return self._body.text()
+
+
+def history_line(summary: Summary) -> str:
+    """One line for the run list: mode, model, device, throughput, step, memory, energy."""
+    mode = _tr("training") if summary.mode == "train" else _tr("inference")
+    parts = [
+        f"{mode} · {summary.model} · {summary.device}",
+        throughput_text(summary),
+        fmt_ms(summary.step_ms_median),
+        fmt_mem(summary.peak_mem_bytes),
+        energy_text(summary),
+    ]
+    return "   ".join(parts)

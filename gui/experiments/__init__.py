@@ -1,0 +1,1 @@
+"""The Experiments tab: guided experiments, their cases, table, chart and verdict."""

@@ -1,0 +1,1 @@
+"""The History tab: every stored run, opened, overlaid, compared, exported or imported."""

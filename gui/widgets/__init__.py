@@ -1,0 +1,1 @@
+"""Widgets and helpers the tabs share: theme, units, plot panels, export, banners, dialogs."""

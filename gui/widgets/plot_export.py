@@ -1,0 +1,255 @@
+"""Export one plot as PNG or SVG, or copy it to the clipboard.
+
+:func:`export_plot` picks the format from the file suffix. :func:`add_export_actions`
+adds "Export as PNG…", "Export as SVG…" and "Copy to clipboard" to a plot's right-click
+(ViewBox) menu; the plot header's buttons call :func:`export_with_dialog` too.
+
+PNG sizes are image pixels: :func:`render_plot` draws the plot's scene (logical
+coordinates) into an image exactly ``width`` pixels wide, with the height from the plot's
+logical shape, so a screen's scale factor (high DPI) never changes the file's size.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pyqtgraph as pg
+from pyqtgraph.exporters import ImageExporter, SVGExporter
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QAction, QGuiApplication, QImage
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from gui.widgets import png_size_dialog, svg_compat
+
+FORMATS = ("png", "svg")
+DEFAULT_PNG_WIDTH = 1600
+"""Pixel width of exported PNGs until the user picks another one."""
+_last_width = DEFAULT_PNG_WIDTH
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("PlotExport", text)
+
+
+def last_png_width() -> int:
+    """The PNG width (px) the user chose last, or :data:`DEFAULT_PNG_WIDTH`."""
+    return _last_width
+
+
+def remember_png_width(width: int) -> None:
+    """Offer ``width`` (px) as the default of the next PNG export."""
+    global _last_width
+    _last_width = int(width)
+
+
+def plot_aspect(plot_item: pg.PlotItem) -> float:
+    """Height / width of the plot in logical (device-independent) units."""
+    rect = plot_item.sceneBoundingRect()
+    return rect.height() / rect.width() if rect.width() > 0 else 0.5
+
+
+def _set_title(plot_item: pg.PlotItem, title: str | None) -> None:
+    plot_item.setTitle(title)
+    plot_item.layout.activate()  # lay the title out now, not at the next event
+
+
+def render_plot(plot_item: pg.PlotItem, width: int, title: str | None = None) -> QImage:
+    """Draw ``plot_item`` into an image ``width`` pixels wide.
+
+    Args:
+        plot_item: The plot (axes, curves, phase marks and labels are included).
+        width: Image width in pixels; the height keeps the plot's logical aspect ratio.
+        title: Drawn above the plot in the image only; ``None`` draws the plot as it is.
+
+    Returns:
+        An ARGB32 image of exactly ``width`` pixels by ``round(width * aspect)``.
+
+    Raises:
+        ValueError: ``width`` is below 1, or the plot has no size yet.
+    """
+    width = int(width)
+    if width < 1:
+        raise ValueError(f"an image must be at least 1 pixel wide, not {width}")
+    if title:
+        _set_title(plot_item, title)
+    try:
+        source = plot_item.sceneBoundingRect()
+        if source.width() <= 0 or source.height() <= 0:
+            raise ValueError("the plot has no size yet; show it before exporting")
+        exporter = ImageExporter(plot_item)
+        params = exporter.parameters()
+        params["width"] = width
+        params["height"] = max(1, round(width * source.height() / source.width()))
+        image = exporter.export(toBytes=True)
+    finally:
+        if title:
+            _set_title(plot_item, None)
+    return image
+
+
+def copy_plot(plot_item: pg.PlotItem, width: int | None = None, title: str | None = None) -> QImage:
+    """Put the plot on the clipboard as an image (``width`` px, default the last PNG width).
+
+    Returns:
+        The image placed on the clipboard.
+    """
+    image = render_plot(plot_item, width or last_png_width(), title)
+    QGuiApplication.clipboard().setImage(image)
+    return image
+
+
+def export_plot(
+    plot_item: pg.PlotItem,
+    path: str | Path,
+    width: int = DEFAULT_PNG_WIDTH,
+    title: str | None = None,
+) -> Path:
+    """Write ``plot_item`` to ``path`` as PNG or SVG, chosen by the suffix.
+
+    Args:
+        plot_item: The plot (axes, curves, phase marks and labels are included).
+        path: Destination ending in ``.png`` or ``.svg`` (any case).
+        width: PNG width in pixels; the height keeps the plot's aspect ratio.
+        title: Shown above the plot in the file only (the window shows titles in the
+            plot's header instead); ``None`` exports the plot as it is.
+
+    Returns:
+        The path written.
+
+    Raises:
+        ValueError: If the suffix is neither ``.png`` nor ``.svg``.
+        OSError: If the file cannot be written.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix not in FORMATS:
+        raise ValueError(f"cannot export {path.name!r}: use a .png or .svg file name")
+    if suffix == "png":
+        image = render_plot(plot_item, width, title)
+        if not image.save(str(path), "PNG"):
+            raise OSError(f"could not write {path}")
+        return path
+    if title:
+        _set_title(plot_item, title)
+    try:
+        svg_compat.install()
+        SVGExporter(plot_item).export(str(path))
+    finally:
+        if title:
+            _set_title(plot_item, None)
+    if not path.exists():
+        raise OSError(f"could not write {path}")
+    return path
+
+
+def suggested_name(title: str, fmt: str) -> str:
+    """A file name from a plot title: ``"GPU memory (GiB)", "png"`` -> ``"gpu-memory-gib.png"``."""
+    stem = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "plot"
+    return f"trainfer-{stem}.{fmt}"
+
+
+def ask_export_path(parent: QWidget | None, title: str, fmt: str) -> str:
+    """Ask for a destination with a save dialog; ``""`` when the user cancels.
+
+    Tests replace this function to avoid the modal dialog.
+    """
+    filters = {"png": _tr("PNG image (*.png)"), "svg": _tr("SVG vector image (*.svg)")}
+    path, _ = QFileDialog.getSaveFileName(
+        parent, _tr("Export plot"), suggested_name(title, fmt), filters[fmt]
+    )
+    if path and not path.lower().endswith("." + fmt):
+        path += "." + fmt
+    return path
+
+
+def export_with_dialog(
+    parent: QWidget | None,
+    plot_item: pg.PlotItem,
+    title: str,
+    fmt: str,
+    on_error: Callable[[str, str], None] | None = None,
+) -> Path | None:
+    """Ask the size (PNG) and where to save, then export; errors go to ``on_error``.
+
+    Returns:
+        The path written, or ``None`` when cancelled or failed.
+    """
+    width = last_png_width()
+    if fmt == "png":
+        chosen = png_size_dialog.ask_png_width(parent, width, plot_aspect(plot_item))
+        if chosen is None:
+            return None
+        width = chosen
+        remember_png_width(width)
+    path = ask_export_path(parent, title, fmt)
+    if not path:
+        return None
+    try:
+        return export_plot(plot_item, path, width=width, title=title)
+    except (OSError, ValueError) as exc:
+        if on_error is None:
+            raise
+        on_error(
+            _tr("Could not export the plot: {0}").format(exc),
+            _tr("Choose a folder you can write to and a .png or .svg name."),
+        )
+        return None
+
+
+def copy_with_feedback(
+    plot_item: pg.PlotItem,
+    title: str,
+    on_error: Callable[[str, str], None] | None = None,
+) -> QImage | None:
+    """Copy the plot to the clipboard; a failure goes to ``on_error(message, hint)``."""
+    try:
+        return copy_plot(plot_item, title=title)
+    except ValueError as exc:
+        if on_error is None:
+            raise
+        on_error(
+            _tr("Could not copy the plot: {0}").format(exc),
+            _tr("Show the plot on screen, then copy it again."),
+        )
+        return None
+
+
+def add_export_actions(
+    parent: QWidget,
+    plot_item: pg.PlotItem,
+    title: str | Callable[[], str],
+    on_error: Callable[[str, str], None] | None = None,
+) -> list[QAction]:
+    """Add "Export as PNG…", "Export as SVG…" and "Copy to clipboard" to the plot's menu.
+
+    ``title`` may be a function, read when the action runs (titles can change).
+
+    Returns:
+        The actions added (PNG, SVG, copy), so callers and tests can trigger them.
+    """
+    menu = plot_item.getViewBox().menu
+    menu.addSeparator()
+    labels = {"png": _tr("Export as PNG…"), "svg": _tr("Export as SVG…")}
+    actions = []
+    for fmt in FORMATS:
+        action = QAction(labels[fmt], menu)
+        action.setObjectName(f"export_{fmt}")
+        action.triggered.connect(
+            lambda _checked=False, f=fmt: export_with_dialog(
+                parent, plot_item, title() if callable(title) else title, f, on_error
+            )
+        )
+        menu.addAction(action)
+        actions.append(action)
+    copy = QAction(_tr("Copy to clipboard"), menu)
+    copy.setObjectName("copy_image")
+    copy.triggered.connect(
+        lambda _checked=False: copy_with_feedback(
+            plot_item, title() if callable(title) else title, on_error
+        )
+    )
+    menu.addAction(copy)
+    actions.append(copy)
+    return actions

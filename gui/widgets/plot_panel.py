@@ -1,0 +1,256 @@
+"""One live plot with its header: title, PNG / SVG export and copy buttons, a note overlay.
+
+The note (e.g. "N/A — no NVIDIA driver found") is drawn inside the plot's view box in
+pixel coordinates, so it stays centred whatever the axis ranges are and appears in
+exported images too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QPen
+from PySide6.QtWidgets import (
+    QGraphicsRectItem,
+    QGraphicsTextItem,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.widgets import plot_export, theme
+
+ErrorSink = Callable[[str, str], None]
+DOWNSAMPLE_FACTOR = 1.0
+"""Samples drawn per pixel column before peak downsampling (which keeps each column's
+minimum and maximum, so nothing visible is lost); pyqtgraph's default of 5 makes a
+20-minute run's curves slow to paint."""
+
+
+class PlotPanel(QWidget):
+    """A titled plot of one quantity against seconds since the run started.
+
+    Args:
+        key: Stable identifier (``"gpu_util"``), used for object names and tests.
+        title: Translated title shown in the header and in exported files.
+        unit: Translated unit shown on the left axis (``"%"``, ``"GiB"``).
+        on_error: Receives ``(message, hint)`` when an export fails.
+    """
+
+    def __init__(
+        self,
+        key: str,
+        title: str,
+        unit: str,
+        on_error: ErrorSink | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.key = key
+        self.title = title
+        self.setObjectName(f"plot_{key}")
+        self._on_error = on_error
+        self._phase_items: list[pg.GraphicsObject] = []
+
+        self._title_label = QLabel(title)
+        bold = QFont(self._title_label.font())
+        bold.setBold(True)
+        self._title_label.setFont(bold)
+
+        self.png_button = self._tool_button(
+            self.tr("PNG"), self.tr("Export this plot as a PNG image"), "png"
+        )
+        self.svg_button = self._tool_button(
+            self.tr("SVG"), self.tr("Export this plot as an SVG image"), "svg"
+        )
+        self.copy_button = QToolButton(self)
+        self.copy_button.setText(self.tr("Copy"))
+        self.copy_button.setToolTip(self.tr("Copy this plot to the clipboard as an image"))
+        self.copy_button.setAutoRaise(True)
+        self.copy_button.setObjectName("copy_button")
+        self.copy_button.clicked.connect(self.copy_to_clipboard)
+
+        header = QHBoxLayout()
+        header.setContentsMargins(4, 0, 4, 0)
+        header.setSpacing(2)
+        header.addWidget(self._title_label)
+        header.addStretch(1)
+        header.addWidget(self.png_button)
+        header.addWidget(self.svg_button)
+        header.addWidget(self.copy_button)
+
+        self.plot_widget = pg.PlotWidget(background=theme.PLOT_BACKGROUND)
+        self.plot_widget.setMinimumHeight(140)
+        self.plot_widget.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
+        item = self.plot_item
+        item.setClipToView(True)
+        item.setDownsampling(auto=True, mode="peak")
+        item.showGrid(x=True, y=True, alpha=0.15)
+        item.setLabel("left", unit)
+        item.setLabel("bottom", self.tr("s since start"))
+        item.setMenuEnabled(True)
+        item.hideButtons()
+        for name in ("left", "bottom"):
+            axis = item.getAxis(name)
+            axis.enableAutoSIPrefix(False)  # "GiB (x0.001)" would confuse; units are fixed
+            axis.label.setFont(QFont(self.font().family(), 8))
+        self.export_actions = plot_export.add_export_actions(
+            self, item, lambda: self.title, on_error
+        )
+
+        self._note = QGraphicsTextItem(item.getViewBox())
+        self._note.setDefaultTextColor(QColor(theme.NA_TEXT))
+        note_font = QFont(self.font())
+        note_font.setPointSizeF(max(9.0, note_font.pointSizeF()))
+        self._note.setFont(note_font)
+        self._note.setZValue(1000)
+        self._note.setVisible(False)
+        self._note_bg = QGraphicsRectItem(item.getViewBox())  # keeps the note legible
+        self._note_bg.setBrush(QBrush(QColor(255, 255, 255, 235)))
+        self._note_bg.setPen(QPen(Qt.NoPen))
+        self._note_bg.setZValue(999)
+        self._note_bg.setVisible(False)
+        item.getViewBox().sigResized.connect(self._place_note)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(header)
+        layout.addWidget(self.plot_widget, 1)
+
+    def set_title(self, title: str) -> None:
+        """Change the title shown in the header and written into exported files."""
+        self.title = title
+        self._title_label.setText(title)
+
+    @property
+    def plot_item(self) -> pg.PlotItem:
+        """The pyqtgraph plot (pass it to :func:`gui.widgets.plot_export.export_plot`)."""
+        return self.plot_widget.getPlotItem()
+
+    def add_curve(
+        self, pen: object, ignore_bounds: bool = False, **kwargs: object
+    ) -> pg.PlotDataItem:
+        """Add an empty curve with ``pen`` (and symbol options) that draws NaN as a gap.
+
+        ``ignore_bounds`` keeps the curve out of the automatic axis range.
+
+        Solid, opaque lines are drawn as separate segments: antialiased wide polylines
+        through noisy data take Qt's raster engine twenty times longer to stroke.
+        """
+        curve = pg.PlotDataItem(
+            [], [], pen=pen, connect="finite", autoDownsampleFactor=DOWNSAMPLE_FACTOR, **kwargs
+        )
+        qpen = pg.mkPen(pen)
+        if qpen.style() == Qt.SolidLine and qpen.color().alpha() == 255:
+            curve.curve.setSegmentedLineMode("on")
+        self.plot_item.addItem(curve, ignoreBounds=ignore_bounds)
+        return curve
+
+    # -- note overlay ----------------------------------------------------------------
+    def set_note(self, text: str | None) -> None:
+        """Show ``text`` centred in the plot (``None`` hides it)."""
+        if not text:
+            self.plot_item.getAxis("left").setStyle(showValues=True)
+            self._note.setVisible(False)
+            self._note_bg.setVisible(False)
+            self._note.setPlainText("")
+            return
+        self._note.setHtml(f"<div align='center'>{escape(text)}</div>")
+        self._note.setVisible(True)
+        self.plot_item.getAxis("left").setStyle(showValues=False)  # no numbers without data
+        self._note_bg.setVisible(True)
+        self._place_note()
+
+    def note(self) -> str:
+        """The note shown in the plot, ``""`` when none."""
+        return self._note.toPlainText() if self._note.isVisible() else ""
+
+    def _place_note(self, *_args: object) -> None:
+        if not self._note.isVisible():
+            return
+        rect = self.plot_item.getViewBox().boundingRect()
+        width = max(60.0, rect.width() - 16.0)
+        self._note.setTextWidth(width)
+        height = self._note.boundingRect().height()
+        self._note.setPos(rect.left() + 8.0, rect.top() + max(0.0, (rect.height() - height) / 2))
+        text_width = self._note.document().idealWidth()
+        self._note_bg.setRect(
+            QRectF(
+                self._note.pos().x() + (width - text_width) / 2 - 6,
+                self._note.pos().y(),
+                text_width + 12,
+                height,
+            )
+        )
+
+    # -- phase marks -----------------------------------------------------------------
+    def add_phase_line(self, x: float, label: str) -> pg.InfiniteLine:
+        """A vertical labelled line at ``x`` seconds (a phase change)."""
+        line = pg.InfiniteLine(
+            pos=x,
+            angle=90,
+            movable=False,
+            pen=pg.mkPen(theme.PHASE_LINE, width=1, style=Qt.DashLine),
+            label=label,
+            labelOpts={
+                "position": 0.92,
+                "color": theme.PHASE_LINE,
+                "anchors": [(0, 0.5), (0, 0.5)],
+            },
+        )
+        self.plot_item.addItem(line, ignoreBounds=True)
+        self._phase_items.append(line)
+        return line
+
+    def add_region(self, x0: float, x1: float) -> pg.LinearRegionItem:
+        """A shaded, fixed region from ``x0`` to ``x1`` seconds (the warm-up)."""
+        region = pg.LinearRegionItem(
+            values=(x0, x1),
+            orientation="vertical",
+            brush=pg.mkBrush(*theme.WARMUP_REGION),
+            pen=pg.mkPen(None),
+            movable=False,
+        )
+        region.setZValue(-10)
+        self.plot_item.addItem(region, ignoreBounds=True)
+        self._phase_items.append(region)
+        return region
+
+    def clear_phase_marks(self) -> None:
+        """Remove every phase line and region (a new run starts)."""
+        for item in self._phase_items:
+            self.plot_item.removeItem(item)
+        self._phase_items.clear()
+
+    def phase_items(self) -> list[pg.GraphicsObject]:
+        """Phase lines and regions currently shown."""
+        return list(self._phase_items)
+
+    # -- export ----------------------------------------------------------------------
+    def export_to(self, path: str, width: int = plot_export.DEFAULT_PNG_WIDTH) -> None:
+        """Export this plot (with its title) to ``path`` (``.png`` ``width`` px, or ``.svg``)."""
+        plot_export.export_plot(self.plot_item, path, width=width, title=self.title)
+
+    def copy_to_clipboard(self) -> None:
+        """Put this plot (with its title) on the clipboard as an image."""
+        plot_export.copy_with_feedback(self.plot_item, self.title, self._on_error)
+
+    def _tool_button(self, text: str, tip: str, fmt: str) -> QToolButton:
+        button = QToolButton(self)
+        button.setText(text)
+        button.setToolTip(tip)
+        button.setAutoRaise(True)
+        button.setObjectName(f"export_{fmt}_button")
+        button.clicked.connect(
+            lambda: plot_export.export_with_dialog(
+                self, self.plot_item, self.title, fmt, self._on_error
+            )
+        )
+        return button
