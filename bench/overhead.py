@@ -21,13 +21,14 @@ def plain_loop(model: str, mode: str, device: str, batch: int | None, precision:
     import torch
 
     from engine.core.config import RunConfig
-    from engine.run.loop import _Runner, _set_math_mode, resolve_device
+    from engine.run.device import resolve_device, set_math_mode
+    from engine.run.runner import ModelRunner
 
     cfg = RunConfig(model=model, mode=mode, device=device, batch_size=batch,
                     precision=precision, seconds=seconds)
     dev = resolve_device(device)
-    _set_math_mode(precision)
-    runner = _Runner(cfg, dev)
+    set_math_mode(precision)
+    runner = ModelRunner(cfg, dev)
     for _ in range(warmup):
         runner.step()
     if dev.type == "cuda":

@@ -22,6 +22,8 @@ from PySide6.QtWidgets import QApplication
 
 from engine.core.catalog import CATALOG
 from engine.core.resources import resources_dir
+from gui import errors
+from gui.widgets.words import set_language, words
 
 if TYPE_CHECKING:
     from gui.main_window import MainWindow
@@ -153,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             preflight(RunConfig(model="mlp", device=args.device), list_devices())
         except ConfigError as exc:
-            print(f"trainfer: --device: {exc.message}", file=sys.stderr)
+            print(f"trainfer: --device: {words(exc.msg)}", file=sys.stderr)
             return 2
     if not args.speed > 0:
         print(f"trainfer: --speed must be above 0, not {args.speed:g}", file=sys.stderr)
@@ -170,12 +172,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         store, store_warning = open_store(args.data_dir)
     except StoreError as exc:
-        store_warning = str(exc)
+        store_warning = exc.msg
 
     app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
+    assert isinstance(app, QApplication)
     install_translators(app, args.lang)
+    set_language(args.lang or QLocale.system().name())
+    errors.install_excepthooks()
 
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
@@ -193,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"trainfer: {problem}", file=sys.stderr)
         window.report_error(problem, window.tr("Then start Trainfer again."))
     elif store_warning:
-        print(f"trainfer: {store_warning}", file=sys.stderr)
+        print(f"trainfer: {words(store_warning)}", file=sys.stderr)
         window.report_error(
             store_warning,
             window.tr("Your earlier runs are still in the damaged file; move it away, or "

@@ -1,7 +1,9 @@
-"""The one place in the GUI that reads a session's events.
+"""The one place in the GUI that turns engine events into Qt signals.
 
-:class:`EventBridge` runs ``async for ev in session.events()`` as an asyncio task on
-the qasync loop (the Qt main thread) and re-emits each event as a Qt signal of its type.
+:class:`EventBridge` runs ``async for ev in session.events()`` as an asyncio task on the
+qasync loop (the Qt main thread) and re-emits each event as a Qt signal of its type; an
+experiment's cases, driven from a worker thread, come through :meth:`EventBridge.dispatch`
+on the GUI thread, so the same signals carry every run, live, replayed or an experiment's.
 Widgets connect to the signals and never see the session's queue (DESIGN.md, data flow).
 """
 
@@ -93,15 +95,21 @@ class EventBridge(QObject):
         self._task = asyncio.ensure_future(self._pump(source))
         return self._task
 
+    def dispatch(self, event: Any) -> bool:
+        """Emit ``event``'s signal now (GUI thread); returns False for an unknown kind."""
+        signal = self._routes.get(type(event))
+        if signal is None:
+            log.warning("ignoring unknown event %r", event)
+            return False
+        signal.emit(event)
+        return True
+
     async def _pump(self, source: EventSource) -> None:
         try:
             handled = 0
             async for event in source.events():
-                signal = self._routes.get(type(event))
-                if signal is None:
-                    log.warning("ignoring unknown event %r", event)
+                if not self.dispatch(event):
                     continue
-                signal.emit(event)
                 handled += 1
                 if handled % YIELD_EVERY == 0:
                     await asyncio.sleep(0)
@@ -109,14 +117,10 @@ class EventBridge(QObject):
             raise  # cancel(): the window is closing, nobody is listening
         except Exception as exc:  # noqa: BLE001 - a broken stream is reported, not lost
             log.exception("reading the run's events failed")
-            self.failed.emit(
-                Failed(
-                    time.monotonic(),
-                    "error",
-                    self.tr("Lost the run's events: {0}: {1}").format(type(exc).__name__, exc),
-                    self.tr("This looks like a bug in Trainfer; the details are in the log."),
-                )
-            )
+            self.failed.emit(Failed(
+                time.monotonic(), "error",
+                self.tr("Lost the run's events: {0}: {1}").format(type(exc).__name__, exc),
+                self.tr("This looks like a bug in Trainfer; the details are in the log.")))
         self.finished.emit()
 
     def cancel(self) -> None:

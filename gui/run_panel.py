@@ -1,4 +1,4 @@
-"""The experiment panel: what to run (model, mode, device, batch, precision, duration).
+"""The run panel: what to run (model, mode, device, batch, precision, duration).
 
 It turns the form into an :class:`engine.core.config.RunConfig` (which validates itself and
 raises :class:`~engine.core.config.ConfigError`) and offers Start and Stop; it runs nothing.
@@ -26,14 +26,16 @@ from PySide6.QtWidgets import (
 
 from engine.core.catalog import CATALOG, ModelInfo
 from engine.core.config import MAX_BATCH, MAX_SECONDS, MAX_STEPS, PRECISIONS, RunConfig
+from engine.core.values import msg
 from engine.session.devices import DevicesReport
 from gui.widgets import theme
+from gui.widgets.words import words
 
 _BAD_STYLE = "border: 2px solid " + theme.ERROR_BORDER + ";"
 
 
 def _tr(text: str) -> str:
-    return QCoreApplication.translate("ExperimentPanel", text)
+    return QCoreApplication.translate("RunPanel", text)
 
 
 def add_device_items(combo: QComboBox, devices: DevicesReport) -> None:
@@ -43,7 +45,7 @@ def add_device_items(combo: QComboBox, devices: DevicesReport) -> None:
     """
     combo.addItem(_tr("auto (GPU, else CPU)"), "auto")
     combo.setItemData(0, _tr("The first NVIDIA GPU; the CPU when there is none"),
-                      Qt.ToolTipRole)
+                      Qt.ItemDataRole.ToolTipRole)
     combo.addItem(_tr("cpu"), "cpu")
     for gpu in devices.gpus:
         mem = ""
@@ -51,10 +53,11 @@ def add_device_items(combo: QComboBox, devices: DevicesReport) -> None:
             mem = _tr(" ({0:.0f} GiB)").format(gpu.memory_total_bytes / (1 << 30))
         text = f"cuda:{gpu.index} — {gpu.name}{mem}"
         combo.addItem(text, f"cuda:{gpu.index}")
-        combo.setItemData(combo.count() - 1, text, Qt.ToolTipRole)  # when the box cuts it
+        # the tooltip says it when the box cuts it
+        combo.setItemData(combo.count() - 1, text, Qt.ItemDataRole.ToolTipRole)
 
 
-class ExperimentPanel(QWidget):
+class RunPanel(QWidget):
     """The form on the left of the window.
 
     Signals:
@@ -81,7 +84,7 @@ class ExperimentPanel(QWidget):
         self.description = QLabel()
         self.description.setObjectName("model_description")
         self.description.setWordWrap(True)
-        self.description.setTextFormat(Qt.RichText)
+        self.description.setTextFormat(Qt.TextFormat.RichText)
         self.description.setStyleSheet("color: #495057;")
 
         self.train_radio = QRadioButton(self.tr("Training"))
@@ -137,7 +140,7 @@ class ExperimentPanel(QWidget):
         for name in PRECISIONS:
             self.precision_combo.addItem(name, name)
             self.precision_combo.setItemData(
-                self.precision_combo.count() - 1, tips[name], Qt.ToolTipRole
+                self.precision_combo.count() - 1, tips[name], Qt.ItemDataRole.ToolTipRole
             )
 
         self.duration_spin = QDoubleSpinBox()
@@ -173,10 +176,10 @@ class ExperimentPanel(QWidget):
             self.optimizer_combo,
         ):
             # Long entries (GPU names) must not widen the panel; the popup shows them whole.
-            combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(8)
         form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow(self.tr("Model"), self.model_combo)
         form.addRow(self.description)
         form.addRow(self.tr("Mode"), self._mode_widget)
@@ -351,8 +354,9 @@ class ExperimentPanel(QWidget):
         info = self.model_info
         params = info.approx_params / 1e6
         self.description.setText(
-            f"{escape(info.description)}<br><i>"
-            + escape(self.tr("≈{0:.1f} M parameters · {1}").format(params, info.sample_unit))
+            f"{escape(words(info.description))}<br><i>"
+            + escape(self.tr("≈{0:.1f} M parameters · {1}").format(
+                params, words(msg(f"item.{info.sample_unit}"))))
             + "</i>"
         )
         self._refresh_defaults()

@@ -5,15 +5,10 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from engine.core.events import StepStats
+from engine.core.progress import step_parts
+from gui.run_controller import ACTIVE_STATES
 from gui.widgets import theme
-from gui.widgets.units import fmt_ms, fmt_rate
-
-STATES = ("idle", "building", "warmup", "measuring", "stopping", "done", "stopped", "failed",
-          "experiment")
-"""Run states, in the order a run goes through them; ``experiment``: an experiment of the
-Experiments tab is running its own runs (not a run of the Live tab)."""
-ACTIVE_STATES = ("building", "warmup", "measuring", "stopping")
-"""States in which a run is in progress."""
+from gui.widgets.words import words
 
 
 class RunStatusBar(QStatusBar):
@@ -44,7 +39,6 @@ class RunStatusBar(QStatusBar):
             "done": self.tr("done"),
             "stopped": self.tr("stopped"),
             "failed": self.tr("failed"),
-            "experiment": self.tr("experiment running"),
         }
         return names[state]
 
@@ -59,7 +53,6 @@ class RunStatusBar(QStatusBar):
             "done": "#2B8A3E",
             "stopped": "#495057",
             "failed": theme.ERROR_BORDER,
-            "experiment": "#1971C2",
         }
         color = (
             theme.mode_color(mode)
@@ -83,15 +76,6 @@ class RunStatusBar(QStatusBar):
         """Show the device the run uses (or will use)."""
         self.device_label.setText(self.tr("Device: {0}").format(text))
 
-    def show_step(self, step: StepStats, unit: str, language_model: bool) -> None:
-        """Show the latest step: index, throughput, step time and loss."""
-        rate = (
-            fmt_rate(step.tokens_per_s, self.tr("tokens/s"))
-            if language_model
-            else fmt_rate(step.samples_per_s, f"{unit}/s")
-        )
-        phase = self.tr("warm-up step") if step.phase == "warmup" else self.tr("step")
-        parts = [f"{phase} {step.step}", rate, fmt_ms(step.step_ms)]
-        if step.loss is not None:
-            parts.append(self.tr("loss {0:.4f}").format(step.loss))
-        self.readout_label.setText("   ·   ".join(parts))
+    def show_step(self, step: StepStats, unit: str) -> None:
+        """Show the latest step: which, throughput, step time and loss (the one readout)."""
+        self.readout_label.setText("   ·   ".join(words(p) for p in step_parts(step, unit)))

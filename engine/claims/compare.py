@@ -1,94 +1,46 @@
-"""The comparison model: the document's table rows beside what was measured.
+"""The comparison: the document's table rows beside what was measured.
 
-The rows and their text (Portuguese as written, English translation) are data in
-``resources/document.json``; this module maps each row to measurements from a training
-and an inference :class:`~engine.core.events.Summary` of the same model and computes a ratio.
-Ratios are ``training / inference`` of a cost (time per sample, memory, energy per
-sample, utilization), so a value above 1 means training costs more.
+The rows and their text (Portuguese as written, English translation) are data
+(:mod:`engine.claims.document`); this module maps each row to measurements from a
+training and an inference :class:`~engine.core.events.Summary` of the same model,
+computes a ratio and asks :mod:`engine.claims.verdicts` for the verdict. Ratios are
+``training / inference`` of a cost (time per sample, memory, energy per sample,
+utilization), so a value above 1 means training costs more.
+
+Every cell is typed: a message of the catalogue whose parameters are the measured
+quantities (:mod:`engine.core.values`), and the row's compared metric as a
+:class:`~engine.core.values.Quantity` on each side; :func:`engine.core.format.text`
+makes the words.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
-from engine.claims.verdicts import CLAIM_VERDICTS, ROW_VERDICTS, Verdict
-from engine.core.events import Summary, step_split
-from engine.core.format import NA, fmt_bytes, fmt_energy, fmt_num, fmt_ratio, fmt_share
-from engine.core.resources import resources_dir
-
-Text = dict[str, str]  # language code ("pt", "en") -> text
-
-
-@dataclass(frozen=True)
-class DocRow:
-    """One row of the document's tables.
-
-    Attributes:
-        id: Stable row id (``"objective"``, ``"energy_consumption"`` ...).
-        table: ``"table1"`` or ``"table2"``, the document's first or second table.
-        aspect: The row header per language.
-        train: The document's text for training per language.
-        infer: The document's text for inference per language.
-    """
-
-    id: str
-    table: str
-    aspect: Text
-    train: Text
-    infer: Text
-
-
-@lru_cache(maxsize=1)
-def _document() -> dict[str, Any]:
-    with open(resources_dir() / "document.json", encoding="utf-8") as f:
-        return json.load(f)
-
-
-def load_document() -> list[DocRow]:
-    """Every row of both tables, in the document's order.
-
-    Raises:
-        FileNotFoundError: ``resources/`` is missing (see :func:`resources_dir`).
-    """
-    doc = _document()
-    return [
-        DocRow(r["id"], t["id"], r["aspect"], r["train"], r["infer"])
-        for t in doc["tables"]
-        for r in t["rows"]
-    ]
-
-
-@dataclass(frozen=True)
-class DocClaim:
-    """One bullet of the document's two lists.
-
-    Attributes:
-        id: Stable id (``"compute_intensive"`` ...).
-        mode: ``"train"`` or ``"infer"``: which list it is in.
-        text: The bullet per language.
-    """
-
-    id: str
-    mode: str
-    text: Text
-
-
-def load_claims() -> list[DocClaim]:
-    """Every bullet of the training list, then of the inference list."""
-    return [
-        DocClaim(item["id"], lst["id"], {k: item[k] for k in ("pt", "en")})
-        for lst in _document()["lists"]
-        for item in lst["items"]
-    ]
-
-
-def column_titles() -> dict[str, Text]:
-    """Column headers ``aspect``/``train``/``infer`` per language."""
-    return dict(_document()["columns"])
+from engine.claims.document import DocClaim, Text, load_claims, load_document
+from engine.claims.verdicts import CLAIM_VERDICTS, ROW_VERDICTS, Verdict, item
+from engine.core.events import Summary
+from engine.core.values import (
+    Msg,
+    Quantity,
+    count,
+    flop,
+    joules,
+    millis,
+    msg,
+    nbytes,
+    number,
+    percent,
+    rate,
+    ratio,
+    share,
+    singular,
+    tflops,
+    to_plain,
+    watts,
+)
 
 
 @dataclass(frozen=True)
@@ -96,14 +48,14 @@ class ComparisonRow:
     """A document row with measurements.
 
     Attributes:
-        id, table, aspect: As in :class:`DocRow`.
+        id, table, aspect: As in :class:`~engine.claims.document.DocRow`.
         doc_train, doc_infer: The document's text per language.
-        measured_train, measured_infer: What was measured, with units (``"N/A"`` and the
-            reason when it cannot be measured here or that mode has not run).
+        measured_train, measured_infer: What was measured (or why it cannot be).
         ratio: ``training / inference`` of the row's metric, or ``None``.
-        ratio_text: The ratio in words.
+        ratio_msg: The ratio in words (``None``: no ratio).
         metric: Name of the metric the ratio compares (``"ms_per_sample"`` ...), or ``""``.
         verdict: Whether the measurements support the row (:mod:`engine.claims.verdicts`).
+        value_train, value_infer: The compared metric on each side (``None``: no metric).
     """
 
     id: str
@@ -111,12 +63,21 @@ class ComparisonRow:
     aspect: Text
     doc_train: Text
     doc_infer: Text
-    measured_train: str
-    measured_infer: str
+    measured_train: Msg
+    measured_infer: Msg
     ratio: float | None
-    ratio_text: str
+    ratio_msg: Msg | None
     metric: str = ""
     verdict: Verdict | None = None
+    value_train: Quantity | None = None
+    value_infer: Quantity | None = None
+
+    @property
+    def ratio_text(self) -> str:
+        """:attr:`ratio_msg` in English (``N/A`` without a ratio)."""
+        from engine.core.format import text
+
+        return text(self.ratio_msg)
 
 
 @dataclass(frozen=True)
@@ -144,8 +105,18 @@ class Comparison:
     rows: list[ComparisonRow] = field(default_factory=list)
     claims: list[ClaimResult] = field(default_factory=list)
 
+    def title(self) -> Msg:
+        """``Training vs inference: resnet18 on cpu (AMD EPYC), fp32``."""
+        s = self.train or self.infer
+        if s is None:
+            return msg("compare.title", model=self.model)
+        return msg("compare.title_on", model=self.model, device=s.device,
+                   device_name=s.device_name, precision=s.precision)
+
     def to_dict(self) -> dict[str, Any]:
-        """Stable JSON form (``trainfer compare --json``)."""
+        """Stable JSON form (``trainfer compare --json``): English text and typed values."""
+        from engine.core.format import text
+
         return {
             "model": self.model,
             "train": self.train.to_dict() if self.train else None,
@@ -156,7 +127,12 @@ class Comparison:
                     "table": r.table,
                     "aspect": r.aspect,
                     "document": {"train": r.doc_train, "infer": r.doc_infer},
-                    "measured": {"train": r.measured_train, "infer": r.measured_infer},
+                    "measured": {"train": text(r.measured_train),
+                                 "infer": text(r.measured_infer)},
+                    "cells": {"train": to_plain(r.measured_train),
+                              "infer": to_plain(r.measured_infer)},
+                    "values": {"train": to_plain(r.value_train),
+                               "infer": to_plain(r.value_infer)},
                     "ratio": r.ratio,
                     "ratio_text": r.ratio_text,
                     "metric": r.metric,
@@ -175,212 +151,192 @@ class Comparison:
 # ---- per-row measurements ---------------------------------------------------------------
 
 
-def _unit(s: Summary) -> str:
-    return "tokens" if s.tokens_per_s is not None else s.sample_unit
-
-
-def _rate(s: Summary) -> str:
-    if s.tokens_per_s is not None:
-        return fmt_num(s.tokens_per_s, "tokens/s")
-    return fmt_num(s.samples_per_s, f"{s.sample_unit}/s")
-
-
 def _ms_per_sample(s: Summary) -> float | None:
     return 1000.0 / s.samples_per_s if s.samples_per_s else None
 
 
-def _on_gpu(s: Summary) -> bool:
-    return s.device.startswith("cuda")
-
-
-def _cost_ratio(
-    train: Summary | None,
-    infer: Summary | None,
-    get: Callable[[Summary], float | None],
-    noun: str,
-) -> tuple[float | None, str]:
-    a = get(train) if train else None
-    b = get(infer) if infer else None
-    if a is None or b is None or b == 0:
-        return None, NA
-    r = a / b
-    if r >= 0.95:
-        return r, f"training: {fmt_ratio(r)} the {noun} of inference"
-    return r, f"training: {fmt_ratio(r)} the {noun} of inference (inference costs more)"
-
-
-def _change_text(s: Summary) -> str:
-    """``"‖Δθ‖₂ 17.5 (47% of ‖θ‖₂)"``, or ``""`` when not measured."""
+def change_msg(s: Summary) -> Msg | None:
+    """``‖Δθ‖₂ 17.5 (47% of ‖θ‖₂)``, or ``None`` when not measured."""
     if s.param_change_l2 is None:
-        return ""
+        return None
     if s.param_change_l2 == 0:
-        return "‖Δθ‖₂ = 0"
-    rel = f" ({fmt_share(s.param_change_rel)} of ‖θ‖₂)" if s.param_change_rel is not None else ""
-    return f"‖Δθ‖₂ {s.param_change_l2:.3g}{rel}"
+        return msg("row.change.zero")
+    if s.param_change_rel is None:
+        return msg("row.change", l2=number(s.param_change_l2))
+    return msg("row.change.rel", l2=number(s.param_change_l2), rel=share(s.param_change_rel))
 
 
-def heldout_text(s: Summary) -> str:
-    """``"held-out accuracy 75% (chance 10%, 64 samples, trained weights)"`` or ``""``."""
+def heldout_value(s: Summary) -> Msg | None:
+    """``75% (chance 10%, 64 images; trained weights)``, or ``None`` when not measured."""
     if s.heldout_accuracy is None:
-        return ""
-    unit = "tokens" if s.tokens_per_s is not None else s.sample_unit
-    chance = f"chance {fmt_share(s.heldout_chance)}, " if s.heldout_chance is not None else ""
-    n = f"{s.heldout_predictions:,} {unit}" if s.heldout_predictions else ""
+        return None
+    details: list[Any] = []
+    if s.heldout_chance is not None:
+        details.append(msg("verdict.chance", chance=share(s.heldout_chance)))
+    if s.heldout_predictions:
+        details.append(count(s.heldout_predictions, s.rate_unit))
     if s.mode == "train":
-        whose = "after training"
+        whose = msg("row.heldout.after_training")
     elif s.weights_from:
-        whose = "trained weights"
+        whose = msg("row.heldout.trained_weights")
     else:
-        whose = "random weights: no training run of this model to load"
-    return f"held-out accuracy {fmt_share(s.heldout_accuracy)} ({chance}{n}; {whose})"
+        whose = msg("row.heldout.random_weights")
+    if not details:
+        return msg("row.heldout.plain", acc=share(s.heldout_accuracy), whose=whose)
+    return msg("row.heldout.value", acc=share(s.heldout_accuracy), details=details,
+               whose=whose)
 
 
-def _objective(s: Summary) -> str:
-    change = _change_text(s)
-    acc = heldout_text(s)
+def heldout_msg(s: Summary) -> Msg | None:
+    """``held-out accuracy 75% (chance 10%, 64 images; trained weights)``, or ``None``."""
+    value = heldout_value(s)
+    return msg("row.heldout", value=value) if value is not None else None
+
+
+def _objective(s: Summary) -> Msg:
+    change = change_msg(s)
+    parts: list[Msg] = []
     if s.mode == "train":
-        parts = [f"weights {'changed' if s.weights_changed else 'UNCHANGED'}"
-                 + (f": {change}" if change else "")]
+        key = "row.objective.changed" if s.weights_changed else "row.objective.unchanged_train"
+        parts.append(msg(key, change=msg("row.objective.colon", change=change) if change
+                         else ""))
         if s.loss_first is not None and s.loss_last is not None:
-            parts.append(f"loss {s.loss_first:.3f} → {s.loss_last:.3f}")
-        if acc:
-            parts.append(acc)
-        return "; ".join(parts)
-    n = s.measured_steps * s.batch_size
-    parts = [f"weights {'CHANGED' if s.weights_changed else 'unchanged'}"
-             + (f" ({change})" if change else ""),
-             f"{n:,} {s.sample_unit} predicted"]
-    if acc:
+            parts.append(msg("verdict.loss", first=number(s.loss_first, 3),
+                             last=number(s.loss_last, 3)))
+    else:
+        key = "row.objective.changed_infer" if s.weights_changed else "row.objective.unchanged"
+        parts.append(msg(key, change=msg("row.objective.paren", change=change) if change
+                         else ""))
+        parts.append(msg("row.objective.predicted", n=count(s.samples, s.sample_unit)))
+    acc = heldout_msg(s)
+    if acc is not None:
         parts.append(acc)
-    return "; ".join(parts)
+    return msg("row.parts", parts=parts)
 
 
-def _key_ops(s: Summary) -> str:
-    step = f"{fmt_num(s.step_ms_median, 'ms')}/step (median, batch {s.batch_size})"
-    split = step_split(s) if s.mode == "train" else None
+def _key_ops(s: Summary) -> Msg:
+    split = s.step_split() if s.mode == "train" else None
     if split is not None:
-        return (
-            f"forward+loss {fmt_num(split.forward_ms, 'ms')} + backward "
-            f"{fmt_num(split.backward_ms, 'ms')} + optimizer "
-            f"{fmt_num(split.optimizer_ms, 'ms')} = {fmt_num(split.step_ms, 'ms')}/step "
-            f"({split.statistic}s, batch {s.batch_size})"
-        )
+        return msg("row.key_ops.split", forward=millis(split.forward_ms),
+                   backward=millis(split.backward_ms), optimizer=millis(split.optimizer_ms),
+                   step=millis(split.step_ms), stats=msg(f"stat.{split.statistic}s"),
+                   batch=s.batch_size)
     if s.mode == "train":
-        return f"forward + loss + backward + optimizer: {step}"
+        return msg("row.key_ops.train", step=millis(s.step_ms_median), batch=s.batch_size)
     if s.step_ms_mean is not None:  # the mean, as the training split beside it
-        return f"forward only: {fmt_num(s.step_ms_mean, 'ms')}/step (mean, batch {s.batch_size})"
-    return f"forward only: {step}"
+        return msg("row.key_ops.forward", step=millis(s.step_ms_mean), stat=msg("stat.mean"),
+                   batch=s.batch_size)
+    return msg("row.key_ops.forward", step=millis(s.step_ms_median), stat=msg("stat.median"),
+               batch=s.batch_size)
 
 
-def _flops_per_sample(s: Summary) -> float | None:
-    return s.flops_per_step / s.batch_size if s.flops_per_step else None
+def _complexity(s: Summary) -> Msg:
+    per = singular(s.sample_unit)
+    return msg("row.complexity", flops=flop(s.flops_per_sample, per),
+               tflops=msg("row.complexity.tflops", tflops=tflops(s.tflops_per_s))
+               if s.tflops_per_s else "",
+               mfu=msg("row.complexity.mfu", mfu=percent(s.mfu_pct))
+               if s.mfu_pct is not None else "",
+               ms=millis(_ms_per_sample(s), per))
 
 
-def _complexity(s: Summary) -> str:
-    per = _flops_per_sample(s)
-    flops = f"{fmt_num(per / 1e9 if per else None, 'GFLOP')}/{s.sample_unit.rstrip('s')}"
-    tf = f", {fmt_num(s.tflops_per_s, 'TFLOP/s')}" if s.tflops_per_s else ""
-    mfu = f", MFU {s.mfu_pct:.0f}%" if s.mfu_pct is not None else ""
-    return f"{flops}{tf}{mfu}; {fmt_num(_ms_per_sample(s), 'ms')}/{s.sample_unit.rstrip('s')}"
-
-
-def _memory(s: Summary) -> str:
-    what = ("peak allocated" if s.peak_mem_source == "cuda_max_allocated"
-            else "peak RSS growth")
-    text = f"{fmt_bytes(s.peak_mem_bytes)} {what}"
+def _memory(s: Summary) -> Msg:
+    what = msg("row.memory.allocated" if s.peak_mem_source == "cuda_max_allocated"
+               else "row.memory.rss")
+    split: Msg | str = ""
     if s.mem_params_bytes is not None:
-        text += (
-            f" (parameters {fmt_bytes(s.mem_params_bytes)}, gradients "
-            f"{fmt_bytes(s.mem_grads_bytes)}, optimizer state "
-            f"{fmt_bytes(s.mem_optimizer_bytes)}, inputs {fmt_bytes(s.mem_inputs_bytes)}, "
-            f"activations {fmt_bytes(s.mem_activations_bytes)}"
-            + (f", other {fmt_bytes(s.mem_other_bytes)}" if s.mem_other_bytes is not None
-               else "") + ")"
-        )
-    return text
+        split = msg("row.memory.split", params=nbytes(s.mem_params_bytes),
+                    grads=nbytes(s.mem_grads_bytes), optimizer=nbytes(s.mem_optimizer_bytes),
+                    inputs=nbytes(s.mem_inputs_bytes),
+                    activations=nbytes(s.mem_activations_bytes),
+                    other=msg("row.memory.other", other=nbytes(s.mem_other_bytes))
+                    if s.mem_other_bytes is not None else "")
+    return msg("row.memory", peak=nbytes(s.peak_mem_bytes), what=what, split=split)
 
 
-def _gpu_util(s: Summary) -> str:
-    if _on_gpu(s) and s.mean_gpu_util_pct is not None:
-        text = f"{s.mean_gpu_util_pct:.0f}% NVML utilization"
-        if s.mean_sm_activity_pct is not None:
-            text += f", SM activity {s.mean_sm_activity_pct:.0f}%"
-        if s.mean_tensor_activity_pct is not None:
-            text += f", Tensor Cores {s.mean_tensor_activity_pct:.0f}%"
-        return text
-    cpu = f"; CPU {s.mean_cpu_util_pct:.0f}%" if s.mean_cpu_util_pct is not None else ""
-    if not _on_gpu(s):
-        return f"N/A: ran on the CPU{cpu}"
-    return f"N/A: {s.telemetry_note or 'no GPU telemetry'}{cpu}"
+def _gpu_util(s: Summary) -> Msg:
+    cpu = (msg("row.gpu.cpu", cpu=percent(s.mean_cpu_util_pct))
+           if s.mean_cpu_util_pct is not None else "")
+    if s.on_gpu and s.mean_gpu_util_pct is not None:
+        return msg("row.gpu", util=percent(s.mean_gpu_util_pct),
+                   sm=msg("row.gpu.sm", sm=percent(s.mean_sm_activity_pct))
+                   if s.mean_sm_activity_pct is not None else "",
+                   tensor=msg("row.gpu.tensor", tensor=percent(s.mean_tensor_activity_pct))
+                   if s.mean_tensor_activity_pct is not None else "")
+    if not s.on_gpu:
+        return msg("row.gpu.na_cpu", cpu=cpu)
+    return msg("row.gpu.na", note=s.telemetry_note_msg or s.telemetry_note
+               or msg("row.gpu.no_telemetry"), cpu=cpu)
 
 
-def _optimizations(s: Summary) -> str:
-    prec = {
-        "fp32": "fp32 (TF32 off)",
-        "tf32": "TF32 matmuls",
-        "bf16": "bf16 autocast (mixed precision)",
-        "fp16": "fp16 autocast (mixed precision)",
-    }[s.precision]
-    return f"{prec}, batch {s.batch_size}"
+def _optimizations(s: Summary) -> Msg:
+    return msg("row.optimizations", precision=msg(f"precision.{s.precision}"),
+               batch=s.batch_size)
 
 
-def _data_flow(s: Summary) -> str:
-    return f"batch {s.batch_size} made on the device, {_rate(s)}"
+def _data_flow(s: Summary) -> Msg:
+    return msg("row.data_flow", batch=s.batch_size, rate=rate(s.rate, s.rate_unit))
 
 
-def _energy(s: Summary) -> str:
-    if s.energy_j is None and not _on_gpu(s):
-        return "N/A: ran on the CPU (energy is read from NVIDIA GPUs only)"
+def _energy(s: Summary) -> Msg:
+    if s.energy_j is None and not s.on_gpu:
+        return msg("row.energy.na_cpu")
     if s.energy_j is None:
-        return f"N/A: {s.telemetry_note or 'no energy reading'}"
-    per = (
-        f"{fmt_energy(s.energy_per_token_j)}/token"
-        if s.energy_per_token_j is not None
-        else f"{fmt_energy(s.energy_per_sample_j)}/{s.sample_unit.rstrip('s')}"
-    )
-    est = " (estimated)" if s.energy_source == "estimated_from_power" else ""
-    power = f"mean {fmt_num(s.mean_power_w, 'W')}"
+        return msg("row.energy.na", note=s.telemetry_note_msg or s.telemetry_note
+                   or msg("row.energy.no_reading"))
+    per = joules(s.energy_per_unit_j, singular(s.rate_unit))
+    power: Msg = msg("row.energy.mean_power", power=watts(s.mean_power_w))
     if s.mean_power_instant_w is not None:
-        power += f" (1 s average), {fmt_num(s.mean_power_instant_w, 'W')} instant"
-    return f"{per}{est}, {power}"
+        power = msg("row.energy.both_powers", power=watts(s.mean_power_w),
+                    instant=watts(s.mean_power_instant_w))
+    return msg("row.energy", per=per, estimated=msg("row.energy.estimated")
+               if s.energy_source == "estimated_from_power" else "", power=power)
 
 
-_ROWS: dict[str, tuple[Callable[[Summary], str], str, Callable[[Summary], float | None], str]] = {
-    "objective": (_objective, "", lambda s: None, ""),
-    "key_operations": (_key_ops, "ms_per_sample", _ms_per_sample, "time per sample"),
-    "computational_complexity": (
-        _complexity, "flops_per_sample", _flops_per_sample, "FLOPs per sample"
-    ),
-    "memory_use": (_memory, "peak_mem_bytes", lambda s: s.peak_mem_bytes, "peak memory"),
-    "gpu_utilization": (
-        _gpu_util,
-        "mean_gpu_util_pct",
-        lambda s: s.mean_gpu_util_pct if _on_gpu(s) else None,
-        "GPU utilization",
-    ),
-    "specific_optimizations": (_optimizations, "", lambda s: None, ""),
-    "data_flow": (_data_flow, "", lambda s: None, ""),  # a batch size is not a cost
-    "energy_consumption": (
-        _energy,
-        "energy_per_sample_j",
-        lambda s: s.energy_per_sample_j,
-        "energy per sample",
-    ),
+@dataclass(frozen=True)
+class _RowSpec:
+    """How one document row is measured."""
+
+    describe: Callable[[Summary], Msg]
+    metric: str = ""
+    get: Callable[[Summary], float | None] | None = None
+    noun: str = ""  # message id of what the ratio compares
+    value: Callable[[Summary, float | None], Quantity] | None = None
+
+
+ROWS: dict[str, _RowSpec] = {
+    "objective": _RowSpec(_objective),
+    "key_operations": _RowSpec(_key_ops, "ms_per_sample", _ms_per_sample,
+                               "row.noun.time_per_sample",
+                               lambda s, v: millis(v, singular(s.sample_unit))),
+    "computational_complexity": _RowSpec(
+        _complexity, "flops_per_sample", lambda s: s.flops_per_sample,
+        "row.noun.flops_per_sample", lambda s, v: flop(v, singular(s.sample_unit))),
+    "memory_use": _RowSpec(_memory, "peak_mem_bytes", lambda s: s.peak_mem_bytes,
+                           "row.noun.peak_memory", lambda _s, v: nbytes(v)),
+    "gpu_utilization": _RowSpec(
+        _gpu_util, "mean_gpu_util_pct", lambda s: s.mean_gpu_util_pct if s.on_gpu else None,
+        "row.noun.gpu_util", lambda _s, v: percent(v)),
+    "specific_optimizations": _RowSpec(_optimizations),
+    "data_flow": _RowSpec(_data_flow),  # a batch size is not a cost
+    "energy_consumption": _RowSpec(
+        _energy, "energy_per_sample_j", lambda s: s.energy_per_sample_j,
+        "row.noun.energy_per_sample", lambda s, v: joules(v, singular(s.sample_unit))),
 }
+"""Document row id -> its describer, the metric of its ratio and how that is shown."""
 
 
-def _energy_ratio_text(train: Summary, infer: Summary, base: str) -> str:
-    """Say both energy per sample and power: they can disagree.
-
-    DESIGN.md: on an H200, ResNet-50 inference drew 676 W against 624 W for training yet
-    used 3.2× less energy per image.
-    """
-    if train.mean_power_w is None or infer.mean_power_w is None:
-        return base
-    return (
-        f"{base}; mean power {fmt_num(train.mean_power_w, 'W')} (training) vs "
-        f"{fmt_num(infer.mean_power_w, 'W')} (inference)"
-    )
+def _cost_ratio(train: Summary | None, infer: Summary | None,
+                spec: _RowSpec) -> tuple[float | None, Msg | None]:
+    if spec.get is None:
+        return None, None
+    a = spec.get(train) if train else None
+    b = spec.get(infer) if infer else None
+    if a is None or b is None or b == 0:
+        return None, None
+    r = a / b
+    key = "row.ratio" if r >= 0.95 else "row.ratio.inference_more"
+    return r, msg(key, ratio=ratio(r), what=msg(spec.noun))
 
 
 def build(train: Summary | None, infer: Summary | None) -> Comparison:
@@ -402,26 +358,38 @@ def build(train: Summary | None, infer: Summary | None) -> Comparison:
     model = train.model if train else infer.model if infer else ""
     rows = []
     for doc in load_document():
-        describe, metric, get, noun = _ROWS[doc.id]
-        ratio, ratio_text = (None, NA)
-        if noun:
-            ratio, ratio_text = _cost_ratio(train, infer, get, noun)
-        if doc.id == "energy_consumption" and train and infer and ratio is not None:
-            ratio_text = _energy_ratio_text(train, infer, ratio_text)
-        rows.append(
-            ComparisonRow(
-                id=doc.id,
-                table=doc.table,
-                aspect=doc.aspect,
-                doc_train=doc.train,
-                doc_infer=doc.infer,
-                measured_train=describe(train) if train else "not run yet",
-                measured_infer=describe(infer) if infer else "not run yet",
-                ratio=ratio,
-                ratio_text=ratio_text,
-                metric=metric,
-                verdict=ROW_VERDICTS[doc.id](train, infer),
-            )
-        )
+        spec = ROWS[doc.id]
+        value, r_msg = _cost_ratio(train, infer, spec)
+        if doc.id == "energy_consumption" and train and infer and r_msg is not None and (
+                train.mean_power_w is not None and infer.mean_power_w is not None):
+            # DESIGN.md: on an H200, ResNet-50 inference drew 676 W against 624 W for
+            # training yet used 3.2× less energy per image: say both.
+            r_msg = msg("row.ratio.with_power", ratio=r_msg, train=watts(train.mean_power_w),
+                        infer=watts(infer.mean_power_w))
+
+        def metric(s: Summary | None, spec: _RowSpec = spec) -> Quantity | None:
+            if s is None or spec.get is None or spec.value is None:
+                return None
+            return spec.value(s, spec.get(s))
+
+        rows.append(ComparisonRow(
+            id=doc.id, table=doc.table, aspect=doc.aspect, doc_train=doc.train,
+            doc_infer=doc.infer,
+            measured_train=spec.describe(train) if train else msg("row.not_run"),
+            measured_infer=spec.describe(infer) if infer else msg("row.not_run"),
+            ratio=value, ratio_msg=r_msg, metric=spec.metric,
+            verdict=ROW_VERDICTS[doc.id](train, infer),
+            value_train=metric(train), value_infer=metric(infer)))
     claims = [ClaimResult(c, CLAIM_VERDICTS[c.id](train, infer)) for c in load_claims()]
     return Comparison(model, train, infer, rows, claims)
+
+
+def headline(cmp: Comparison) -> Msg:
+    """*k of n confirmed* over the rows and the lists' claims (DESIGN.md: headlines count)."""
+    verdicts = [r.verdict for r in cmp.rows if r.verdict] + [c.verdict for c in cmp.claims]
+    confirmed = sum(v.status == "confirmed" for v in verdicts)
+    return msg("compare.headline", confirmed=confirmed, n=len(verdicts))
+
+
+__all__ = ["ClaimResult", "Comparison", "ComparisonRow", "ROWS", "build", "change_msg",
+           "headline", "heldout_msg", "heldout_value", "item"]

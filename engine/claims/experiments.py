@@ -1,10 +1,15 @@
 """Guided experiments: several runs that test one claim of the document each.
 
-Each experiment is a list of cases (run configurations); :func:`run_experiment` runs them
-one after another as separate runs in the run process (each stored like any run), and
-turns their summaries into a small table. A case that cannot run here (tf32 on a CPU)
-is listed as *not available* with the reason; one that runs out of memory is marked
-*out of memory*; neither stops the experiment. Stop ends it after the current case.
+Each experiment is a plan of cases (run configurations) and a table over their results;
+:mod:`engine.claims.experiment_runner` runs the cases one after another through one
+session (each is stored like any run), and :mod:`engine.claims.experiment_verdicts` says
+whether they support the claim. A case that cannot run here (tf32 on a CPU) is listed as
+*not available* with the reason; one that runs out of memory is marked *out of memory*;
+neither stops the experiment.
+
+Tables are typed: a :class:`Table` has columns with message titles and cells that are
+quantities with units, messages or plain labels, so the CSV export has numbers in
+numeric columns and the GUI and command line make the words in their language.
 
 Implemented: ``train-vs-infer``, ``precision``, ``batch-sweep``, ``data-flow``,
 ``kernels``, ``quantization``, ``memory``, ``generation``.
@@ -12,35 +17,197 @@ Implemented: ``train-vs-infer``, ``precision``, ``batch-sweep``, ``data-flow``,
 
 from __future__ import annotations
 
-import dataclasses
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Union
 
 from engine.claims.verdicts import Verdict
 from engine.core.catalog import CATALOG
 from engine.core.config import ConfigError, RunConfig
-from engine.core.events import Event, Failed, Summary
-from engine.core.format import fmt_bytes, fmt_count, fmt_energy, fmt_num, fmt_ratio
+from engine.core.events import Summary
+from engine.core.values import (
+    Msg,
+    Quantity,
+    joules,
+    millis,
+    msg,
+    nbytes,
+    percent,
+    rate,
+    ratio,
+    seconds,
+    share,
+    to_plain,
+)
+
+Cell = Union[Quantity, Msg, str, int, dict[str, str], None]  # noqa: UP007
+"""A table cell: a measured quantity, a message, a label (``"bf16"``), a count, the
+document's text per language, or empty."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column: a stable id and its title."""
+
+    id: str
+    title: Msg
+
+
+@dataclass(frozen=True)
+class Table:
+    """An experiment's table: one row per case, cells typed (see :data:`Cell`)."""
+
+    columns: tuple[Column, ...] = ()
+    rows: tuple[tuple[Cell, ...], ...] = ()
+
+    def text(self, lang: str = "en") -> tuple[list[str], list[list[str]]]:
+        """``(headers, rows)`` in words; an empty cell is ``""``."""
+        from engine.core.format import text
+
+        heads = [text(c.title, lang) for c in self.columns]
+        rows = [["" if c is None else text(c, lang) for c in row] for row in self.rows]
+        return heads, rows
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form: columns ``{id, title}`` and typed cells."""
+        return {"columns": [{"id": c.id, "title": to_plain(c.title)} for c in self.columns],
+                "rows": [[to_plain(c) for c in row] for row in self.rows]}
 
 
 @dataclass(frozen=True)
 class Case:
-    """One run of an experiment: a label and its configuration.
+    """One run of an experiment.
 
-    ``unavailable`` says why the case is not run on this device (``""``: it is run).
-    ``weights_from`` names an earlier training case whose trained weights this inference
-    case starts from (when that case ran); ``""``: the seed's random weights.
+    Attributes:
+        label: Stable key (``"fp32 train"``, ``"batch 8 infer"``): results and verdicts
+            find cases by it, and ``--json`` names cases with it.
+        title: How the case is called on screen.
+        config: What to run.
+        unavailable: Why the case is not run on this device (``None``: it is run).
+        weights_from: The label of an earlier training case whose trained weights this
+            inference case starts from (when that case ran); ``""``: random weights.
     """
 
     label: str
+    title: Msg
     config: RunConfig
-    unavailable: str = ""
+    unavailable: Msg | None = None
     weights_from: str = ""
 
 
-def _on_cpu(device: str) -> bool:
+OK, OUT_OF_MEMORY, NOT_AVAILABLE, FAILED, STOPPED = (
+    "ok", "out_of_memory", "not_available", "failed", "stopped")
+CASE_STATUSES = (OK, OUT_OF_MEMORY, NOT_AVAILABLE, FAILED, STOPPED)
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    """What one case gave.
+
+    Attributes:
+        label, title: As in :class:`Case`.
+        mode: ``train`` or ``infer``.
+        status: ``"ok"``, ``"out_of_memory"``, ``"not_available"``, ``"failed"`` or
+            ``"stopped"`` (cut short, with a summary, or never run, without one).
+        summary: The run's summary when it ran.
+        reason: Why it did not run or failed (``None``: it ran).
+        run_id: Its id in the store, when stored.
+    """
+
+    label: str
+    mode: str
+    status: str
+    summary: Summary | None = None
+    reason: Msg | None = None
+    run_id: int | None = None
+    title: Msg | None = None
+
+    @property
+    def message(self) -> str:
+        """:attr:`reason` in English (``""``: none)."""
+        from engine.core.format import text
+
+        return text(self.reason) if self.reason is not None else ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict (``--json``)."""
+        return {"label": self.label, "mode": self.mode, "status": self.status,
+                "message": self.message, "reason": to_plain(self.reason),
+                "run_id": self.run_id,
+                "summary": self.summary.to_dict() if self.summary else None}
+
+
+@dataclass(frozen=True)
+class ExperimentResult:
+    """An experiment's cases, its table and its verdict.
+
+    Attributes:
+        name: Experiment id.
+        model, device: What it ran on (``device`` as requested).
+        cases: One :class:`CaseResult` per case, in order.
+        table: The typed table (:class:`Table`), one row per case.
+        stopped: The user stopped the experiment.
+        verdict: Whether the cases support the experiment's claim.
+    """
+
+    name: str
+    model: str
+    device: str
+    cases: list[CaseResult]
+    table: Table = field(default_factory=Table)
+    stopped: bool = False
+    verdict: Verdict | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Stable JSON form (``trainfer experiment NAME --json``)."""
+        columns, rows = self.table.text()
+        return {"experiment": self.name, "model": self.model, "device": self.device,
+                "stopped": self.stopped, "columns": columns, "rows": rows,
+                "table": self.table.to_dict(),
+                "verdict": self.verdict.to_dict() if self.verdict else None,
+                "cases": [c.to_dict() for c in self.cases]}
+
+
+Plan = Callable[[str, str, "float | None", "tuple[int, ...] | None"], list[Case]]
+"""``(model, device, seconds, batches) -> cases``; ``batches`` overrides a sweep's sizes."""
+Tabulate = Callable[[list[CaseResult]], Table]
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """An experiment's definition.
+
+    Attributes:
+        name: Id on the command line.
+        default_model: Model used when none is given.
+        plan: Its cases (see :data:`Plan`).
+        table: ``results -> Table``.
+    """
+
+    name: str
+    default_model: str
+    plan: Plan
+    table: Tabulate
+
+    @property
+    def title(self) -> Msg:
+        """One line shown in the GUI and the command line."""
+        return msg(f"experiment.{self.name}.title")
+
+    @property
+    def claim(self) -> Msg:
+        """The document's claim it tests."""
+        return msg(f"experiment.{self.name}.claim")
+
+
+def _cfg(model: str, mode: str, device: str, seconds_: float | None, **kw: Any) -> RunConfig:
+    """A case's configuration; held-out accuracy is off unless asked for (``heldout_samples``)."""
+    kw.setdefault("heldout_samples", 0)
+    return RunConfig(model=model, mode=mode, device=device, seconds=seconds_ or 8.0, **kw)
+
+
+def on_cpu(device: str) -> bool:
     """Whether ``device`` means the CPU here (``auto`` without an NVIDIA GPU)."""
     if device == "cpu":
         return True
@@ -51,177 +218,97 @@ def _on_cpu(device: str) -> bool:
     return not list_devices().available
 
 
-@dataclass(frozen=True)
-class CaseResult:
-    """What one case gave.
-
-    Attributes:
-        label: As in :class:`Case`.
-        mode: ``train`` or ``infer``.
-        status: ``"ok"``, ``"out_of_memory"``, ``"not_available"``, ``"failed"`` or
-            ``"stopped"``.
-        summary: The run's summary when it ran.
-        message: Why it did not run or failed.
-        run_id: Its id in the store, when stored.
-    """
-
-    label: str
-    mode: str
-    status: str
-    summary: Summary | None = None
-    message: str = ""
-    run_id: int | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain dict (``--json``)."""
-        return {"label": self.label, "mode": self.mode, "status": self.status,
-                "message": self.message, "run_id": self.run_id,
-                "summary": self.summary.to_dict() if self.summary else None}
+def _columns(*ids: str) -> tuple[Column, ...]:
+    return tuple(Column(i, msg(f"column.{i}")) for i in ids)
 
 
-@dataclass(frozen=True)
-class ExperimentResult:
-    """An experiment's cases and its table.
-
-    Attributes:
-        name: Experiment id.
-        model, device: What it ran on (``device`` as requested).
-        cases: One :class:`CaseResult` per case, in order.
-        columns: Table header.
-        rows: Table cells, one list per case, as display text.
-        stopped: The user stopped the experiment.
-        verdict: Whether the cases support the experiment's claim
-            (:mod:`engine.claims.experiment_verdicts`).
-    """
-
-    name: str
-    model: str
-    device: str
-    cases: list[CaseResult]
-    columns: list[str] = field(default_factory=list)
-    rows: list[list[str]] = field(default_factory=list)
-    stopped: bool = False
-    verdict: Verdict | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """Stable JSON form (``trainfer experiment NAME --json``)."""
-        return {"experiment": self.name, "model": self.model, "device": self.device,
-                "stopped": self.stopped, "columns": self.columns, "rows": self.rows,
-                "verdict": self.verdict.to_dict() if self.verdict else None,
-                "cases": [c.to_dict() for c in self.cases]}
+def _rate(s: Summary | None) -> Quantity | None:
+    return rate(s.rate, s.rate_unit) if s is not None else None
 
 
-@dataclass(frozen=True)
-class Experiment:
-    """An experiment's definition.
-
-    Attributes:
-        name: Id on the command line.
-        title: One line shown in the GUI and ``--help``.
-        claim: The document's claim it tests.
-        default_model: Model used when none is given.
-        plan: ``(model, device, seconds, batches) -> cases``; ``batches`` overrides the
-            batch sizes of a sweep (``None``: the experiment's own).
-        table: ``results -> (columns, rows)``.
-    """
-
-    name: str
-    title: str
-    claim: str
-    default_model: str
-    plan: Callable[[str, str, float | None, tuple[int, ...] | None], list[Case]]
-    table: Callable[[list[CaseResult]], tuple[list[str], list[list[str]]]]
+def status_msg(c: CaseResult) -> Msg | None:
+    """A case's status in words, with the reason when it did not run (``None``: ok)."""
+    if c.status == STOPPED:  # cut short (its numbers are from a shorter run) or never run
+        return msg("case.stopped_early" if c.summary is not None else "case.not_run")
+    if c.status == OK:
+        return None
+    word = msg(f"case.{c.status}")
+    return msg("case.because", status=word, reason=c.reason) if c.reason else word
 
 
-def _cfg(model: str, mode: str, device: str, seconds: float | None, **kw: Any) -> RunConfig:
-    """A case's configuration; held-out accuracy is off unless asked for (``heldout_samples``)."""
-    kw.setdefault("heldout_samples", 0)
-    return RunConfig(model=model, mode=mode, device=device, seconds=seconds or 8.0, **kw)
+def _note(c: CaseResult, note: Msg | str | None = None) -> Msg | None:
+    """A table's note for a case that ran: ``note``, and whether it was stopped early."""
+    parts = [p for p in (note, status_msg(c)) if p]
+    return msg("case.notes", notes=parts) if parts else None
 
 
-def _rate(s: Summary | None) -> str:
-    if s is None:
-        return ""
-    if s.tokens_per_s is not None:
-        return fmt_num(s.tokens_per_s, "tokens/s")
-    return fmt_num(s.samples_per_s, f"{s.sample_unit}/s")
+def _missing_row(c: CaseResult, width: int) -> tuple[Cell, ...]:
+    """A row for a case without a summary: its title, blanks, and why."""
+    return (c.title, *[None] * (width - 2), status_msg(c))
 
 
-def _missing_row(c: CaseResult, width: int) -> list[str]:
-    """A table row for a case without a summary: its label, blanks, and why."""
-    return [c.label, *[""] * (width - 2), status_text(c)]
-
-
-def status_text(c: CaseResult) -> str:
-    """A case's status in words, with the reason when it did not run (``""`` when ok)."""
-    if c.status == "stopped":  # cut short (its numbers are from a shorter run) or never run
-        return "stopped early" if c.summary is not None else "not run: the experiment was stopped"
-    return {"ok": "", "out_of_memory": "out of memory", "not_available": "not available",
-            "failed": "failed"}[c.status] + (
-        f": {c.message}" if c.message and c.status != "ok" else "")
-
-
-def _note(c: CaseResult, text: str) -> str:
-    """A table's note for a case that ran: ``text``, and whether it was stopped early."""
-    return "; ".join(t for t in (text, status_text(c)) if t)
+def _table(columns: tuple[Column, ...], results: Sequence[CaseResult],
+           row: Callable[[CaseResult, Summary], tuple[Cell, ...]]) -> Table:
+    """One row per case: ``row(case, summary)``, or the missing-case row."""
+    return Table(columns, tuple(row(c, c.summary) if c.summary is not None
+                                else _missing_row(c, len(columns)) for c in results))
 
 
 # ---- train-vs-infer ------------------------------------------------------------------
 
 
-def _plan_pair(model: str, device: str, seconds: float | None,
+def _plan_pair(model: str, device: str, seconds_: float | None,
                batches: tuple[int, ...] | None = None) -> list[Case]:
     """Training, then inference with the trained weights (held-out accuracy measured)."""
-    return [Case("training", _cfg(model, "train", device, seconds, heldout_samples=None)),
-            Case("inference", _cfg(model, "infer", device, seconds, heldout_samples=None),
+    return [Case("training", msg("mode.training"),
+                 _cfg(model, "train", device, seconds_, heldout_samples=None)),
+            Case("inference", msg("mode.inference"),
+                 _cfg(model, "infer", device, seconds_, heldout_samples=None),
                  weights_from="training")]
 
 
-def _table_pair(results: list[CaseResult]) -> tuple[list[str], list[list[str]]]:
+def _table_pair(results: list[CaseResult]) -> Table:
     from engine.claims.compare import build
 
     by_mode = {c.mode: c.summary for c in results}
     cmp = build(by_mode.get("train"), by_mode.get("infer"))
-    cols = ["aspect", "training", "inference", "training / inference", "verdict"]
-    rows = [[r.aspect["en"], r.measured_train, r.measured_infer, r.ratio_text,
-             r.verdict.text if r.verdict else ""] for r in cmp.rows]
-    return cols, rows
+    cols = _columns("aspect", "training", "inference", "train_over_infer", "verdict")
+    return Table(cols, tuple((r.aspect, r.measured_train, r.measured_infer, r.ratio_msg,
+                              r.verdict.message if r.verdict else None) for r in cmp.rows))
 
 
 # ---- precision -----------------------------------------------------------------------
 
 
-def _plan_precision(model: str, device: str, seconds: float | None,
+def _plan_precision(model: str, device: str, seconds_: float | None,
                     batches: tuple[int, ...] | None = None) -> list[Case]:
-    cpu = _on_cpu(device)
-    slow = ("fp16 on the CPU is emulated, many times slower than fp32; the CPU's 16-bit "
-            "format is bf16")
-    return [Case(f"{p} {m}", _cfg(model, m, device, seconds, precision=p),
-                 slow if cpu and p == "fp16" else "")
+    cpu = on_cpu(device)
+    return [Case(f"{p} {m}", msg("case.precision_mode", precision=p, mode=msg(f"mode.{m}")),
+                 _cfg(model, m, device, seconds_, precision=p),
+                 msg("case.fp16_cpu") if cpu and p == "fp16" else None)
             for m in ("train", "infer") for p in ("fp32", "tf32", "bf16", "fp16")]
 
 
-def _table_precision(results: list[CaseResult]) -> tuple[list[str], list[list[str]]]:
-    cols = ["precision", "mode", "throughput", "step time", "peak memory",
-            "Tensor Core activity", "speed-up vs fp32", "note"]
-    base = {c.mode: c.summary.samples_per_s for c in results
-            if c.summary is not None and c.summary.precision == "fp32" and c.summary.samples_per_s}
+def _table_precision(results: list[CaseResult]) -> Table:
+    cols = _columns("precision", "mode", "throughput", "step_time", "peak_memory",
+                    "tensor_activity", "speed_up_fp32", "note")
+    base = {c.mode: c.summary.rate for c in results
+            if c.summary is not None and c.summary.precision == "fp32" and c.summary.rate}
     rows = []
     for c in results:
         s = c.summary
         precision, mode = c.label.split()
-        speed = ""
-        if s is not None and s.samples_per_s and mode in base:
-            speed = fmt_ratio(s.samples_per_s / base[mode])
-        tensor = ""
+        speed = (ratio(s.rate / base[mode]) if s is not None and s.rate and mode in base
+                 else None)
+        tensor: Cell = None
         if s is not None:
-            tensor = (fmt_num(s.mean_tensor_activity_pct, "%")
+            tensor = (percent(s.mean_tensor_activity_pct)
                       if s.mean_tensor_activity_pct is not None
-                      else "N/A (CPU)" if s.device == "cpu"
-                      else "N/A (GPM: Hopper and newer)")
-        rows.append([precision, mode, _rate(s), fmt_num(s.step_ms_median, "ms") if s else "",
-                     fmt_bytes(s.peak_mem_bytes) if s else "", tensor, speed, status_text(c)])
-    return cols, rows
+                      else msg("cell.na_cpu") if s.device == "cpu" else msg("cell.na_gpm"))
+        rows.append((precision, msg(f"mode.{mode}"), _rate(s),
+                     millis(s.step_ms_median) if s else None,
+                     nbytes(s.peak_mem_bytes) if s else None, tensor, speed, status_msg(c)))
+    return Table(cols, tuple(rows))
 
 
 # ---- batch-sweep ---------------------------------------------------------------------
@@ -229,44 +316,50 @@ def _table_precision(results: list[CaseResult]) -> tuple[list[str], list[list[st
 BATCHES = (1, 8, 64, 256)
 
 
-def _plan_batches(model: str, device: str, seconds: float | None,
+def _plan_batches(model: str, device: str, seconds_: float | None,
                   batches: tuple[int, ...] | None = None) -> list[Case]:
-    return [Case(f"batch {b} {m}", _cfg(model, m, device, seconds, batch_size=b))
+    return [Case(f"batch {b} {m}", msg("case.batch_mode", batch=b, mode=msg(f"mode.{m}")),
+                 _cfg(model, m, device, seconds_, batch_size=b))
             for m in ("infer", "train") for b in (batches or BATCHES)]
 
 
-def _table_batches(results: list[CaseResult]) -> tuple[list[str], list[list[str]]]:
-    cols = ["batch", "mode", "latency (step time)", "throughput", "energy per sample",
-            "peak memory", "note"]
+def _table_batches(results: list[CaseResult]) -> Table:
+    cols = _columns("batch", "mode", "latency", "throughput", "energy_per_sample",
+                    "peak_memory", "note")
     rows = []
     for c in results:
         s = c.summary
-        rows.append([c.label.split()[1], c.mode, fmt_num(s.step_ms_median, "ms") if s else "",
-                     _rate(s),
-                     fmt_energy(s.energy_per_sample_j) if s and s.energy_per_sample_j else
-                     ("N/A" if s else ""),
-                     fmt_bytes(s.peak_mem_bytes) if s else "", status_text(c)])
-    return cols, rows
+        rows.append((int(c.label.split()[1]), msg(f"mode.{c.mode}"),
+                     millis(s.step_ms_median) if s else None, _rate(s),
+                     joules(s.energy_per_sample_j, "sample") if s else None,
+                     nbytes(s.peak_mem_bytes) if s else None, status_msg(c)))
+    return Table(cols, tuple(rows))
 
 
 # ---- memory --------------------------------------------------------------------------
 
 
-def _table_memory(results: list[CaseResult]) -> tuple[list[str], list[list[str]]]:
-    cols = ["mode", "parameters", "gradients", "optimizer state", "inputs",
-            "activations + workspace", "other (CPU: allocator, libraries)", "peak", "method"]
-    rows = []
-    for c in results:
-        s = c.summary
-        if s is None:
-            rows.append([c.mode, "", "", "", "", "", "", "", status_text(c)])
-            continue
-        rows.append([c.mode, fmt_bytes(s.mem_params_bytes), fmt_bytes(s.mem_grads_bytes),
-                     fmt_bytes(s.mem_optimizer_bytes), fmt_bytes(s.mem_inputs_bytes),
-                     fmt_bytes(s.mem_activations_bytes),
-                     fmt_bytes(s.mem_other_bytes) if s.mem_other_bytes is not None else "—",
-                     fmt_bytes(s.peak_mem_bytes), _note(c, s.mem_method)])
-    return cols, rows
+def _table_memory(results: list[CaseResult]) -> Table:
+    cols = _columns("mode", "parameters", "gradients", "optimizer_state", "inputs",
+                    "activations_workspace", "other_cpu", "peak", "method")
+
+    def row(c: CaseResult, s: Summary) -> tuple[Cell, ...]:
+        return (msg(f"mode.{c.mode}"), nbytes(s.mem_params_bytes), nbytes(s.mem_grads_bytes),
+                nbytes(s.mem_optimizer_bytes), nbytes(s.mem_inputs_bytes),
+                nbytes(s.mem_activations_bytes),
+                nbytes(s.mem_other_bytes) if s.mem_other_bytes is not None else "—",
+                nbytes(s.peak_mem_bytes), _note(c, memory_method(s)))
+
+    return Table(cols, tuple(row(c, c.summary) if c.summary is not None
+                             else (msg(f"mode.{c.mode}"), *[None] * 7, status_msg(c))
+                             for c in results))
+
+
+def memory_method(s: Summary) -> Msg | str:
+    """How ``s``'s memory breakdown was obtained (a sentence for older records)."""
+    if s.mem_method in ("cuda_allocator", "cpu_saved_tensors", "cpu_largest_output"):
+        return msg(f"memory.method.{s.mem_method}")
+    return s.mem_method
 
 
 # ---- data-flow -----------------------------------------------------------------------
@@ -280,110 +373,111 @@ def loader_workers() -> int:
     return max(1, min(8, (os.cpu_count() or 2) - 1))
 
 
-def _plan_data(model: str, device: str, seconds: float | None,
+def _plan_data(model: str, device: str, seconds_: float | None,
                batches: tuple[int, ...] | None = None) -> list[Case]:
     n = loader_workers()
-    workers = fmt_count(n, "worker")
     # page-locked buffers and non-blocking copies matter for copies to a GPU only
-    pinned = "" if _on_cpu(device) else ", pinned memory"
+    pinned = not on_cpu(device)
+    workers = f"DataLoader, {n} worker{'s' if n != 1 else ''}" + (
+        ", pinned memory" if pinned else "")
     return [
-        Case("on-device tensors", _cfg(model, "train", device, seconds)),
-        Case("DataLoader, 0 workers", _cfg(model, "train", device, seconds, loader_workers=0)),
-        Case(f"DataLoader, {workers}{pinned}",
-             _cfg(model, "train", device, seconds, loader_workers=n, pin_memory=bool(pinned))),
+        Case("on-device tensors", msg("case.on_device"), _cfg(model, "train", device, seconds_)),
+        Case("DataLoader, 0 workers", msg("case.loader", n=0),
+             _cfg(model, "train", device, seconds_, loader_workers=0)),
+        Case(workers, msg("case.loader_pinned" if pinned else "case.loader", n=n),
+             _cfg(model, "train", device, seconds_, loader_workers=n, pin_memory=pinned)),
     ]
 
 
-def _table_data(results: list[CaseResult]) -> tuple[list[str], list[list[str]]]:
-    cols = ["input pipeline", "throughput", "of on-device", "GPU utilization", "step time",
-            "note"]
-    base = results[0].summary.samples_per_s if results and results[0].summary else None
-    rows = []
-    for c in results:
-        s = c.summary
-        share = (fmt_num(100 * s.samples_per_s / base, "%") if s and s.samples_per_s and base
-                 else "")
-        util = (fmt_num(s.mean_gpu_util_pct, "%") if s and s.mean_gpu_util_pct is not None
-                else ("N/A (CPU)" if s else ""))
-        rows.append([c.label, _rate(s), share, util,
-                     fmt_num(s.step_ms_median, "ms") if s else "", status_text(c)])
-    return cols, rows
+def _table_data(results: list[CaseResult]) -> Table:
+    cols = _columns("input_pipeline", "throughput", "of_on_device", "gpu_util", "step_time",
+                    "note")
+    base = results[0].summary.rate if results and results[0].summary else None
+
+    def row(c: CaseResult, s: Summary) -> tuple[Cell, ...]:
+        part = share(s.rate / base) if s.rate and base else None
+        util = (percent(s.mean_gpu_util_pct) if s.mean_gpu_util_pct is not None
+                else msg("cell.na_cpu"))
+        return (c.title, _rate(s), part, util, millis(s.step_ms_median), status_msg(c))
+
+    return _table(cols, results, row)
 
 
 # ---- kernels -------------------------------------------------------------------------
 
 
-def _plan_kernels(model: str, device: str, seconds: float | None,
+def _plan_kernels(model: str, device: str, seconds_: float | None,
                   batches: tuple[int, ...] | None = None) -> list[Case]:
     batch = (batches or (1,))[0]
-    no_gpu = "CUDA graphs need an NVIDIA GPU" if _on_cpu(device) else ""
+    no_gpu = msg("device.cudagraphs_gpu_only") if on_cpu(device) else None
     return [
-        Case("eager", _cfg(model, "infer", device, seconds, batch_size=batch)),
-        Case("torch.compile", _cfg(model, "infer", device, seconds, batch_size=batch,
-                                   kernels="compile")),
-        Case("CUDA graphs", _cfg(model, "infer", device, seconds, batch_size=batch,
-                                 kernels="cudagraphs"), no_gpu),
+        Case("eager", msg("kernels.eager"), _cfg(model, "infer", device, seconds_,
+                                                 batch_size=batch)),
+        Case("torch.compile", msg("kernels.compile"),
+             _cfg(model, "infer", device, seconds_, batch_size=batch, kernels="compile")),
+        Case("CUDA graphs", msg("kernels.cudagraphs"),
+             _cfg(model, "infer", device, seconds_, batch_size=batch, kernels="cudagraphs"),
+             no_gpu),
     ]
 
 
-def _table_kernels(results: list[CaseResult]) -> tuple[list[str], list[list[str]]]:
-    cols = ["kernels", "latency (median)", "latency (p95)", "throughput",
-            "vs eager", "compile time", "note"]
+def _table_kernels(results: list[CaseResult]) -> Table:
+    cols = _columns("kernels", "latency_median", "latency_p95", "throughput", "vs_eager",
+                    "compile_time", "note")
     base = results[0].summary.step_ms_median if results and results[0].summary else None
-    rows = []
-    for c in results:
-        s = c.summary
-        if s is None:
-            rows.append(_missing_row(c, len(cols)))
-            continue
-        speed = fmt_ratio(base / s.step_ms_median) if base and s.step_ms_median else ""
-        rows.append([c.label, fmt_num(s.step_ms_median, "ms"), fmt_num(s.step_ms_p95, "ms"),
-                     _rate(s), speed,
-                     fmt_num(s.compile_s, "s") if s.compile_s is not None else "",
-                     _note(c, f"batch {s.batch_size}")])
-    return cols, rows
+
+    def row(c: CaseResult, s: Summary) -> tuple[Cell, ...]:
+        speed = ratio(base / s.step_ms_median) if base and s.step_ms_median else None
+        return (c.title, millis(s.step_ms_median), millis(s.step_ms_p95), _rate(s), speed,
+                seconds(s.compile_s) if s.compile_s is not None else None,
+                _note(c, msg("case.batch", batch=s.batch_size)))
+
+    return _table(cols, results, row)
 
 
 # ---- quantization --------------------------------------------------------------------
 
 
-def _plan_quant(model: str, device: str, seconds: float | None,
+def _plan_quant(model: str, device: str, seconds_: float | None,
                 batches: tuple[int, ...] | None = None) -> list[Case]:
     batch = (batches or (None,))[0]
-    cpu = _on_cpu(device)
+    cpu = on_cpu(device)
     return [
-        Case("fp32", _cfg(model, "infer", device, seconds, batch_size=batch)),
-        Case("bf16", _cfg(model, "infer", device, seconds, batch_size=batch,
-                          precision="bf16")),
-        Case("int8", _cfg(model, "infer", device, seconds, batch_size=batch, quantize="int8")),
-        Case("fp8", _cfg(model, "infer", device, seconds, batch_size=batch, precision="bf16",
-                         quantize="none" if cpu else "fp8"),  # a CPU cannot even configure it
-             "fp8 needs an NVIDIA GPU with fp8 Tensor Cores (compute capability 8.9 or newer: "
-             "Ada, Hopper, Blackwell) and torchao" if cpu else ""),
+        Case("fp32", msg("quant.fp32"), _cfg(model, "infer", device, seconds_, batch_size=batch)),
+        Case("bf16", msg("quant.bf16"), _cfg(model, "infer", device, seconds_, batch_size=batch,
+                                             precision="bf16")),
+        Case("int8", msg("quant.int8"), _cfg(model, "infer", device, seconds_, batch_size=batch,
+                                             quantize="int8")),
+        Case("fp8", msg("quant.fp8"),
+             _cfg(model, "infer", device, seconds_, batch_size=batch, precision="bf16",
+                  quantize="none" if cpu else "fp8"),  # a CPU cannot even configure it
+             msg("case.fp8_cpu") if cpu else None),
     ]
 
 
-def _table_quant(results: list[CaseResult]) -> tuple[list[str], list[list[str]]]:
-    cols = ["weights", "throughput", "latency", "weight memory", "peak memory",
-            "outputs vs fp32", "note"]
-    base = results[0].summary.samples_per_s if results and results[0].summary else None
-    rows = []
-    for c in results:
-        s = c.summary
-        if s is None:
-            rows.append(_missing_row(c, len(cols)))
-            continue
-        speed = f" ({fmt_ratio(s.samples_per_s / base)})" if base and s.samples_per_s else ""
-        change = ""
+def quantization_note(s: Summary) -> Msg | None:
+    """``8 linear layers via torch.ao.quantization.quantize_dynamic; 1 tied layer kept``."""
+    if not s.quantized_layers:
+        return None
+    tied = (msg("quant.tied", n=s.quantized_tied_layers) if s.quantized_tied_layers else "")
+    return msg("quant.layers", n=s.quantized_layers, method=s.quantize_method, tied=tied)
+
+
+def _table_quant(results: list[CaseResult]) -> Table:
+    cols = _columns("weights", "throughput", "vs_fp32", "latency", "weight_memory",
+                    "peak_memory", "outputs_vs_fp32", "note")
+    base = results[0].summary.rate if results and results[0].summary else None
+
+    def row(c: CaseResult, s: Summary) -> tuple[Cell, ...]:
+        change = None
         if s.output_rel_error is not None:
-            change = (f"logits moved {100 * s.output_rel_error:.2f}%, top-1 unchanged for "
-                      f"{100 * (s.top1_agreement or 0):.1f}%")
-        note = (f"{fmt_count(s.quantized_layers, 'linear layer')} via {s.quantize_method}"
-                if s.quantized_layers else "")
-        rows.append([c.label, _rate(s) + speed, fmt_num(s.step_ms_median, "ms"),
-                     fmt_bytes(s.mem_params_bytes), fmt_bytes(s.peak_mem_bytes), change,
-                     _note(c, note)])
-    return cols, rows
+            change = msg("quant.change", error=share(s.output_rel_error),
+                         agreement=share(s.top1_agreement))
+        return (c.title, _rate(s), ratio(s.rate / base) if base and s.rate else None,
+                millis(s.step_ms_median), nbytes(s.mem_params_bytes),
+                nbytes(s.peak_mem_bytes), change, _note(c, quantization_note(s)))
+
+    return _table(cols, results, row)
 
 
 # ---- generation ----------------------------------------------------------------------
@@ -391,202 +485,97 @@ def _table_quant(results: list[CaseResult]) -> tuple[list[str], list[list[str]]]
 GENERATE_TOKENS = 32
 
 
-def _plan_generation(model: str, device: str, seconds: float | None,
+def _plan_generation(model: str, device: str, seconds_: float | None,
                      batches: tuple[int, ...] | None = None) -> list[Case]:
-    cases = [Case("training", _cfg(model, "train", device, seconds))]
+    cases = [Case("training", msg("mode.training"), _cfg(model, "train", device, seconds_))]
     for b in batches or (1, 8):
-        cases.append(Case(f"generate batch {b}", _cfg(
-            model, "infer", device, seconds, batch_size=b, generate_tokens=GENERATE_TOKENS)))
+        cases.append(Case(f"generate batch {b}", msg("case.generate", batch=b), _cfg(
+            model, "infer", device, seconds_, batch_size=b, generate_tokens=GENERATE_TOKENS)))
     return cases
 
 
-def _table_generation(results: list[CaseResult]) -> tuple[list[str], list[list[str]]]:
-    cols = ["case", "batch", "time to first token", "tokens/s after the first",
-            "tokens/s over the run", "step time", "peak memory", "note"]
-    rows = []
-    for c in results:
-        s = c.summary
-        if s is None:
-            rows.append(_missing_row(c, len(cols)))
-            continue
+def _table_generation(results: list[CaseResult]) -> Table:
+    cols = _columns("case", "batch", "ttft", "tokens_after_first", "tokens_over_run",
+                    "step_time", "peak_memory", "note")
+
+    def row(c: CaseResult, s: Summary) -> tuple[Cell, ...]:
         gen = bool(s.generated_tokens)
-        note = (f"{s.generated_tokens} new tokens after {s.input_size}; over the run: "
-                "generated tokens, first included" if gen
-                else f"{s.input_size}-token sequences, forward + backward; over the run: "
-                "tokens processed")
-        rows.append([c.label, str(s.batch_size),
-                     fmt_num(s.ttft_ms_median, "ms") if gen else "",
-                     fmt_num(s.decode_tokens_per_s, "tokens/s") if gen else "",
-                     fmt_num(s.tokens_per_s, "tokens/s"), fmt_num(s.step_ms_median, "ms"),
-                     fmt_bytes(s.peak_mem_bytes), _note(c, note)])
-    return cols, rows
+        note = (msg("gen.note.generate", n=s.generated_tokens, prompt=s.input_size) if gen
+                else msg("gen.note.train", prompt=s.input_size))
+        return (c.title, s.batch_size, millis(s.ttft_ms_median) if gen else None,
+                rate(s.decode_tokens_per_s, "tokens") if gen else None,
+                rate(s.tokens_per_s, "tokens"), millis(s.step_ms_median),
+                nbytes(s.peak_mem_bytes), _note(c, note))
+
+    return _table(cols, results, row)
 
 
 EXPERIMENTS: dict[str, Experiment] = {
     e.name: e
     for e in (
-        Experiment("train-vs-infer", "Training vs inference, same model and batch",
-                   "every row of the document's tables", "resnet18", _plan_pair, _table_pair),
-        Experiment("precision", "fp32, tf32, bf16 and fp16 in both modes",
-                   "mixed precision speeds training up and saves memory", "resnet18",
-                   _plan_precision, _table_precision),
-        Experiment("batch-sweep", "Inference (and training) at batch 1, 8, 64 and 256",
-                   "inference can run one item at a time, for latency", "resnet18",
-                   _plan_batches, _table_batches),
-        Experiment("memory", "Where memory goes in each mode",
-                   "training stores activations, gradients and optimizer state",
-                   "resnet18", _plan_pair, _table_memory),
-        Experiment("data-flow", "Training fed from the device, a DataLoader with 0 workers, "
-                   "and with workers and pinned memory",
-                   "training needs an asynchronous DataLoader (data starvation)", "resnet50",
-                   _plan_data, _table_data),
-        Experiment("kernels", "Batch-1 inference latency: eager, torch.compile, CUDA graphs",
-                   "specialized kernels lower inference latency", "resnet50",
-                   _plan_kernels, _table_kernels),
-        Experiment("quantization", "Inference in fp32, bf16 and int8 (and fp8 where the GPU "
-                   "has it)", "inference can be optimized with quantization", "vit_b_16",
-                   _plan_quant, _table_quant),
-        Experiment("generation", "Token generation with a KV cache at batch 1 and 8, "
-                   "beside training", "inference cares about latency (time to first token)",
-                   "gpt2", _plan_generation, _table_generation),
+        Experiment("train-vs-infer", "resnet18", _plan_pair, _table_pair),
+        Experiment("precision", "resnet18", _plan_precision, _table_precision),
+        Experiment("batch-sweep", "resnet18", _plan_batches, _table_batches),
+        Experiment("memory", "resnet18", _plan_pair, _table_memory),
+        Experiment("data-flow", "resnet50", _plan_data, _table_data),
+        Experiment("kernels", "resnet50", _plan_kernels, _table_kernels),
+        Experiment("quantization", "vit_b_16", _plan_quant, _table_quant),
+        Experiment("generation", "gpt2", _plan_generation, _table_generation),
     )
 }
 
 
-def run_experiment(
-    name: str,
-    model: str | None = None,
-    device: str = "auto",
-    seconds: float | None = None,
-    *,
-    store: Any = None,
-    on_event: Callable[[str, Event], None] | None = None,
-    should_stop: Callable[[], bool] | None = None,
-    session_factory: Callable[[], Any] | None = None,
-    batches: tuple[int, ...] | None = None,
-    on_case_done: Callable[[CaseResult], None] | None = None,
-    trained: Any = None,
-) -> ExperimentResult:
-    """Run every case of experiment ``name`` and build its table.
+@dataclass(frozen=True)
+class ExperimentPlan:
+    """A checked experiment, ready to run (:func:`plan_experiment`).
+
+    Attributes:
+        experiment: Its definition.
+        model, device: What it runs on (``device`` as requested).
+        cases: Its cases, in order.
+    """
+
+    experiment: Experiment
+    model: str
+    device: str
+    cases: list[Case]
+
+    @property
+    def name(self) -> str:
+        """The experiment's id."""
+        return self.experiment.name
+
+
+def plan_experiment(name: str, model: str | None = None, device: str = "auto",
+                    seconds_: float | None = None,
+                    batches: tuple[int, ...] | None = None) -> ExperimentPlan:
+    """Check an experiment's settings and list its cases.
 
     Args:
         name: An id of :data:`EXPERIMENTS`.
         model: Catalog id; ``None`` takes the experiment's default model.
         device: As :attr:`engine.core.config.RunConfig.device`.
-        seconds: Measured seconds per case (default 8).
-        store: Where the runs are recorded (:class:`engine.session.store.db.Store`), or ``None``.
-        on_event: Called with ``(case label, event)`` for every event of every case.
-        should_stop: Polled between cases and forwarded to each run.
-        session_factory: Makes the :class:`engine.session.session.Session` for each case (tests).
+        seconds_: Measured seconds per case (default 8).
         batches: Batch sizes for ``batch-sweep`` and ``generation`` (default: theirs).
-        on_case_done: Called with each case's :class:`CaseResult` as soon as it is known
-            (a case that is not available here, before the next one starts).
-        trained: The caller's :class:`engine.session.handover.TrainedWeights` (the app's),
-            so the weights an experiment trained serve the caller's next inference run
-            too; ``None``: the experiment's own, deleted when it ends.
 
     Raises:
-        ConfigError: Unknown experiment or model, or a bad setting for the first case.
+        ConfigError: Unknown experiment or model, or a bad setting.
     """
     if name not in EXPERIMENTS:
-        raise ConfigError("experiment", f"unknown experiment {name!r}; choose one of: "
-                          f"{', '.join(EXPERIMENTS)}")
+        raise ConfigError("experiment", msg("experiment.unknown", name=repr(name),
+                                            choices=list(EXPERIMENTS)))
     exp = EXPERIMENTS[name]
     model = model or exp.default_model
-    if seconds is not None and not seconds > 0:
-        raise ConfigError("seconds", f"{seconds} is out of range; give each case more than 0 s")
+    if seconds_ is not None and not seconds_ > 0:
+        raise ConfigError("seconds", msg("experiment.seconds", value=f"{seconds_:g}"))
     if batches is not None and (not batches or min(batches) < 1):
-        raise ConfigError("batches", "give batch sizes of at least 1, e.g. 1,8,64")
+        raise ConfigError("batches", msg("experiment.batches"))
     if model not in CATALOG:
-        raise ConfigError("model", f"unknown model {model!r}; choose one of: "
-                          f"{', '.join(CATALOG)}")
+        raise ConfigError("model", msg("config.model.unknown", model=model,
+                                       choices=list(CATALOG)))
     if name == "generation" and not CATALOG[model].is_language_model:
-        models = ", ".join(m.id for m in CATALOG.values() if m.is_language_model)
-        raise ConfigError("model", f"the generation experiment generates tokens: it needs a "
-                          f"language model ({models}), not {model}")
-    from engine.session.handover import TrainedWeights
-    from engine.session.session import Session
+        models = [m.id for m in CATALOG.values() if m.is_language_model]
+        raise ConfigError("model", msg("experiment.generation_lm", models=models,
+                                       model=model))
+    return ExperimentPlan(exp, model, device, exp.plan(model, device, seconds_, batches))
 
-    make = session_factory or (lambda: Session(store=store))
-    results: list[CaseResult] = []
-    stopped = False
-    plan = exp.plan(model, device, seconds, batches)
-    givers = {c.weights_from for c in plan if c.weights_from}
-    own = trained is None
-    if trained is None:
-        trained = TrainedWeights()
-    try:
-        for case in plan:
-            cfg = case.config
-            if case.label in givers or case.weights_from:
-                cfg = trained.prepare(cfg)  # save (training) or load (inference) the weights
-            result, stopped = _run_case(case, cfg, make, on_event, should_stop, stopped)
-            if result.summary is not None:
-                trained.record(result.summary, cfg.seed)
-            results.append(result)
-            if on_case_done is not None:
-                on_case_done(result)
-    finally:
-        if own:
-            trained.close()
-    columns, rows = exp.table(results)
-    from engine.claims.experiment_verdicts import VERDICTS
-
-    verdict = VERDICTS[name](results)
-    cut = [c.label for c in results if c.status == "stopped" and c.summary is not None]
-    if cut and verdict.status != "not_measurable":
-        verdict = dataclasses.replace(verdict, text=f"{verdict.text} (stopped early, so from "
-                                      f"shorter runs: {', '.join(cut)})")
-    return ExperimentResult(name, model, device, results, columns, rows, stopped, verdict)
-
-
-def _run_case(case: Case, cfg: RunConfig, make: Callable[[], Any],
-              on_event: Callable[[str, Event], None] | None,
-              should_stop: Callable[[], bool] | None, stopped: bool) -> tuple[CaseResult, bool]:
-    """Run one case in its own session.
-
-    Args:
-        case: The case; ``cfg`` is its configuration with weights to save or load.
-        cfg: What to run.
-        make: Makes the session.
-        on_event: As in :func:`run_experiment`.
-        should_stop: As in :func:`run_experiment`.
-        stopped: The experiment was stopped before this case.
-
-    Returns:
-        The case's result, and whether the experiment is stopped now.
-    """
-    if stopped or (should_stop is not None and should_stop()):
-        return CaseResult(case.label, cfg.mode, "stopped"), True
-    if case.unavailable:
-        return CaseResult(case.label, cfg.mode, "not_available", message=case.unavailable), False
-    session = make()
-    try:
-        session.start(cfg)
-    except ConfigError as exc:
-        return CaseResult(case.label, cfg.mode, "not_available", message=exc.message), False
-    terminal: Summary | Failed | None = None
-    for ev in session.iter_events():
-        if on_event is not None:
-            on_event(case.label, ev)
-        if should_stop is not None and should_stop():
-            session.stop()
-            stopped = True
-        if isinstance(ev, (Summary, Failed)):
-            terminal = ev
-    session.close()
-    return _case_result(case, terminal, session.run_id), stopped
-
-
-def _case_result(case: Case, terminal: Summary | Failed | None, run_id: int | None) -> CaseResult:
-    mode = case.config.mode
-    if isinstance(terminal, Summary):
-        status = "stopped" if terminal.stopped_early else "ok"
-        return CaseResult(case.label, mode, status, terminal, run_id=run_id)
-    if terminal is None:
-        return CaseResult(case.label, mode, "failed", message="no result", run_id=run_id)
-    status = {"oom": "out_of_memory", "config": "not_available",
-              "stopped": "stopped"}.get(terminal.kind, "failed")
-    if terminal.kind == "config":
-        run_id = None  # refused before any step: the store does not keep it
-    return CaseResult(case.label, mode, status, message=terminal.message, run_id=run_id)

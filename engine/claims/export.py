@@ -1,65 +1,96 @@
-"""The comparison table as Markdown, HTML and CSV (for slides, documents and sheets).
+"""The comparison table and an experiment's table as Markdown, HTML and CSV.
 
-Every format carries, per row of the document's tables: the aspect, the document's text
-for training and inference (in the chosen language), the measured values, the
-training / inference ratio and the verdict; then the bullets of the document's lists with
-their verdicts. CSV uses ``.`` decimals whatever the locale (Python's ``repr``).
+Comparison: per row of the document's tables, the aspect, the document's text for
+training and inference, the measured values, the training / inference ratio and the
+verdict; then the bullets of the document's lists with their verdicts. Experiment: a
+title, the claim it tests, the verdict, then the table.
+
+Words come from the one formatter (:func:`engine.core.format.text`) in ``lang`` (a UI
+language such as ``"en"`` or ``"pt_BR"``; the document's own text follows it). CSV has
+numbers in numeric columns: the compared metric of each side with its unit, and the
+ratio (comparison); every quantity column in its base unit, the unit in its header
+(experiment). CSV uses ``.`` decimals whatever the locale (Python's ``repr``).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable, Sequence
 from html import escape
 from pathlib import Path
+from typing import Any
 
-from engine.claims.compare import Comparison, column_titles
+from engine.claims.compare import Comparison
+from engine.claims.document import column_titles
+from engine.claims.experiments import EXPERIMENTS, ExperimentResult
+from engine.core.format import document_language, text, unit_label
+from engine.core.values import Quantity, msg
 
 FORMATS = ("md", "html", "csv")
-_MARKS = {"confirmed": "✔", "not_confirmed": "✘", "not_measurable": "–"}
+EXPERIMENT_FORMATS = ("md", "csv")
+MARKS = {"confirmed": "✔", "not_confirmed": "✘", "not_measurable": "–"}
+"""The mark before a verdict, by status."""
+
+
+def md_row(cells: Sequence[str]) -> str:
+    """One Markdown table row, pipes and newlines escaped."""
+    return "| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |"
+
+
+def _md_table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    return [md_row(head), "|" + "---|" * len(head), *(md_row(r) for r in rows)]
+
+
+def _number(value: float | None) -> str:
+    """A CSV number: ``repr`` (``.`` decimals, full precision); ``""`` when missing."""
+    return "" if value is None else repr(float(value))
+
+
+# ---- the comparison ------------------------------------------------------------------
 
 
 def _header(lang: str) -> list[str]:
     cols = column_titles()
-    return [cols["aspect"][lang], f"{cols['train'][lang]} (document)",
-            f"{cols['infer'][lang]} (document)", "Training (measured)",
-            "Inference (measured)", "Training / inference", "Verdict"]
+    doc = document_language(lang)
+    return [cols["aspect"][doc], text(msg("export.doc_column", column=cols["train"]), lang),
+            text(msg("export.doc_column", column=cols["infer"]), lang),
+            text(msg("export.measured_train"), lang), text(msg("export.measured_infer"), lang),
+            text(msg("export.ratio"), lang), text(msg("export.verdict_column"), lang)]
 
 
-def _rows(cmp: Comparison, lang: str) -> list[list[str]]:
-    return [[r.aspect[lang], r.doc_train[lang], r.doc_infer[lang], r.measured_train,
-             r.measured_infer, r.ratio_text,
-             f"{_MARKS[r.verdict.status]} {r.verdict.text}" if r.verdict else ""]
-            for r in cmp.rows]
+def _verdict(v: Any, lang: str) -> str:
+    return f"{MARKS[v.status]} {text(v.message, lang)}" if v is not None else ""
 
 
-def _claims(cmp: Comparison, lang: str) -> list[list[str]]:
+def comparison_rows(cmp: Comparison, lang: str = "en") -> list[list[str]]:
+    """The table's cells in words, one list per document row (see :func:`_header`)."""
+    return [[text(r.aspect, lang), text(r.doc_train, lang), text(r.doc_infer, lang),
+             text(r.measured_train, lang), text(r.measured_infer, lang),
+             text(r.ratio_msg, lang), _verdict(r.verdict, lang)] for r in cmp.rows]
+
+
+def claim_rows(cmp: Comparison, lang: str = "en") -> list[list[str]]:
+    """The lists' bullets in words: ``[list, claim, verdict]``."""
     cols = column_titles()
-    return [[cols[c.claim.mode][lang], c.claim.text[lang],
-             f"{_MARKS[c.verdict.status]} {c.verdict.text}"] for c in cmp.claims]
+    doc = document_language(lang)
+    return [[cols[c.claim.mode][doc], text(c.claim.text, lang), _verdict(c.verdict, lang)]
+            for c in cmp.claims]
 
 
-def _title(cmp: Comparison) -> str:
-    where = ""
-    if cmp.train is not None:
-        where = f" on {cmp.train.device_name} ({cmp.train.device}), {cmp.train.precision}"
-    return f"Training vs inference: {cmp.model}{where}"
+def _claim_header(lang: str) -> list[str]:
+    return [text(msg(f"export.{k}"), lang) for k in ("list", "claim", "verdict_column")]
 
 
-def to_markdown(cmp: Comparison, lang: str = "pt") -> str:
+def to_markdown(cmp: Comparison, lang: str = "en") -> str:
     """GitHub-flavoured Markdown: a title, the table, then the lists' claims."""
-    def row(cells: list[str]) -> str:
-        return "| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |"
-
-    head = _header(lang)
-    lines = [f"## {_title(cmp)}", "", row(head), "|" + "---|" * len(head)]
-    lines += [row(r) for r in _rows(cmp, lang)]
-    lines += ["", "| List | Claim | Verdict |", "|---|---|---|"]
-    lines += [row(r) for r in _claims(cmp, lang)]
+    lines = [f"## {text(cmp.title(), lang)}", ""]
+    lines += _md_table(_header(lang), comparison_rows(cmp, lang))
+    lines += ["", *_md_table(_claim_header(lang), claim_rows(cmp, lang))]
     return "\n".join(lines) + "\n"
 
 
-def to_html(cmp: Comparison, lang: str = "pt") -> str:
+def to_html(cmp: Comparison, lang: str = "en") -> str:
     """A standalone HTML page with the two tables, training and inference colours."""
     def table(head: list[str], rows: list[list[str]]) -> str:
         th = "".join(f"<th>{escape(h)}</th>" for h in head)
@@ -72,39 +103,127 @@ def to_html(cmp: Comparison, lang: str = "pt") -> str:
              "vertical-align:top}th{background:#f1f3f5}"
              "td:nth-child(2),td:nth-child(4){background:#FFF4E6}"
              "td:nth-child(3),td:nth-child(5){background:#E7F5FF}")
-    return (f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>"
-            f"<title>{escape(_title(cmp))}</title><style>{style}</style></head><body>"
-            f"<h2>{escape(_title(cmp))}</h2>"
-            + table(_header(lang), _rows(cmp, lang))
-            + table(["List", "Claim", "Verdict"], _claims(cmp, lang))
+    title = escape(text(cmp.title(), lang))
+    return (f"<!DOCTYPE html><html lang='{document_language(lang)}'><head><meta "
+            f"charset='utf-8'><title>{title}</title><style>{style}</style></head><body>"
+            f"<h2>{title}</h2>"
+            + table(_header(lang), comparison_rows(cmp, lang))
+            + table(_claim_header(lang), claim_rows(cmp, lang))
             + "</body></html>\n")
 
 
-def to_csv(cmp: Comparison, lang: str = "pt") -> str:
-    """CSV: one line per table row (``section`` = ``table``) then per claim (``list``)."""
+def to_csv(cmp: Comparison, lang: str = "en") -> str:
+    """CSV: one line per table row (``section`` = ``table``) then per claim (``list``).
+
+    Numeric columns: ``train_value`` and ``infer_value`` (the row's compared metric, in
+    ``unit``), ``ratio`` (training / inference) and ``verdict_factor``.
+    """
     buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(["section", "id", *_header(lang), "ratio", "verdict_status"])
-    for r, cells in zip(cmp.rows, _rows(cmp, lang)):
-        w.writerow(["table", r.id, *cells, "" if r.ratio is None else repr(r.ratio),
-                    r.verdict.status if r.verdict else ""])
-    for c, cells in zip(cmp.claims, _claims(cmp, lang)):
-        w.writerow(["list", c.claim.id, cells[0], cells[1], "", "", "", "", cells[2], "",
-                    c.verdict.status])
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["section", "id", *_header(lang), "train_value", "infer_value", "unit",
+                "ratio", "verdict_status", "verdict_factor"])
+    for r, cells in zip(cmp.rows, comparison_rows(cmp, lang)):
+        values = [q for q in (r.value_train, r.value_infer) if q is not None]
+        w.writerow(["table", r.id, *cells,
+                    _number(r.value_train.value if r.value_train else None),
+                    _number(r.value_infer.value if r.value_infer else None),
+                    unit_label(values[0], lang) if values else "", _number(r.ratio),
+                    r.verdict.status if r.verdict else "",
+                    _number(r.verdict.factor if r.verdict else None)])
+    for c, cells in zip(cmp.claims, claim_rows(cmp, lang)):
+        w.writerow(["list", c.claim.id, cells[0], cells[1], "", "", "", "", cells[2],
+                    "", "", "", "", c.verdict.status, _number(c.verdict.factor)])
     return buf.getvalue()
 
 
-def write(cmp: Comparison, path: str | Path, lang: str = "pt") -> Path:
-    """Write ``cmp`` to ``path``; the format comes from the suffix (.md, .html, .csv).
+# ---- an experiment -------------------------------------------------------------------
+
+
+def experiment_title(result: ExperimentResult, lang: str = "en") -> str:
+    """``Training vs inference, same model and batch: resnet18 on cpu``."""
+    exp = EXPERIMENTS.get(result.name)
+    return text(msg("export.experiment_title", title=exp.title if exp else result.name,
+                    model=result.model, device=result.device), lang)
+
+
+def experiment_to_markdown(result: ExperimentResult, lang: str = "en") -> str:
+    """A ``##`` title, the claim tested, the verdict, then the table."""
+    exp = EXPERIMENTS.get(result.name)
+    lines = [f"## {experiment_title(result, lang)}", ""]
+    if exp is not None:
+        lines += [text(msg("export.claim_tested", claim=exp.claim), lang), ""]
+    if result.stopped:
+        lines += [text(msg("export.stopped"), lang), ""]
+    if result.verdict is not None:
+        lines += [text(msg("export.verdict", verdict=result.verdict.message), lang), ""]
+    head, rows = result.table.text(lang)
+    lines += _md_table(head, rows)
+    return "\n".join(lines) + "\n"
+
+
+def experiment_to_csv(result: ExperimentResult, lang: str = "en") -> str:
+    """The table as CSV with numeric columns, after the case's label and status.
+
+    A column of quantities holds plain numbers in their base unit (bytes, ms, J, items/s,
+    shares 0-1), the unit in the header (``peak memory (B)``); where its rows differ in
+    unit a ``… unit`` column follows it. A column of counts holds integers; the others
+    hold their words.
+    """
+    table = result.table
+    columns: list[tuple[int, str, Callable[[Any], str]]] = []  # (cell index, header, cell)
+    for i, col in enumerate(table.columns):
+        title = text(col.title, lang)
+        cells = [row[i] for row in table.rows]
+        qs = [c for c in cells if isinstance(c, Quantity)]
+        if qs and all(isinstance(c, Quantity) or c is None for c in cells):
+            units = {unit_label(c, lang) for c in qs}
+            unit = next(iter(units)) if len(units) == 1 else ""
+            columns.append((i, f"{title} ({unit})" if unit else title,
+                            lambda c: _number(c.value) if c is not None else ""))
+            if len(units) > 1:
+                columns.append((i, f"{title} unit",
+                                lambda c: unit_label(c, lang) if c is not None else ""))
+        elif all(c is None or (isinstance(c, int) and not isinstance(c, bool)) for c in cells):
+            columns.append((i, title, lambda c: "" if c is None else str(c)))
+        else:
+            columns.append((i, title, lambda c: "" if c is None else text(c, lang)))
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["case", "status", *[head for _, head, _ in columns]])
+    for case, row in zip(result.cases, table.rows):
+        w.writerow([case.label, case.status, *[cell(row[i]) for i, _, cell in columns]])
+    return buf.getvalue()
+
+
+# ---- files ---------------------------------------------------------------------------
+
+
+def write(obj: Comparison | ExperimentResult, path: str | Path, lang: str = "en") -> Path:
+    """Write ``obj`` to ``path``; the format comes from the suffix.
+
+    A comparison is written as ``.md``, ``.html`` or ``.csv``; an experiment's table as
+    ``.md`` or ``.csv``.
 
     Raises:
-        ValueError: Another suffix.
+        ValueError: Another suffix (the message says which are allowed).
         OSError: The file cannot be written.
     """
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
-    writers = {"md": to_markdown, "html": to_html, "htm": to_html, "csv": to_csv}
+    writers: dict[str, Callable[[Any, str], str]]
+    if isinstance(obj, Comparison):
+        writers = {"md": to_markdown, "markdown": to_markdown, "html": to_html,
+                   "htm": to_html, "csv": to_csv}
+    else:
+        writers = {"md": experiment_to_markdown, "markdown": experiment_to_markdown,
+                   "csv": experiment_to_csv}
     if fmt not in writers:
-        raise ValueError(f"cannot export the table as {path.name!r}: use .md, .html or .csv")
-    path.write_text(writers[fmt](cmp, lang), encoding="utf-8", newline="")
+        allowed = ".md, .html or .csv" if isinstance(obj, Comparison) else ".md or .csv"
+        raise ValueError(text(msg("export.bad_suffix", name=path.name, allowed=allowed)))
+    path.write_text(writers[fmt](obj, lang), encoding="utf-8", newline="")
     return path
+
+
+def suggested_name(result: ExperimentResult, fmt: str) -> str:
+    """``trainfer-experiment-precision-resnet18.csv``."""
+    return f"trainfer-experiment-{result.name}-{result.model}.{fmt}"

@@ -1,16 +1,19 @@
-"""Verdicts: does what was measured support each claim of the document?
+"""Verdicts: does a pair of runs support each claim of the document?
 
-Every claim gets one of three statuses, and a sentence with the numbers:
-  * ``confirmed``: the measurement goes the way the document says, beyond a margin of
-    ``MARGIN`` (5 %, larger than the run-to-run noise of throughput on a quiet machine);
-    the sentence gives the factor;
-  * ``not_confirmed``: it does not (here, with these settings); the sentence gives both
+Every row of the document's tables and every bullet of its two lists gets a
+:class:`Verdict` from a training and an inference :class:`~engine.core.events.Summary` of
+the same model:
+
+  * ``confirmed``: the measurements agree with the claim by at least 5 %
+    (:data:`MARGIN`); the message gives the measured factor;
+  * ``not_confirmed``: they do not (here, with these settings); the message gives both
     numbers, and where a setting would change the outcome it says which;
   * ``not_measurable``: this device or this pair of runs cannot tell (no NVIDIA GPU for
     power and utilization, a mode not run yet, a claim that needs an experiment).
 
 The verdict follows the numbers, never the text: a claim is judged on the two summaries
-given, whatever the document says.
+given, whatever the document says. Its words are a message of the catalogue with the
+measured values as typed parameters (:mod:`engine.core.values`).
 """
 
 from __future__ import annotations
@@ -18,12 +21,29 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from engine.core.events import Summary, step_split
-from engine.core.format import fmt_bytes, fmt_energy, fmt_num, fmt_ratio, fmt_share
+from engine.core.events import Summary
+from engine.core.values import (
+    Msg,
+    Quantity,
+    flop,
+    joules,
+    millis,
+    msg,
+    nbytes,
+    number,
+    percent,
+    ratio,
+    share,
+    singular,
+    to_plain,
+    watts,
+)
 
 MARGIN = 1.05
 CONFIRMED, NOT_CONFIRMED, NOT_MEASURABLE = "confirmed", "not_confirmed", "not_measurable"
+STATUSES = (CONFIRMED, NOT_CONFIRMED, NOT_MEASURABLE)
 
 
 @dataclass(frozen=True)
@@ -32,65 +52,77 @@ class Verdict:
 
     Attributes:
         status: ``"confirmed"``, ``"not_confirmed"`` or ``"not_measurable"``.
-        text: One or two sentences with the numbers.
+        message: One or two sentences with the numbers, as a message of the catalogue.
         factor: The measured factor behind the verdict (training / inference of a cost,
             or inference / training of a benefit; for the key operations, a training
             step's time over its own forward pass), or ``None``.
     """
 
     status: str
-    text: str
+    message: Msg
     factor: float | None = None
 
-    def to_dict(self) -> dict[str, object]:
-        """Plain dict (``--json``)."""
-        return {"status": self.status, "text": self.text, "factor": self.factor}
+    @property
+    def text(self) -> str:
+        """:attr:`message` in English."""
+        from engine.core.format import text
+
+        return text(self.message)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict (``--json``): status, English text, factor and the message."""
+        return {"status": self.status, "text": self.text, "factor": self.factor,
+                "message": to_plain(self.message)}
+
+
+def mode_word(mode: str) -> Msg:
+    """``"training"`` or ``"inference"``."""
+    return msg("mode.training" if mode == "train" else "mode.inference")
+
+
+def item(s: Summary) -> Msg:
+    """One of ``s``'s samples, as a noun (``image``, ``token``)."""
+    return msg(f"item.{singular(s.rate_unit)}")
 
 
 def _missing(train: Summary | None, infer: Summary | None) -> Verdict | None:
     if train is None or infer is None:
-        which = "training" if train is None else "inference"
-        return Verdict(NOT_MEASURABLE, f"not measurable yet: run {which} of this model")
+        which = "train" if train is None else "infer"
+        return Verdict(NOT_MEASURABLE, msg("verdict.not_yet", which=mode_word(which)))
     return None
 
 
-def _on_gpu(s: Summary) -> bool:
-    return s.device.startswith("cuda")
-
-
-def _no_gpu(s: Summary, what: str) -> Verdict:
-    if not _on_gpu(s):
-        return Verdict(NOT_MEASURABLE, f"not measurable on this device: {what} is read from "
-                       "NVIDIA GPUs only, and this run used the CPU")
-    return Verdict(NOT_MEASURABLE, f"not measurable on this device: {s.telemetry_note or what}")
+def _no_gpu(s: Summary, what: Msg) -> Verdict:
+    if not s.on_gpu:
+        return Verdict(NOT_MEASURABLE, msg("verdict.gpu_only", what=what))
+    note = s.telemetry_note_msg or s.telemetry_note or what
+    return Verdict(NOT_MEASURABLE, msg("verdict.no_reading_note", note=note))
 
 
 def _more(
     train: Summary | None, infer: Summary | None, get: Callable[[Summary], float | None],
-    noun: str, fmt: Callable[[float | None], str], more_word: str = "more",
+    noun: Msg, value: Callable[[float | None], Quantity], more: Msg,
 ) -> Verdict:
-    """Claim: training has more of ``get`` than inference."""
+    """Claim: training has more of ``get`` than inference (``more`` says of what)."""
     missing = _missing(train, infer)
     if missing:
         return missing
     assert train is not None and infer is not None
     a, b = get(train), get(infer)
     if a is None or b is None or b <= 0:
-        return Verdict(NOT_MEASURABLE, f"not measurable on this device: no {noun} reading")
+        return Verdict(NOT_MEASURABLE, msg("verdict.no_reading", what=noun))
     r = a / b
+    numbers = {"train": value(a), "infer": value(b), "ratio": ratio(r)}
     if r >= MARGIN:
-        return Verdict(CONFIRMED, f"confirmed: training {fmt(a)} vs inference {fmt(b)}: "
-                       f"{fmt_ratio(r)} {more_word}", r)
-    return Verdict(NOT_CONFIRMED, f"not confirmed here: training {fmt(a)} vs inference "
-                   f"{fmt(b)} ({fmt_ratio(r)})", r)
+        return Verdict(CONFIRMED, msg("verdict.more.confirmed", what=more, **numbers), r)
+    return Verdict(NOT_CONFIRMED, msg("verdict.more.not_confirmed", **numbers), r)
 
 
-def _flops(s: Summary) -> float | None:
-    return s.flops_per_step / s.batch_size if s.flops_per_step else None
-
-
-def _gflop(v: float | None) -> str:
-    return fmt_num(v / 1e9 if v is not None else None, "GFLOP/sample")
+def loss_msg(s: Summary) -> Msg:
+    """``loss 2.300 → 0.412`` (first and last measured step), or "no loss"."""
+    if s.loss_first is None or s.loss_last is None:
+        return msg("verdict.no_loss")
+    return msg("verdict.loss", first=number(s.loss_first, 3), last=number(s.loss_last, 3))
 
 
 def objective(train: Summary | None, infer: Summary | None) -> Verdict:
@@ -105,25 +137,23 @@ def objective(train: Summary | None, infer: Summary | None) -> Verdict:
     assert train is not None and infer is not None
     fell = (train.loss_first is not None and train.loss_last is not None
             and train.loss_last < train.loss_first)
-    loss = (f"loss {train.loss_first:.3f} → {train.loss_last:.3f}"
-            if train.loss_first is not None and train.loss_last is not None else "no loss")
     moved = infer.param_change_l2
     infer_changed = infer.weights_changed or (moved is not None and math.isfinite(moved)
                                               and moved > 0)
     if train.weights_changed and fell and not infer_changed:
-        change = (f" (‖Δθ‖₂ {train.param_change_l2:.3g})"
+        change = (msg("verdict.objective.change", l2=number(train.param_change_l2))
                   if train.param_change_l2 is not None else "")
-        return Verdict(CONFIRMED, f"confirmed: training changed the weights{change} and "
-                       f"lowered the loss ({loss}); inference left every weight unchanged"
-                       + _prediction_text(train, infer))
+        return Verdict(CONFIRMED, msg("verdict.objective.confirmed", change=change,
+                                      loss=loss_msg(train),
+                                      prediction=_prediction(train, infer)))
     problems = []
     if not train.weights_changed:
-        problems.append("training did not change the weights")
+        problems.append(msg("verdict.objective.train_unchanged"))
     if not fell:
-        problems.append(f"the loss did not fall ({loss})")
+        problems.append(msg("verdict.objective.loss_flat", loss=loss_msg(train)))
     if infer_changed:
-        problems.append("inference changed the weights")
-    return Verdict(NOT_CONFIRMED, "not confirmed here: " + "; ".join(problems))
+        problems.append(msg("verdict.objective.infer_changed"))
+    return Verdict(NOT_CONFIRMED, msg("verdict.objective.not_confirmed", problems=problems))
 
 
 THIS_TRAINING, OTHER_TRAINING, SOME_TRAINING, RANDOM = (
@@ -148,30 +178,34 @@ def weights_used(train: Summary | None, infer: Summary) -> str:
     return OTHER_TRAINING
 
 
-def _prediction_text(train: Summary, infer: Summary) -> str:
-    """What inference's predictions were worth on held-out data, in a sentence."""
+def weights_source(s: Summary) -> Msg | str:
+    """Where ``s``'s weights came from, as a message (a string for older records)."""
+    return s.weights_from_msg or s.weights_from
+
+
+def _prediction(train: Summary, infer: Summary) -> Msg | str:
+    """What inference's predictions were worth on held-out data (``""``: not measured)."""
     if infer.heldout_accuracy is None:
         return ""
-    acc = fmt_share(infer.heldout_accuracy)
-    chance = f" (chance {fmt_share(infer.heldout_chance)})" if infer.heldout_chance else ""
+    acc = share(infer.heldout_accuracy)
+    chance = (msg("verdict.chance_paren", chance=share(infer.heldout_chance))
+              if infer.heldout_chance else "")
     used = weights_used(train, infer)
     if used == THIS_TRAINING:
-        return (f"; with this training run's weights it predicted {acc} of held-out samples "
-                f"correctly{chance}")
+        return msg("verdict.predicted.this", acc=acc, chance=chance)
     if used == SOME_TRAINING:
-        return (f"; with trained weights ({infer.weights_from}) it predicted {acc} of "
-                f"held-out samples correctly{chance}")
+        return msg("verdict.predicted.some", acc=acc, chance=chance,
+                   weights=weights_source(infer))
     if used == OTHER_TRAINING:
-        return (f"; it predicted {acc} of held-out samples correctly{chance} with the "
-                f"weights of another training run ({infer.weights_from}), not this one's. "
-                "Run inference again to predict with this training run's weights")
-    chance = f"chance {fmt_share(infer.heldout_chance)}" if infer.heldout_chance else ""
-    reached = (f"training reached {fmt_share(train.heldout_accuracy)}"
-               if train.heldout_accuracy is not None else "")
-    why = "; ".join(t for t in (chance, reached) if t)
-    return (f"; it ran on random weights: {acc} correct" + (f" ({why})" if why else "")
-            + ". Run inference after training in the same session to predict with the "
-            "trained model")
+        return msg("verdict.predicted.other", acc=acc, chance=chance,
+                   weights=weights_source(infer))
+    why = []
+    if infer.heldout_chance:
+        why.append(msg("verdict.chance", chance=share(infer.heldout_chance)))
+    if train.heldout_accuracy is not None:
+        why.append(msg("verdict.training_reached", acc=share(train.heldout_accuracy)))
+    return msg("verdict.predicted.random", acc=acc,
+               why=msg("verdict.paren", inner=why) if why else "")
 
 
 def key_operations(train: Summary | None, infer: Summary | None) -> Verdict:
@@ -180,33 +214,36 @@ def key_operations(train: Summary | None, infer: Summary | None) -> Verdict:
     if missing:
         return missing
     assert train is not None and infer is not None
-    split = step_split(train)
+    split = train.step_split()
     if split is None:
-        return Verdict(NOT_MEASURABLE, "not measurable: the step-time split is missing")
+        return Verdict(NOT_MEASURABLE, msg("verdict.key_ops.no_split"))
     extra = split.backward_ms + split.optimizer_ms
-    share = extra / split.step_ms if split.step_ms > 0 else 0.0
+    part = extra / split.step_ms if split.step_ms > 0 else 0.0
     forward = (infer.forward_ms_mean if split.statistic == "mean" else infer.forward_ms_median)
     if forward is None:  # runs recorded before the parts were kept: the whole step
         forward = infer.step_ms_mean if split.statistic == "mean" else infer.step_ms_median
+    confirmed = extra > 0 and infer.backward_ms_median is None
     return Verdict(
-        CONFIRMED if extra > 0 and infer.backward_ms_median is None else NOT_CONFIRMED,
-        f"{'confirmed' if extra > 0 else 'not confirmed here'}: backward and optimizer "
-        f"took {share:.0%} of a training step ({fmt_num(extra, 'ms')} of "
-        f"{fmt_num(split.step_ms, 'ms')}, {split.statistic}s); inference ran the forward "
-        f"pass only ({fmt_num(forward, 'ms')}, {split.statistic})",
-        1 / (1 - share) if share < 1 else None,
+        CONFIRMED if confirmed else NOT_CONFIRMED,
+        msg("verdict.key_ops.confirmed" if extra > 0 else "verdict.key_ops.not_confirmed",
+            share=share(part), extra=millis(extra), step=millis(split.step_ms),
+            stats=msg(f"stat.{split.statistic}s"), forward=millis(forward),
+            stat=msg(f"stat.{split.statistic}")),
+        1 / (1 - part) if part < 1 else None,
     )
 
 
 def complexity(train: Summary | None, infer: Summary | None) -> Verdict:
     """Training costs more computation (the backward pass): FLOPs per sample."""
-    return _more(train, infer, _flops, "FLOP count", _gflop, "the FLOPs per sample")
+    per = singular(train.rate_unit) if train is not None else "sample"
+    return _more(train, infer, lambda s: s.flops_per_sample, msg("verdict.noun.flops"),
+                 lambda v: flop(v, per), msg("verdict.more.flops"))
 
 
 def memory(train: Summary | None, infer: Summary | None) -> Verdict:
     """Training needs more memory: peak memory of the measured phase."""
-    return _more(train, infer, lambda s: s.peak_mem_bytes, "peak memory",
-                 lambda v: fmt_bytes(v), "the peak memory")
+    return _more(train, infer, lambda s: s.peak_mem_bytes, msg("verdict.noun.peak_memory"),
+                 nbytes, msg("verdict.more.peak_memory"))
 
 
 def gpu_utilization(train: Summary | None, infer: Summary | None) -> Verdict:
@@ -215,29 +252,27 @@ def gpu_utilization(train: Summary | None, infer: Summary | None) -> Verdict:
     if missing:
         return missing
     assert train is not None and infer is not None
-    if not (_on_gpu(train) and _on_gpu(infer)) or None in (
+    if not (train.on_gpu and infer.on_gpu) or None in (
         train.mean_gpu_util_pct, infer.mean_gpu_util_pct
     ):
-        return _no_gpu(train if not _on_gpu(train) else infer, "GPU utilization")
+        return _no_gpu(train if not train.on_gpu else infer, msg("verdict.noun.gpu_util"))
     a, b = train.mean_gpu_util_pct, infer.mean_gpu_util_pct
     assert a is not None and b is not None
-    sm = ""
+    sm: Msg | str = ""
     if train.mean_sm_activity_pct is not None and infer.mean_sm_activity_pct is not None:
-        sm = (f"; SM activity {train.mean_sm_activity_pct:.0f}% vs "
-              f"{infer.mean_sm_activity_pct:.0f}%")
+        sm = msg("verdict.gpu.sm", train=percent(train.mean_sm_activity_pct),
+                 infer=percent(infer.mean_sm_activity_pct))
         a2, b2 = train.mean_sm_activity_pct, infer.mean_sm_activity_pct
     else:
         a2, b2 = a, b
+    numbers = {"train": percent(a), "infer": percent(b), "sm": sm}
     if a >= 90 and a2 >= b2 * MARGIN:
-        return Verdict(CONFIRMED, f"confirmed: training kept the GPU at {a:.0f}% NVML "
-                       f"utilization, inference at {b:.0f}%{sm}", a2 / b2 if b2 else None)
+        return Verdict(CONFIRMED, msg("verdict.gpu.confirmed", **numbers),
+                       a2 / b2 if b2 else None)
     if a < 90:
-        return Verdict(NOT_CONFIRMED, f"not confirmed here: training kept the GPU at only "
-                       f"{a:.0f}%{sm}; a larger batch would load it more")
-    return Verdict(NOT_CONFIRMED, f"not confirmed here: inference kept the GPU as busy as "
-                   f"training ({b:.0f}% vs {a:.0f}% NVML utilization{sm}) at batch "
-                   f"{infer.batch_size}; a small batch lowers it (batch-sweep experiment)",
-                   a2 / b2 if b2 else None)
+        return Verdict(NOT_CONFIRMED, msg("verdict.gpu.train_low", **numbers))
+    return Verdict(NOT_CONFIRMED, msg("verdict.gpu.infer_busy", batch=infer.batch_size,
+                                      **numbers), a2 / b2 if b2 else None)
 
 
 def optimizations(train: Summary | None, infer: Summary | None) -> Verdict:
@@ -252,12 +287,10 @@ def optimizations(train: Summary | None, infer: Summary | None) -> Verdict:
     if train.precision in ("bf16", "fp16") and train.mean_tensor_activity_pct is not None:
         return Verdict(
             CONFIRMED if train.mean_tensor_activity_pct > 1 else NOT_CONFIRMED,
-            f"training in {train.precision} used the Tensor Cores "
-            f"{train.mean_tensor_activity_pct:.0f}% of the time; the inference optimizations "
-            "are weighed by the precision, quantization and kernels experiments",
+            msg("verdict.optimizations.tensor", precision=train.precision,
+                tensor=percent(train.mean_tensor_activity_pct)),
         )
-    return Verdict(NOT_MEASURABLE, "not measured by one pair of runs at the same settings: "
-                   "see the precision, quantization and kernels experiments")
+    return Verdict(NOT_MEASURABLE, msg("verdict.optimizations.experiments"))
 
 
 def data_flow(train: Summary | None, infer: Summary | None) -> Verdict:
@@ -266,9 +299,8 @@ def data_flow(train: Summary | None, infer: Summary | None) -> Verdict:
     if missing:
         return missing
     assert train is not None and infer is not None
-    return Verdict(NOT_MEASURABLE, f"not measured by this pair (batch {train.batch_size} "
-                   f"and {infer.batch_size}, data made on the device): see the batch-sweep "
-                   "and data-flow experiments")
+    return Verdict(NOT_MEASURABLE, msg("verdict.data_flow.experiments",
+                                       train=train.batch_size, infer=infer.batch_size))
 
 
 def energy(train: Summary | None, infer: Summary | None) -> Verdict:
@@ -278,35 +310,32 @@ def energy(train: Summary | None, infer: Summary | None) -> Verdict:
         return missing
     assert train is not None and infer is not None
     if train.energy_per_sample_j is None or infer.energy_per_sample_j is None:
-        return _no_gpu(train if train.energy_per_sample_j is None else infer, "energy")
+        return _no_gpu(train if train.energy_per_sample_j is None else infer,
+                       msg("verdict.noun.energy"))
     a, b = train.energy_per_sample_j, infer.energy_per_sample_j
     r = a / b
-    unit = train.sample_unit.rstrip("s")
-    power = ""
+    noun = msg(f"item.{singular(train.sample_unit)}")
+    power: Msg | str = ""
     if train.mean_power_w is not None and infer.mean_power_w is not None:
         pa, pb = train.mean_power_w, infer.mean_power_w
-        if pb > pa:
-            power = (f", although inference drew more power ({fmt_num(pb, 'W')} vs "
-                     f"{fmt_num(pa, 'W')}): it finishes each {unit} sooner")
-        else:
-            power = f"; mean power {fmt_num(pa, 'W')} vs {fmt_num(pb, 'W')}"
+        power = (msg("verdict.energy.more_power", infer=watts(pb), train=watts(pa), item=noun)
+                 if pb > pa else msg("verdict.energy.power", train=watts(pa), infer=watts(pb)))
+    numbers = {"train": joules(a), "infer": joules(b), "item": noun, "power": power}
     if r >= MARGIN:
-        return Verdict(CONFIRMED, f"confirmed: inference used {fmt_ratio(r)} less energy per "
-                       f"{unit} ({fmt_energy(b)} vs {fmt_energy(a)}){power}", r)
-    return Verdict(NOT_CONFIRMED, f"not confirmed here: {fmt_energy(a)} (training) vs "
-                   f"{fmt_energy(b)} (inference) per {unit}{power}", r)
+        return Verdict(CONFIRMED, msg("verdict.energy.confirmed", ratio=ratio(r), **numbers), r)
+    return Verdict(NOT_CONFIRMED, msg("verdict.energy.not_confirmed", **numbers), r)
 
 
 def latency(train: Summary | None, infer: Summary | None) -> Verdict:
     """Inference answers faster: step time (latency of one batch)."""
-    return _more(train, infer, lambda s: s.step_ms_median, "step time",
-                 lambda v: fmt_num(v, "ms/step"), "the median time per step")
+    return _more(train, infer, lambda s: s.step_ms_median, msg("verdict.noun.step_time"),
+                 lambda v: millis(v, "step"), msg("verdict.more.step_time"))
 
 
 def saved_activations(train: Summary | None, infer: Summary | None) -> Verdict:
     """Training stores activations for backward; inference keeps none."""
-    return _more(train, infer, lambda s: s.mem_activations_bytes, "activation size",
-                 lambda v: fmt_bytes(v), "the activation memory")
+    return _more(train, infer, lambda s: s.mem_activations_bytes,
+                 msg("verdict.noun.activations"), nbytes, msg("verdict.more.activations"))
 
 
 ROW_VERDICTS: dict[str, Callable[[Summary | None, Summary | None], Verdict]] = {

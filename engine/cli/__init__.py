@@ -12,8 +12,10 @@ import importlib
 import json
 import sys
 
-from engine.cli.outcome import EXIT_FAILED, EXIT_USAGE, flag
+from engine.cli.outcome import EXIT_FAILED, EXIT_USAGE, error, flag
 from engine.core.config import ConfigError
+from engine.core.format import text
+from engine.core.values import msg, to_plain
 
 COMMANDS = {"run": "run", "compare": "compare", "models": "models", "devices": "devices",
             "runs": "runs", "export": "export", "import": "importing",
@@ -68,9 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     """
     argv = sys.argv[1:] if argv is None else argv
     if app_arguments(argv) is not None:
-        print("trainfer: the engine's command line needs a command (run, compare, "
-              "experiment, models, devices, runs, export, import; see --help); the "
-              "desktop app opens with `trainfer` or `python -m gui`", file=sys.stderr)
+        print(text(msg("cli.needs_command")), file=sys.stderr)
         return EXIT_USAGE
     from engine.cli.parser import build_parser
     from engine.session.store.db import StoreError
@@ -82,9 +82,9 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         if getattr(args, "json", False):
             print(json.dumps({"event": "Failed", "kind": "config", "field": exc.field,
-                              "message": exc.message}))
-        print(f"trainfer: error: {flag(exc.field)}: {exc.message}", file=sys.stderr)
+                              "message": exc.message, "msg": to_plain(exc.msg)}))
+        error(msg("cli.config_error", flag=flag(exc.field), error=exc.msg))
         return EXIT_USAGE
     except StoreError as exc:
-        print(f"trainfer: error: {exc}", file=sys.stderr)
+        error(exc.msg)
         return EXIT_FAILED

@@ -13,6 +13,8 @@ import sys
 from typing import Any
 
 from engine.core.events import Failed
+from engine.core.format import text
+from engine.core.values import Msg, msg
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -29,14 +31,26 @@ def fail(result: Failed, as_json: bool) -> int:
     """Report a failed run on stderr (and as JSON); returns the exit status."""
     if as_json:
         print(json.dumps(result.to_dict()))
-    hint = f"\n  hint: {result.hint}" if result.hint else ""
+    hint = ("\n" + text(msg("cli.hint", hint=result.hint_msg or result.hint))
+            if result.hint else "")
     field = f" ({flag(result.field)})" if result.kind == "config" and result.field else ""
-    print(f"trainfer: {result.kind}{field}: {result.message}{hint}", file=sys.stderr)
+    print(f"trainfer: {result.kind}{field}: {text(result.msg or result.message)}{hint}",
+          file=sys.stderr)
     if result.kind == "config":
         return EXIT_USAGE
     if result.kind == "stopped":
         return EXIT_INTERRUPTED
     return EXIT_FAILED
+
+
+def error(what: Msg | str) -> None:
+    """``trainfer: error: <what>`` on stderr."""
+    print(text(msg("cli.error", error=what)), file=sys.stderr)
+
+
+def warn(what: Msg | str) -> None:
+    """``trainfer: warning: <what>`` on stderr."""
+    print(text(msg("cli.warning", warning=what)), file=sys.stderr)
 
 
 def open_store(args: argparse.Namespace, required: bool) -> Any:
@@ -48,9 +62,9 @@ def open_store(args: argparse.Namespace, required: bool) -> Any:
     except StoreError as exc:
         if required:
             raise
-        print(f"trainfer: warning: runs are not saved: {exc}", file=sys.stderr)
+        warn(msg("cli.not_saved", reason=exc.msg))
         return None
     if warning:
-        print(f"trainfer: warning: {warning}", file=sys.stderr)
+        warn(warning)
     return store
 

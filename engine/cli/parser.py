@@ -14,6 +14,7 @@ from engine.core.config import (
     ConfigError,
     RunConfig,
 )
+from engine.core.values import msg
 
 
 class _Parser(argparse.ArgumentParser):
@@ -168,6 +169,5 @@ def parse_batches(text: str | None) -> tuple[int, ...] | None:
     try:
         return tuple(int(b) for b in text.split(",") if b.strip())
     except ValueError:
-        raise ConfigError("batches", f"{text!r} is not a list of batch sizes; use e.g. "
-                          "1,8,64") from None
+        raise ConfigError("batches", msg("experiment.batches_list", value=repr(text))) from None
 

@@ -7,6 +7,8 @@ import time
 from typing import Any
 
 from engine.core.events import Notice, Phase, Sample, Started, StepStats, TelemetryStatus
+from engine.core.format import text
+from engine.core.values import msg
 
 
 class Progress:
@@ -32,12 +34,14 @@ class Progress:
             self.step = None  # the last warm-up step is not the measured phase's
         elif isinstance(ev, Started):
             self.unit = ev.sample_unit
-            self._line(f"{ev.device} ({ev.device_name}) · {ev.params:,} parameters · "
-                       f"batch {ev.batch_size}", final=True)
+            self._line(text(msg("progress.started", device=ev.device, name=ev.device_name,
+                                params=ev.params, batch=ev.batch_size)), final=True)
         elif isinstance(ev, Notice):
-            self._line(f"note: {ev.message}" + (f" ({ev.hint})" if ev.hint else ""), final=True)
+            what = ev.msg or ev.message
+            self._line(text(msg("progress.note_hint", note=what, hint=ev.hint_msg or ev.hint)
+                            if ev.hint else msg("progress.note", note=what)), final=True)
         elif isinstance(ev, TelemetryStatus) and not ev.gpu_available:
-            self._line(f"no GPU telemetry: {ev.message}", final=True)
+            self._line(text(msg("progress.no_telemetry", why=ev.msg or ev.message)), final=True)
         elif isinstance(ev, StepStats):
             self.step = ev
         elif isinstance(ev, Sample):
@@ -47,15 +51,15 @@ class Progress:
             self._last = now
             self._line(progress_text(self.phase, self.step, self.sample, now - self.t0, self.unit))
 
-    def _line(self, text: str, final: bool = False) -> None:
+    def _line(self, line: str, final: bool = False) -> None:
         if self.quiet:
             return
         if self.tty:
-            pad = max(0, self._width - len(text))
-            sys.stderr.write("\r" + text + " " * pad + ("\n" if final else ""))
-            self._width = 0 if final else len(text)
+            pad = max(0, self._width - len(line))
+            sys.stderr.write("\r" + line + " " * pad + ("\n" if final else ""))
+            self._width = 0 if final else len(line)
         else:
-            sys.stderr.write(text + "\n")
+            sys.stderr.write(line + "\n")
         sys.stderr.flush()
 
     def done(self) -> None:

@@ -1,186 +1,197 @@
-"""Plain-text rendering of summaries, comparisons and progress for the command line."""
+"""Plain-text rendering of summaries, comparisons, tables and progress for the terminal.
+
+Every word comes from the one formatter (:func:`engine.core.format.text`) and the message
+catalogue; this module only lays the text out in columns for a terminal.
+"""
 
 from __future__ import annotations
 
 import shutil
 import textwrap
+from typing import Any
 
-from engine.claims.compare import Comparison, column_titles, heldout_text
-from engine.core.events import Sample, StepStats, Summary, step_split
-from engine.core.format import NA, fmt_bytes, fmt_count, fmt_energy, fmt_num, fmt_share
+from engine.claims.compare import Comparison, change_msg, heldout_value
+from engine.claims.document import column_titles
+from engine.claims.experiments import memory_method, quantization_note
+from engine.claims.verdicts import weights_source
+from engine.core.events import Sample, StepStats, Summary
+from engine.core.format import document_language, text
+from engine.core.progress import step_parts
+from engine.core.values import (
+    Msg,
+    count,
+    flop,
+    joules,
+    millis,
+    msg,
+    nbytes,
+    number,
+    percent,
+    rate,
+    seconds,
+    tflops,
+    watts,
+)
+
+MARKS = {"confirmed": "✔", "not_confirmed": "✘", "not_measurable": "–"}
 
 
-def _other(s: Summary) -> str:
-    """``", other 120 MiB (…)"`` on a CPU, where the tensors do not add up to the peak."""
-    if s.mem_other_bytes is None:
-        return ""
-    return f", other {fmt_bytes(s.mem_other_bytes)} (allocator and libraries)"
-
-
-def summary_text(s: Summary) -> str:
-    """A labelled block of every headline number of ``s``."""
-    unit = s.sample_unit
-    rate = fmt_num(s.samples_per_s, f"{unit}/s")
-    if s.tokens_per_s is not None:
-        rate += f" ({fmt_num(s.tokens_per_s, 'tokens/s')})"
-    mem_what = ("CUDA peak allocated" if s.peak_mem_source == "cuda_max_allocated"
-                else "growth of the process's resident set over the torch runtime")
-    title = (
-        f"{s.model} · {s.mode} · {s.device} ({s.device_name}) · {s.precision} · "
-        f"batch {s.batch_size} · input {s.input_size}"
-        + (" · STOPPED EARLY" if s.stopped_early else "")
-    )
-    lines: list[tuple[str, str]] = [
-        ("measured", f"{s.measured_steps} step{'s' if s.measured_steps != 1 else ''} in "
-                     f"{s.measured_s:.2f} s "
-                     f"(after {s.warmup_steps} warm-up steps, not averaged in)"),
-        ("throughput", rate),
-        ("step time", f"{fmt_num(s.step_ms_median, 'ms')} median, "
-                      f"{fmt_num(s.step_ms_p95, 'ms')} p95"),
+def _lines(s: Summary) -> list[tuple[str, Any]]:
+    """``(label id, value)`` for every headline number of ``s``."""
+    lines: list[tuple[str, Any]] = [
+        ("measured", msg("report.measured", steps=count(s.measured_steps, "steps"),
+                         seconds=seconds(s.measured_s), warmup=s.warmup_steps)),
+        ("throughput", msg("report.throughput_tokens", rate=rate(s.samples_per_s,
+                                                                 s.sample_unit),
+                           tokens=rate(s.tokens_per_s, "tokens"))
+         if s.tokens_per_s is not None else rate(s.samples_per_s, s.sample_unit)),
+        ("step_time", msg("report.step_time", median=millis(s.step_ms_median),
+                          p95=millis(s.step_ms_p95))),
     ]
     if s.quantized_layers:
-        lines.append(("quantization", f"{s.quantize}: "
-                                      f"{fmt_count(s.quantized_layers, 'linear layer')} "
-                                      f"({s.quantize_method}); logits moved "
-                                      f"{100 * (s.output_rel_error or 0):.2f}%, top-1 unchanged "
-                                      f"for {100 * (s.top1_agreement or 0):.1f}%"))
+        lines.append(("quantization", msg(
+            "report.quantization", quantize=s.quantize, layers=quantization_note(s),
+            error=percent(100 * (s.output_rel_error or 0)),
+            agreement=percent(100 * (s.top1_agreement or 0)))))
     if s.compile_s is not None:
-        lines.append(("kernels", f"{s.kernels}: first step (compilation) {s.compile_s:.1f} s, "
-                                 "not averaged in"))
+        lines.append(("kernels", msg("report.kernels", kernels=s.kernels,
+                                     seconds=seconds(s.compile_s))))
     if s.generated_tokens:
-        lines.append(("generation", f"{fmt_count(s.generated_tokens, 'token')} per sequence "
-                                    "after a "
-                                    f"{s.input_size}-token prompt: time to first token "
-                                    f"{fmt_num(s.ttft_ms_median, 'ms')}, then "
-                                    f"{fmt_num(s.decode_tokens_per_s, 'tokens/s')}"))
-    split = step_split(s)
+        lines.append(("generation", msg("report.generation",
+                                        tokens=count(s.generated_tokens, "tokens"),
+                                        prompt=s.input_size, ttft=millis(s.ttft_ms_median),
+                                        rate=rate(s.decode_tokens_per_s, "tokens"))))
+    split = s.step_split()
     if split is not None:
-        lines.append(("step split", f"forward+loss {fmt_num(split.forward_ms, 'ms')} + "
-                                    f"backward {fmt_num(split.backward_ms, 'ms')} + "
-                                    f"optimizer {fmt_num(split.optimizer_ms, 'ms')} = "
-                                    f"{fmt_num(split.step_ms, 'ms')} ({split.statistic}s)"))
+        lines.append(("step_split", msg("report.step_split", forward=millis(split.forward_ms),
+                                        backward=millis(split.backward_ms),
+                                        optimizer=millis(split.optimizer_ms),
+                                        step=millis(split.step_ms),
+                                        stats=msg(f"stat.{split.statistic}s"))))
     if s.flops_per_step:
-        mfu = (f", MFU {s.mfu_pct:.1f}% of {fmt_num(s.peak_tflops, 'TFLOP/s')} peak"
-               if s.mfu_pct is not None else ", MFU N/A (no peak rate known for this device)")
-        lines.append(("compute", f"{fmt_num(s.flops_per_step / 1e9, 'GFLOP')}/step, "
-                                 f"{fmt_num(s.tflops_per_s, 'TFLOP/s')}{mfu}"))
-    lines.append(("peak memory", f"{fmt_bytes(s.peak_mem_bytes)} ({mem_what})"))
+        mfu = (msg("report.mfu", mfu=percent(s.mfu_pct), peak=tflops(s.peak_tflops))
+               if s.mfu_pct is not None else msg("report.mfu_na"))
+        lines.append(("compute", msg("report.compute", flops=flop(s.flops_per_step, "step"),
+                                     tflops=tflops(s.tflops_per_s), mfu=mfu)))
+    what = msg("report.peak.cuda" if s.peak_mem_source == "cuda_max_allocated"
+               else "report.peak.rss")
+    lines.append(("peak_memory", msg("report.peak", peak=nbytes(s.peak_mem_bytes), what=what)))
     if s.mem_params_bytes is not None:
-        reserved = (f", reserved {fmt_bytes(s.mem_reserved_bytes)}"
-                    if s.mem_reserved_bytes is not None else "")
-        lines.append(("memory split", f"parameters {fmt_bytes(s.mem_params_bytes)}, "
-                                      f"gradients {fmt_bytes(s.mem_grads_bytes)}, "
-                                      f"optimizer state {fmt_bytes(s.mem_optimizer_bytes)}, "
-                                      f"inputs {fmt_bytes(s.mem_inputs_bytes)}, "
-                                      f"activations {fmt_bytes(s.mem_activations_bytes)}"
-                                      f"{_other(s)}{reserved}"))
-        lines.append(("", f"({s.mem_method})"))
+        lines.append(("memory_split", msg(
+            "report.memory_split", params=nbytes(s.mem_params_bytes),
+            grads=nbytes(s.mem_grads_bytes), optimizer=nbytes(s.mem_optimizer_bytes),
+            inputs=nbytes(s.mem_inputs_bytes), activations=nbytes(s.mem_activations_bytes),
+            other=msg("report.other", other=nbytes(s.mem_other_bytes))
+            if s.mem_other_bytes is not None else "",
+            reserved=msg("report.reserved", reserved=nbytes(s.mem_reserved_bytes))
+            if s.mem_reserved_bytes is not None else "")))
+        lines.append(("", msg("report.paren", inner=memory_method(s))))
     if s.mode == "train":
-        loss = (
-            f"{s.loss_first:.4f} → {s.loss_last:.4f} (first → last measured step)"
-            if s.loss_first is not None and s.loss_last is not None
-            else NA
-        )
-        lines.append(("loss", loss))
-        lines.append(("optimizer", f"{s.optimizer}, learning rate {s.learning_rate:g}"))
-    change = ""
-    if s.param_change_l2 is not None:
-        change = (f" (‖Δθ‖₂ = {s.param_change_l2:.4g}, {fmt_share(s.param_change_rel)} of "
-                  "‖θ‖₂)" if s.param_change_l2 else " (‖Δθ‖₂ = 0)")
-    source = f"; started from weights {s.weights_from}" if s.weights_from else ""
-    lines.append(("weights", ("changed" if s.weights_changed else "unchanged") + change
-                  + source))
-    if s.heldout_accuracy is not None:
-        lines.append(("held-out accuracy", heldout_text(s).removeprefix("held-out accuracy ")))
+        lines.append(("loss", msg("report.loss", first=number(s.loss_first, 4),
+                                  last=number(s.loss_last, 4))
+                      if s.loss_first is not None and s.loss_last is not None else None))
+        lines.append(("optimizer", msg("report.optimizer", optimizer=s.optimizer,
+                                       lr=f"{s.learning_rate:g}")))
+    change = change_msg(s)
+    lines.append(("weights", msg(
+        "report.weights", state=msg("report.weights.changed" if s.weights_changed
+                                    else "report.weights.unchanged"),
+        change=msg("verdict.paren", inner=change) if change else "",
+        source=msg("report.weights.source", source=weights_source(s))
+        if s.weights_from else "")))
+    acc = heldout_value(s)
+    if acc is not None:
+        lines.append(("heldout", acc))
     if s.saved_weights:
-        lines.append(("saved weights", s.saved_weights))
+        lines.append(("saved_weights", s.saved_weights))
     if s.energy_j is not None:
-        est = " (estimated from power)" if s.energy_source == "estimated_from_power" else ""
-        per = (
-            f", {fmt_energy(s.energy_per_token_j)}/token"
-            if s.energy_per_token_j is not None
-            else f", {fmt_energy(s.energy_per_sample_j)}/{unit.rstrip('s')}"
-        )
-        lines.append(("energy", f"{fmt_energy(s.energy_j)}{per}{est}"))
-        lines.append(("power", f"{fmt_num(s.mean_power_w, 'W')} mean, "
-                               f"{fmt_num(s.peak_power_w, 'W')} peak (1 s average)"))
+        per = joules(s.energy_per_unit_j, "token" if s.is_language_model
+                     else s.sample_unit.rstrip("s"))
+        lines.append(("energy", msg("report.energy", energy=joules(s.energy_j), per=per,
+                                    estimated=msg("report.estimated")
+                                    if s.energy_source == "estimated_from_power" else "")))
+        lines.append(("power", msg("report.power", mean=watts(s.mean_power_w),
+                                   peak=watts(s.peak_power_w))))
         if s.mean_power_instant_w is not None:
-            lines.append(("instant power", f"{fmt_num(s.mean_power_instant_w, 'W')} mean, "
-                                           f"{fmt_num(s.peak_power_instant_w, 'W')} peak"))
+            lines.append(("instant_power", msg("report.instant_power",
+                                               mean=watts(s.mean_power_instant_w),
+                                               peak=watts(s.peak_power_instant_w))))
         if s.energy_warmup_j is not None:
-            lines.append(("warm-up energy", fmt_energy(s.energy_warmup_j)))
-        lines.append(("GPU utilization", fmt_num(s.mean_gpu_util_pct, "%") + " (NVML)"))
+            lines.append(("warmup_energy", joules(s.energy_warmup_j)))
+        lines.append(("gpu_util", msg("report.gpu_util", util=percent(s.mean_gpu_util_pct))))
         if s.mean_sm_activity_pct is not None:
-            lines.append(("SM activity", f"{fmt_num(s.mean_sm_activity_pct, '%')}, Tensor "
-                                         f"Cores {fmt_num(s.mean_tensor_activity_pct, '%')}, "
-                                         f"DRAM bandwidth "
-                                         f"{fmt_num(s.mean_dram_bw_util_pct, '%')} (GPM)"))
+            lines.append(("sm_activity", msg(
+                "report.gpm", sm=percent(s.mean_sm_activity_pct),
+                tensor=percent(s.mean_tensor_activity_pct),
+                dram=percent(s.mean_dram_bw_util_pct))))
     else:
-        lines.append(("energy, power", f"N/A: {s.telemetry_note}"))
-    lines.append(("CPU utilization", fmt_num(s.mean_cpu_util_pct, "%")))
-    width = max([17] + [len(k) + 1 for k, _ in lines])
-    return "\n".join([title] + [f"  {k:<{width}}{v}" for k, v in lines])
+        lines.append(("energy_power", msg("report.na", note=s.telemetry_note_msg
+                                          or s.telemetry_note)))
+    lines.append(("cpu_util", percent(s.mean_cpu_util_pct)))
+    return lines
+
+
+def summary_text(s: Summary, lang: str = "en") -> str:
+    """A labelled block of every headline number of ``s``."""
+    title = text(msg("report.title", model=s.model, mode=s.mode, device=s.device,
+                     device_name=s.device_name, precision=s.precision, batch=s.batch_size,
+                     input=s.input_size,
+                     stopped=msg("report.stopped_early") if s.stopped_early else ""), lang)
+    rows = [(text(msg(f"report.label.{k}"), lang) if k else "", text(v, lang))
+            for k, v in _lines(s)]
+    width = max([17] + [len(k) + 1 for k, _ in rows])
+    return "\n".join([title] + [f"  {k:<{width}}{v}" for k, v in rows])
 
 
 def progress_text(phase: str, step: StepStats | None, sample: Sample | None,
-                  elapsed_s: float, unit: str) -> str:
+                  elapsed_s: float, unit: str, lang: str = "en") -> str:
     """One short status line: phase, step, throughput, step time, loss, GPU and CPU."""
     parts = [f"[{phase} {elapsed_s:5.1f} s]"]
     if step is not None:
-        rate = (
-            fmt_num(step.tokens_per_s, "tokens/s")
-            if step.tokens_per_s is not None
-            else fmt_num(step.samples_per_s, f"{unit}/s")
-        )
-        parts += [f"step {step.step}", rate, f"{fmt_num(step.step_ms, 'ms')}/step"]
-        if step.loss is not None:
-            parts.append(f"loss {step.loss:.4f}")
+        parts += [text(p, lang) for p in step_parts(step, unit)]
     if sample is not None:
         if sample.gpu_util_pct is not None:
-            parts.append(f"GPU {sample.gpu_util_pct:.0f}%")
+            parts.append(text(msg("report.gpu_short", util=percent(sample.gpu_util_pct)), lang))
         if sample.power_w is not None:
-            parts.append(f"{sample.power_w:.0f} W")
+            parts.append(text(watts(sample.power_w), lang))
         if sample.cpu_util_pct is not None:
-            parts.append(f"CPU {sample.cpu_util_pct:.0f}%")
+            parts.append(text(msg("report.cpu_short", util=percent(sample.cpu_util_pct)), lang))
     return " | ".join(parts)
 
 
-def comparison_text(cmp: Comparison, lang: str = "en", width: int | None = None) -> str:
+def comparison_text(cmp: Comparison, lang: str = "en", width: int | None = None,
+                    doc: str | None = None) -> str:
     """The document's table beside the measurements, wrapped to ``width`` columns.
 
-    Columns: aspect, the document's training and inference text (in ``lang``), measured
-    training, measured inference, training / inference.
+    Columns: aspect, the document's training and inference text (in ``doc``, default
+    ``lang``'s), measured training, measured inference, training / inference. Then the
+    verdict of every row and of every bullet of the document's lists.
     """
     width = width or max(100, shutil.get_terminal_size((160, 40)).columns)
+    doc = doc or document_language(lang)
     cols = column_titles()
-    heads = [
-        cols["aspect"][lang],
-        f"{cols['train'][lang]} (doc)",
-        f"{cols['infer'][lang]} (doc)",
-        "Training (measured)",
-        "Inference (measured)",
-        "Training / inference",
-    ]
-    rows = [[r.aspect[lang], r.doc_train[lang], r.doc_infer[lang], r.measured_train,
-             r.measured_infer, r.ratio_text] for r in cmp.rows]
+
+    def t(value: Any) -> str:
+        return text(value, lang, doc)
+
+    heads = [cols["aspect"][doc], t(msg("report.doc_column", column=cols["train"])),
+             t(msg("report.doc_column", column=cols["infer"])), t(msg("export.measured_train")),
+             t(msg("export.measured_infer")), t(msg("export.ratio"))]
+    rows = [[t(r.aspect), t(r.doc_train), t(r.doc_infer), t(r.measured_train),
+             t(r.measured_infer), t(r.ratio_msg)] for r in cmp.rows]
     table = table_text(heads, rows, width, weights=[0.7, 1.0, 1.0, 1.2, 1.2, 1.1])
-    title = f"Training vs inference: {cmp.model}"
-    if cmp.train is not None:
-        title += f" on {cmp.train.device} ({cmp.train.device_name}), {cmp.train.precision}"
-    marks = {"confirmed": "✔", "not_confirmed": "✘", "not_measurable": "–"}
-    verdicts = ["", "Verdicts (✔ confirmed, ✘ not confirmed here, – not measurable):"]
+    verdicts = ["", t(msg("report.verdicts"))]
     for r in cmp.rows:
         if r.verdict is not None:
-            verdicts += _hang(f"{marks[r.verdict.status]} {r.aspect[lang]}: ", r.verdict.text,
+            verdicts += _hang(f"{MARKS[r.verdict.status]} {t(r.aspect)}: ", t(r.verdict.message),
                               width)
-    lists = {"train": cols["train"][lang], "infer": cols["infer"][lang]}
-    for mode, heading in lists.items():
-        verdicts.append(f"{heading} ({'document list' if lang == 'en' else 'lista do documento'}):")
+    for mode in ("train", "infer"):
+        verdicts.append(t(msg("report.list", heading=cols[mode])))
         for c in cmp.claims:
             if c.claim.mode == mode:
-                verdicts += _hang(f"  {marks[c.verdict.status]} ", c.claim.text[lang], width)
-                verdicts += _hang("      ", c.verdict.text, width)
-    return title + "\n" + table + "\n" + "\n".join(verdicts)
+                verdicts += _hang(f"  {MARKS[c.verdict.status]} ", t(c.claim.text), width)
+                verdicts += _hang("      ", t(c.verdict.message), width)
+    return t(cmp.title()) + "\n" + table + "\n" + "\n".join(verdicts)
 
 
 def table_text(columns: list[str], rows: list[list[str]], width: int | None = None,
@@ -215,8 +226,13 @@ def table_text(columns: list[str], rows: list[list[str]], width: int | None = No
     return "\n".join([rule, *out])
 
 
-def _hang(prefix: str, text: str, width: int) -> list[str]:
-    """``prefix`` then ``text`` wrapped to ``width`` with a hanging indent."""
-    return textwrap.wrap(text, width, initial_indent=prefix,
+def _hang(prefix: str, body: str, width: int) -> list[str]:
+    """``prefix`` then ``body`` wrapped to ``width`` with a hanging indent."""
+    return textwrap.wrap(body, width, initial_indent=prefix,
                          subsequent_indent=" " * min(len(prefix), 8),
                          break_on_hyphens=False) or [prefix]
+
+
+def line(value: Msg | Any, lang: str = "en") -> str:
+    """``value`` in words (a message, a quantity ...): the command line's one formatter."""
+    return text(value, lang)

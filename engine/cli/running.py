@@ -5,12 +5,13 @@ from __future__ import annotations
 import dataclasses
 import signal
 import sys
-import time
 from typing import Any
 
 from engine.cli.progress import Progress
 from engine.core.config import RunConfig
 from engine.core.events import Failed, Summary
+from engine.core.format import text
+from engine.core.values import msg, seconds
 
 
 def run_one(cfg: RunConfig, progress: Progress, store: Any = None) -> Summary | Failed:
@@ -30,8 +31,8 @@ def run_one(cfg: RunConfig, progress: Progress, store: Any = None) -> Summary | 
         nonlocal interrupted
         interrupted += 1
         if interrupted == 1 and session.stop_grace_s() > 1.5:
-            print(f"\nstopping after the step in progress (up to {session.stop_grace_s():.0f} "
-                  "s); Ctrl-C again to end it now", file=sys.stderr)
+            print("\n" + text(msg("cli.stopping", grace=seconds(round(session.stop_grace_s())))),
+                  file=sys.stderr)
         session.stop(now=interrupted > 1)
 
     def on_sigterm(signum: int, frame: Any) -> None:
@@ -52,7 +53,7 @@ def run_one(cfg: RunConfig, progress: Progress, store: Any = None) -> Summary | 
         session.close()
         progress.done()
     if result is None:
-        result = Failed(time.monotonic(), "crash", "the run ended without a result")
+        result = Failed.of("crash", msg("cli.no_result"))
     if interrupted and isinstance(result, Summary):
         result = dataclasses.replace(result, stopped_early=True)
     return result

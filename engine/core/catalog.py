@@ -1,4 +1,4 @@
-"""The model catalog as plain data: names, descriptions and defaults, no torch.
+"""The model catalog as plain data: names, defaults and message ids, no torch.
 
 The GUI process reads this module to fill its model list without importing torch
 (STYLE.md 13); the run process turns an entry into a module with
@@ -7,7 +7,10 @@ The GUI process reads this module to fill its model list without importing torch
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
+
+from engine.core.values import Msg, msg
 
 
 @dataclass(frozen=True)
@@ -19,7 +22,6 @@ class ModelInfo:
         title: Human-readable name.
         family: ``"mlp"``, ``"cnn"``, ``"vit"`` or ``"lm"``.
         task: ``"classification"`` or ``"language-modeling"``.
-        description: One paragraph shown in the GUI.
         sample_unit: What one sample is (``"images"``, ``"vectors"``, ``"sequences"``).
         default_batch_gpu: Default batch size per mode on a GPU, ``{"train": n, "infer": n}``
             (the same in both modes, so a comparison is at one batch size).
@@ -38,7 +40,6 @@ class ModelInfo:
     title: str
     family: str
     task: str
-    description: str
     sample_unit: str
     default_batch_gpu: dict[str, int]
     default_batch_cpu: dict[str, int]
@@ -55,13 +56,26 @@ class ModelInfo:
         return self.task == "language-modeling"
 
     @property
-    def input_size_label(self) -> str:
+    def description(self) -> Msg:
+        """One paragraph about the model (the GUI shows it under the model list)."""
+        return msg(f"model.{self.id}.description")
+
+    @property
+    def input_size_label(self) -> Msg:
         """What ``input_size`` means for this model (for labels and messages)."""
         if self.is_language_model:
-            return "sequence length (tokens)"
+            return msg("model.input_size.tokens")
         if self.family == "mlp":
-            return "input features"
-        return "image side (pixels)"
+            return msg("model.input_size.features")
+        return msg("model.input_size.pixels")
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain dict (``trainfer models --json``), the description in English."""
+        from engine.core.format import text
+
+        d: dict[str, object] = dataclasses.asdict(self)
+        d["description"] = text(self.description)
+        return d
 
     def default_batch_size(self, mode: str, device_kind: str) -> int:
         """Default batch size for ``mode`` (train/infer) on ``device_kind`` (cpu/cuda)."""
@@ -81,11 +95,6 @@ CATALOG: dict[str, ModelInfo] = {
             title="MLP (3 layers)",
             family="mlp",
             task="classification",
-            description=(
-                "A three-layer perceptron (784 → 2048 → 2048 → 10, GELU) classifying synthetic "
-                "784-feature vectors drawn around 10 class prototypes. Small and fast: the "
-                "quickest way to see training lower the loss, even on a CPU."
-            ),
             sample_unit="vectors",
             default_batch_gpu={"train": 4096, "infer": 4096},
             default_batch_cpu={"train": 256, "infer": 256},
@@ -101,11 +110,6 @@ CATALOG: dict[str, ModelInfo] = {
             title="ResNet-18",
             family="cnn",
             task="classification",
-            description=(
-                "torchvision ResNet-18 (11.7 M parameters, random weights, ImageNet's 1000-way "
-                "head), on synthetic images of 10 classes built around class prototypes. A "
-                "light convolutional network."
-            ),
             sample_unit="images",
             default_batch_gpu={"train": 256, "infer": 256},
             default_batch_cpu={"train": 16, "infer": 16},
@@ -120,11 +124,6 @@ CATALOG: dict[str, ModelInfo] = {
             title="ResNet-50",
             family="cnn",
             task="classification",
-            description=(
-                "torchvision ResNet-50 (25.6 M parameters, random weights), the classic "
-                "convolutional benchmark; on a GPU it runs in channels-last layout. Synthetic "
-                "images around class prototypes."
-            ),
             sample_unit="images",
             default_batch_gpu={"train": 256, "infer": 256},
             default_batch_cpu={"train": 8, "infer": 8},
@@ -139,10 +138,6 @@ CATALOG: dict[str, ModelInfo] = {
             title="ViT-B/16",
             family="vit",
             task="classification",
-            description=(
-                "torchvision Vision Transformer Base, 16×16 patches (86.6 M parameters, random "
-                "weights): attention and large matrix multiplies, where Tensor Cores shine."
-            ),
             sample_unit="images",
             default_batch_gpu={"train": 128, "infer": 128},
             default_batch_cpu={"train": 4, "infer": 4},
@@ -157,11 +152,6 @@ CATALOG: dict[str, ModelInfo] = {
             title="GPT-2 small (124 M)",
             family="lm",
             task="language-modeling",
-            description=(
-                "GPT-2 small built from its transformers configuration (12 layers, 768 wide, "
-                "124 M parameters, random weights, nothing downloaded), trained on synthetic "
-                "token sequences that repeat a pattern, so the next token is learnable."
-            ),
             sample_unit="sequences",
             default_batch_gpu={"train": 16, "infer": 16},
             default_batch_cpu={"train": 2, "infer": 2},
@@ -176,11 +166,6 @@ CATALOG: dict[str, ModelInfo] = {
             title="GPT-2 tiny",
             family="lm",
             task="language-modeling",
-            description=(
-                "A 2-layer, 128-wide GPT-2 (transformers configuration, random weights, "
-                "vocabulary 50257) on the same repeating-pattern token task: a language model "
-                "that runs quickly on a CPU."
-            ),
             sample_unit="sequences",
             default_batch_gpu={"train": 64, "infer": 64},
             default_batch_cpu={"train": 8, "infer": 8},

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.core.catalog import CATALOG
+from engine.core.values import Msg, msg
 
 MODES = ("train", "infer")
 KERNELS = ("eager", "compile", "cudagraphs")
 QUANTIZATIONS = ("none", "int8", "fp8")
-FP8_NEEDS_GPU = ("fp8 inference needs an NVIDIA GPU with fp8 Tensor Cores (compute capability "
-                 "8.9 or newer: Ada, Hopper, Blackwell); on the CPU use int8")
+FP8_NEEDS_GPU = msg("config.quantize.fp8_needs_gpu")
 PRECISIONS = ("fp32", "tf32", "bf16", "fp16")
 OPTIMIZERS = ("sgd", "adamw")
 _DEVICE_RE = re.compile(r"^(auto|cpu|cuda|cuda:\d+)$")
@@ -36,13 +36,20 @@ class ConfigError(ValueError):
     Attributes:
         field: The offending field, as named on the command line without dashes
             (``batch_size``, ``model``, ``device`` ...).
-        message: What is wrong and what is allowed.
+        msg: What is wrong and what is allowed, as a message of the catalogue.
+        message: The same in English.
     """
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
+    def __init__(self, field: str, what: Msg) -> None:
+        from engine.core.format import text
+
         self.field = field
-        self.message = message
+        self.msg = what
+        self.message = text(what)
+        super().__init__(f"{field}: {self.message}")
+
+    def __reduce__(self) -> tuple[Any, ...]:  # picklable across processes
+        return (ConfigError, (self.field, self.msg))
 
 
 @dataclass(frozen=True)
@@ -116,61 +123,57 @@ class RunConfig:
 
     def __post_init__(self) -> None:
         if self.model not in CATALOG:
-            raise ConfigError(
-                "model",
-                f"unknown model {self.model!r}; choose one of: {', '.join(CATALOG)}",
-            )
+            raise ConfigError("model", msg("config.model.unknown", model=str(self.model),
+                                           choices=list(CATALOG)))
         _choice("mode", self.mode, MODES)
         _choice("precision", self.precision, PRECISIONS)
         _choice("optimizer", self.optimizer, OPTIMIZERS)
         _choice("kernels", self.kernels, KERNELS)
         _choice("quantize", self.quantize, QUANTIZATIONS)
         if self.quantize != "none" and self.mode != "infer":
-            raise ConfigError("quantize", "quantization is for inference; use --mode infer")
+            raise ConfigError("quantize", msg("config.quantize.train"))
         if self.quantize == "fp8" and self.device == "cpu":
             raise ConfigError("quantize", FP8_NEEDS_GPU)
         if self.quantize == "fp8" and self.precision != "bf16":
-            raise ConfigError("quantize", "fp8 inference keeps bf16 between its fp8 matrix "
-                              "multiplies; use --precision bf16")
+            raise ConfigError("quantize", msg("config.quantize.fp8_precision"))
         if self.save_weights and os.path.isdir(self.save_weights):
-            raise ConfigError("save_weights", f"{self.save_weights} is a folder; give a file "
-                              "name, e.g. --save-weights weights.pt")
+            raise ConfigError("save_weights", msg("config.save_weights.folder",
+                                                  path=self.save_weights))
         if self.save_weights and self.mode != "train":
-            raise ConfigError("save_weights", "inference does not change the weights; save "
-                              "them from a training run (--mode train)")
+            raise ConfigError("save_weights", msg("config.save_weights.infer"))
         if self.heldout_samples is not None:
             _int_range("heldout_samples", self.heldout_samples, 0, 100_000,
-                       "0 (no evaluation) or more held-out samples")
+                       msg("config.allowed.heldout_samples", max=100_000))
         if not isinstance(self.device, str) or not _DEVICE_RE.match(self.device):
-            raise ConfigError(
-                "device", f"{self.device!r} is not a device; use auto, cpu, cuda or cuda:N"
-            )
+            raise ConfigError("device", msg("config.device.invalid", value=repr(self.device)))
         if self.batch_size is not None:
-            _int_range("batch_size", self.batch_size, 1, MAX_BATCH, "a batch size of at least 1")
+            _int_range("batch_size", self.batch_size, 1, MAX_BATCH,
+                       msg("config.allowed.batch_size", max=MAX_BATCH))
         if self.seconds is not None and self.steps is not None:
-            raise ConfigError(
-                "seconds", "give a duration in seconds or a number of steps, not both"
-            )
+            raise ConfigError("seconds", msg("config.seconds.both"))
         if self.seconds is None and self.steps is None:
             object.__setattr__(self, "seconds", 10.0)
         if self.seconds is not None:
             if isinstance(self.seconds, bool) or not isinstance(self.seconds, (int, float)):
-                raise ConfigError("seconds", f"{self.seconds!r} is not a number of seconds")
+                raise ConfigError("seconds", msg("config.seconds.not_number",
+                                                 value=repr(self.seconds)))
             if not (0 < float(self.seconds) <= MAX_SECONDS):
-                raise ConfigError(
-                    "seconds", f"{self.seconds} is out of range; use more than 0 and at most 86400"
-                )
+                raise ConfigError("seconds", msg("config.seconds.range", value=f"{self.seconds:g}",
+                                                 max=MAX_SECONDS))
             object.__setattr__(self, "seconds", float(self.seconds))
         if self.steps is not None:
-            _int_range("steps", self.steps, 1, MAX_STEPS, "at least 1 measured step")
-        _int_range("warmup_steps", self.warmup_steps, 0, 100_000, "0 or more warm-up steps")
+            _int_range("steps", self.steps, 1, MAX_STEPS,
+                       msg("config.allowed.steps", max=MAX_STEPS))
+        _int_range("warmup_steps", self.warmup_steps, 0, 100_000,
+                   msg("config.allowed.warmup_steps", max=100_000))
         if self.learning_rate is not None and (
             isinstance(self.learning_rate, bool)
             or not isinstance(self.learning_rate, (int, float))
             or not (0 < self.learning_rate < 10)
         ):
-            raise ConfigError("learning_rate", f"{self.learning_rate!r}; use a value in (0, 10)")
-        _int_range("seed", self.seed, 0, 2**63 - 1, "a non-negative integer seed")
+            raise ConfigError("learning_rate", msg("config.learning_rate.range",
+                                                   value=repr(self.learning_rate)))
+        _int_range("seed", self.seed, 0, 2**63 - 1, msg("config.allowed.seed"))
         if self.input_size is not None:
             info = CATALOG[self.model]
             _int_range(
@@ -178,27 +181,23 @@ class RunConfig:
                 self.input_size,
                 info.min_input_size,
                 info.max_input_size,
-                f"{info.input_size_label} from {info.min_input_size} to "
-                f"{info.max_input_size} for {self.model}",
+                msg("config.allowed.input_size", what=info.input_size_label,
+                    min=info.min_input_size, max=info.max_input_size, model=self.model),
             )
             if self.input_size % info.input_size_multiple:
-                raise ConfigError(
-                    "input_size",
-                    f"{self.input_size} is not a multiple of {info.input_size_multiple}, "
-                    f"which {self.model} needs",
-                )
+                raise ConfigError("input_size", msg(
+                    "config.input_size.multiple", value=self.input_size,
+                    multiple=info.input_size_multiple, model=self.model))
 
         _int_range("generate_tokens", self.generate_tokens, 0, 4096,
-                   "0 to 4096 tokens (GPT-2's context is 1024)")
+                   msg("config.allowed.generate_tokens"))
         if self.loader_workers is not None:
-            _int_range("loader_workers", self.loader_workers, 0, 256, "0 or more workers")
+            _int_range("loader_workers", self.loader_workers, 0, 256,
+                       msg("config.allowed.loader_workers", max=256))
         if self.generate_tokens and (
             self.mode != "infer" or not CATALOG[self.model].is_language_model
         ):
-            raise ConfigError(
-                "generate_tokens",
-                "token generation needs a language model (gpt2, gpt2-tiny) in infer mode",
-            )
+            raise ConfigError("generate_tokens", msg("config.generate_tokens.needs_lm"))
 
     @property
     def device_kind(self) -> str:
@@ -215,18 +214,30 @@ class RunConfig:
         names = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(data) - names)
         if unknown:
-            raise ConfigError(unknown[0], f"unknown setting; known: {', '.join(sorted(names))}")
+            raise ConfigError(unknown[0], msg("config.unknown_setting", known=sorted(names)))
         return cls(**data)
+
+
+def setting(field: str) -> Msg:
+    """The setting a :class:`ConfigError` names, in words (``batch_size`` -> batch size)."""
+    return msg(f"setting.{field}") if field in SETTINGS else msg("setting.other", field=field)
+
+
+SETTINGS = ("model", "mode", "device", "batch_size", "precision", "seconds", "steps",
+            "warmup_steps", "optimizer", "learning_rate", "seed", "input_size",
+            "generate_tokens", "loader_workers", "pin_memory", "kernels", "quantize",
+            "save_weights", "load_weights", "heldout_samples", "experiment", "batches", "out")
+"""Fields a user can be asked to change (each has a ``setting.<field>`` message)."""
 
 
 def _choice(field: str, value: object, allowed: tuple[str, ...]) -> None:
     if value not in allowed:
-        raise ConfigError(field, f"{value!r} is not allowed; choose one of: {', '.join(allowed)}")
+        raise ConfigError(field, msg("config.choice", value=repr(value), choices=list(allowed)))
 
 
-def _int_range(field: str, value: object, lo: int, hi: int, what: str) -> None:
+def _int_range(field: str, value: object, lo: int, hi: int, allowed: Msg) -> None:
+    """``value`` is an integer in ``[lo, hi]``; ``allowed`` says what is allowed."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ConfigError(field, f"{value!r} is not an integer; use {what}")
+        raise ConfigError(field, msg("config.int.not_int", value=repr(value), allowed=allowed))
     if not (lo <= value <= hi):
-        raise ConfigError(field, f"{value} is out of range; use {what}"
-                          + ("" if f"{hi}" in what else f" (at most {hi})"))
+        raise ConfigError(field, msg("config.int.range", value=value, allowed=allowed))

@@ -4,33 +4,41 @@ Every event is a frozen dataclass of plain values with units in field names
 (STYLE.md 2). Every ``t_s`` is ``time.monotonic()`` seconds, the same clock in the GUI
 process and the run process (``CLOCK_MONOTONIC`` is system-wide). A reading a device does
 not support is ``None``, never zero.
+
+Text a user reads travels as a message (:class:`~engine.core.values.Msg`: an id of the
+catalogue with parameters) in a ``*msg`` field, which the edge renders in the user's
+language; the English text beside it (``message``, ``hint``, ``telemetry_note`` ...)
+is for JSON readers and for runs recorded before messages had ids.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import math
+import time
 from dataclasses import dataclass, field
 from typing import Any, Union
 
-
-def _plain(value: Any) -> Any:
-    """JSON-safe copy: NaN and infinities become ``None``, tuples become lists."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
+from engine.core.values import Msg, to_plain
 
 
 class _Event:
     def to_dict(self) -> dict[str, Any]:
-        """Plain, JSON-safe dict of every field plus ``"event"`` (the class name)."""
-        d = _plain(dataclasses.asdict(self))  # type: ignore[call-overload]
+        """Plain, JSON-safe dict of every field plus ``"event"`` (the class name).
+
+        NaN becomes ``None``; messages and quantities keep their tagged form
+        (:func:`engine.core.values.to_plain`).
+        """
+        d: dict[str, Any] = to_plain(self)
         d["event"] = type(self).__name__
         return d
+
+
+def _english(m: Msg | None) -> str:
+    """``m`` in English (``""`` for ``None``): the text beside a message field."""
+    if m is None:
+        return ""
+    from engine.core.format import text
+
+    return text(m)
 
 
 @dataclass(frozen=True)
@@ -68,7 +76,11 @@ class Started(_Event):
 
 @dataclass(frozen=True)
 class Phase(_Event):
-    """The run entered a phase: ``"build"``, ``"warmup"``, ``"measure"`` or ``"done"``."""
+    """The run entered a phase: ``"build"``, ``"warmup"``, ``"measure"`` or ``"done"``.
+
+    ``detail`` is a code, not a sentence: the model id for ``build``; ``"completed"``,
+    ``"stopped"`` or ``"stopped_warmup"`` for ``done``; ``""`` otherwise.
+    """
 
     t_s: float
     name: str
@@ -185,6 +197,7 @@ class TelemetryStatus(_Event):
         gpu_index: NVML index sampled, or ``None``.
         gpu_name: Its name, or ``None``.
         supported: Reading name -> supported, for the sampled GPU.
+        msg: ``message`` as a message of the catalogue.
     """
 
     t_s: float
@@ -193,6 +206,15 @@ class TelemetryStatus(_Event):
     gpu_index: int | None = None
     gpu_name: str | None = None
     supported: dict[str, bool] = field(default_factory=dict)
+    msg: Msg | None = None
+
+    @classmethod
+    def of(cls, gpu_available: bool, what: Msg, gpu_index: int | None = None,
+           gpu_name: str | None = None, supported: dict[str, bool] | None = None,
+           t_s: float | None = None) -> TelemetryStatus:
+        """A status whose text is the message ``what`` (its English beside it)."""
+        return cls(time.monotonic() if t_s is None else t_s, gpu_available, _english(what),
+                   gpu_index, gpu_name, dict(supported or {}), what)
 
 
 @dataclass(frozen=True)
@@ -233,7 +255,8 @@ class Summary(_Event):
         mean_power_w, peak_power_w: Power draw over the measured phase (W).
         mean_gpu_util_pct: Mean NVML utilization over the measured phase (%).
         mean_cpu_util_pct: Mean whole-machine CPU utilization over the measured phase (%).
-        telemetry_note: Why GPU fields are ``None``, if they are.
+        telemetry_note: Why GPU fields are ``None``, if they are (English);
+            ``telemetry_note_msg`` the same as a message.
         torch_version: torch in the run process.
         started_unix_s: Wall-clock start (Unix seconds).
         measure_start_t_s, measure_end_t_s: Monotonic edges of the measured phase.
@@ -241,7 +264,7 @@ class Summary(_Event):
             part of a measured step (ms); backward and optimizer are ``None`` in inference.
         forward_ms_mean, backward_ms_mean, optimizer_ms_mean: Mean time of each part (ms).
             A step's time is the sum of its parts, so the means add up to
-            ``step_ms_mean`` (medians do not add up); see :func:`step_split`.
+            ``step_ms_mean`` (medians do not add up); see :meth:`step_split`.
         flops_per_step: FLOPs of one step, counted once with
             ``torch.utils.flop_counter.FlopCounterMode`` (see :mod:`engine.run.measure`).
         tflops_per_s: Achieved TFLOP/s = FLOPs per sample × samples/s / 10¹².
@@ -256,7 +279,9 @@ class Summary(_Event):
             (freed blocks glibc holds, oneDNN/BLAS workspaces, thread stacks); ``0`` when
             the tensors add up to more than the peak. ``None`` on a GPU, where activations
             and workspace take the remainder of the peak.
-        mem_method: How the breakdown was obtained, in words.
+        mem_method: How the breakdown was obtained: ``"cuda_allocator"``,
+            ``"cpu_saved_tensors"`` or ``"cpu_largest_output"`` (runs recorded before
+            these codes hold a sentence).
         warmup_start_t_s: Monotonic start of warm-up (its end is ``measure_start_t_s``).
         energy_warmup_j: Energy over warm-up (same source as ``energy_j``).
         mean_power_instant_w, peak_power_instant_w: Instant power draw
@@ -272,20 +297,23 @@ class Summary(_Event):
         kernels: ``eager``, ``compile`` or ``cudagraphs`` (see RunConfig).
         compile_s: Time of the first warm-up step with ``torch.compile`` (compilation and
             the first run), reported apart from the measured steps.
-        quantize, quantized_layers, quantize_method: int8 inference (see
-            :mod:`engine.run.quantize`).
+        quantize, quantized_layers, quantize_method: int8 or fp8 inference: the linear
+            layers quantized and the library call (see :mod:`engine.run.quantize`).
+        quantized_tied_layers: Linear layers left unquantized because their weight is
+            shared (GPT-2's output layer).
         output_rel_error: Relative L2 change of the logits caused by quantization.
         top1_agreement: Share of predictions quantization left unchanged (0-1).
         weights_from: ``""`` when the run started from its seed's random initialization,
             else where its weights came from (``"trained 120 steps on cuda:0 (fp32), loss
-            0.412"``; see :mod:`engine.run.weights`).
+            0.412"``; see :mod:`engine.run.checkpoint`); ``weights_from_msg`` the same as
+            a message.
         weights_from_id: The ``weights_id`` of the file the run loaded (``""``: none, or
             a file of an older version); equal to a training run's ``saved_weights_id``
             when it used that run's weights.
         saved_weights: Path of the checkpoint the run wrote (training with
             ``save_weights``), ``""`` if none.
         saved_weights_id: The random ``weights_id`` written into that file
-            (:class:`engine.run.weights.Checkpoint`).
+            (:class:`engine.run.checkpoint.Checkpoint`).
         param_change_l2: ``‖θ_end − θ_start‖₂`` over the trainable parameters, warm-up
             included (float64); ``None`` when it cannot be computed (quantized model) or
             the run was stopped (Stop answers at once; held-out accuracy is skipped too).
@@ -385,27 +413,59 @@ class Summary(_Event):
     heldout_predictions: int | None = None
     heldout_chance: float | None = None
     loss_curve: tuple[tuple[float, float], ...] = ()
+    telemetry_note_msg: Msg | None = None
+    weights_from_msg: Msg | None = None
+    quantized_tied_layers: int | None = None
 
+    # ---- derived values, computed once here ---------------------------------------
 
-LOSS_CURVE_POINTS = 200
+    @property
+    def is_language_model(self) -> bool:
+        """The samples are token sequences (GPT-2): rates and energy count tokens."""
+        return self.sample_unit == "sequences"
 
+    @property
+    def rate(self) -> float | None:
+        """Throughput in :attr:`rate_unit` per second: tokens/s for language models."""
+        return self.tokens_per_s if self.is_language_model else self.samples_per_s
 
-def loss_curve(losses: list[float], points: int = LOSS_CURVE_POINTS) -> tuple[
-        tuple[float, float], ...]:
-    """``(step, loss)`` pairs of ``losses`` (loss of step ``i + 1`` at index ``i``).
+    @property
+    def rate_unit(self) -> str:
+        """What :attr:`rate` counts: ``"tokens"``, else the sample unit (``"images"``)."""
+        return "tokens" if self.is_language_model else self.sample_unit
 
-    With more than ``points`` losses, consecutive steps are averaged in equal buckets and
-    each pair is the bucket's mean step and mean loss.
-    """
-    n = len(losses)
-    if n <= points:
-        return tuple((float(i + 1), float(v)) for i, v in enumerate(losses))
-    out = []
-    for b in range(points):
-        lo, hi = b * n // points, (b + 1) * n // points
-        chunk = losses[lo:hi]
-        out.append(((lo + hi + 1) / 2.0, sum(chunk) / len(chunk)))
-    return tuple(out)
+    @property
+    def energy_per_unit_j(self) -> float | None:
+        """Energy per token (language models) or per sample (J)."""
+        return self.energy_per_token_j if self.is_language_model else self.energy_per_sample_j
+
+    @property
+    def samples(self) -> int:
+        """Samples of the measured phase (steps × batch)."""
+        return self.measured_steps * self.batch_size
+
+    @property
+    def on_gpu(self) -> bool:
+        """The run used an NVIDIA GPU."""
+        return self.device.startswith("cuda")
+
+    @property
+    def flops_per_sample(self) -> float | None:
+        """FLOPs of one sample's step (``flops_per_step / batch_size``)."""
+        return self.flops_per_step / self.batch_size if self.flops_per_step else None
+
+    def step_split(self) -> StepSplit | None:
+        """The forward / backward / optimizer split of a training step, or ``None``.
+
+        Means when they were kept (they add up to the mean step), else medians (runs
+        recorded before the means were kept); ``None`` in inference.
+        """
+        for stat in ("mean", "median"):
+            parts = [getattr(self, f"{p}_ms_{stat}") for p in ("forward", "backward",
+                                                                "optimizer")]
+            if all(v is not None for v in parts):
+                return StepSplit(parts[0], parts[1], parts[2], sum(parts), stat)
+        return None
 
 
 @dataclass(frozen=True)
@@ -421,6 +481,7 @@ class Failed(_Event):
         message: What happened, in one or two sentences.
         hint: What to change.
         field: For ``"config"``, the setting at fault.
+        msg, hint_msg: ``message`` and ``hint`` as messages of the catalogue.
     """
 
     t_s: float
@@ -428,6 +489,15 @@ class Failed(_Event):
     message: str
     hint: str = ""
     field: str | None = None
+    msg: Msg | None = None
+    hint_msg: Msg | None = None
+
+    @classmethod
+    def of(cls, kind: str, what: Msg, hint: Msg | None = None, field: str | None = None,
+           t_s: float | None = None) -> Failed:
+        """A failure told by the messages ``what`` and ``hint`` (English beside them)."""
+        return cls(time.monotonic() if t_s is None else t_s, kind, _english(what),
+                   _english(hint), field, what, hint)
 
 
 @dataclass(frozen=True)
@@ -438,16 +508,25 @@ class Notice(_Event):
         t_s: Monotonic time (s).
         message: What happened.
         hint: What to do about it.
+        msg, hint_msg: ``message`` and ``hint`` as messages of the catalogue.
     """
 
     t_s: float
     message: str
     hint: str = ""
+    msg: Msg | None = None
+    hint_msg: Msg | None = None
+
+    @classmethod
+    def of(cls, what: Msg, hint: Msg | None = None, t_s: float | None = None) -> Notice:
+        """A notice told by the messages ``what`` and ``hint`` (English beside them)."""
+        return cls(time.monotonic() if t_s is None else t_s, _english(what), _english(hint),
+                   what, hint)
 
 
 @dataclass(frozen=True)
 class StepSplit:
-    """A training step's time by part (ms), as :func:`step_split` gives it.
+    """A training step's time by part (ms), as :meth:`Summary.step_split` gives it.
 
     Attributes:
         forward_ms, backward_ms, optimizer_ms: Each part; ``forward_ms`` includes the loss.
@@ -461,15 +540,6 @@ class StepSplit:
     optimizer_ms: float
     step_ms: float
     statistic: str
-
-
-def step_split(s: Summary) -> StepSplit | None:
-    """The forward / backward / optimizer split of ``s``'s steps, or ``None`` (inference)."""
-    for stat in ("mean", "median"):
-        parts = [getattr(s, f"{p}_ms_{stat}") for p in ("forward", "backward", "optimizer")]
-        if all(v is not None for v in parts):
-            return StepSplit(parts[0], parts[1], parts[2], sum(parts), stat)
-    return None
 
 
 Event = Union[  # noqa: UP007

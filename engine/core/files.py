@@ -6,6 +6,7 @@ import os
 import tempfile
 
 from engine.core.config import ConfigError
+from engine.core.values import msg
 
 
 def check_writable(path: str, field: str) -> None:
@@ -24,19 +25,18 @@ def check_writable(path: str, field: str) -> None:
     """
     folder = os.path.dirname(os.path.abspath(path))
     if os.path.isdir(path):
-        raise ConfigError(field, f"{path} is a folder; give a file name")
+        raise ConfigError(field, msg("files.is_folder", path=path))
     try:
         os.makedirs(folder, exist_ok=True)
     except (FileExistsError, NotADirectoryError) as exc:  # a file where a folder should be
-        raise ConfigError(field, f"cannot write {path}: part of its folder, "
-                          f"{exc.filename or folder}, is a file, not a folder") from exc
+        raise ConfigError(field, msg("files.part_is_file", path=path,
+                                     part=str(exc.filename or folder))) from exc
     except OSError as exc:
-        raise ConfigError(field, f"cannot write {path}: cannot create the folder {folder} "
-                          f"({exc.strerror or exc}); choose a file in a folder you can "
-                          "write to") from exc
+        raise ConfigError(field, msg("files.cannot_create_folder", path=path, folder=folder,
+                                     reason=str(exc.strerror or exc))) from exc
     try:
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".trainfer-probe-"):
             pass
     except OSError as exc:
-        raise ConfigError(field, f"cannot write {path} ({exc.strerror or exc}); choose a "
-                          "file in a folder you can write to") from exc
+        raise ConfigError(field, msg("files.cannot_write", path=path,
+                                     reason=str(exc.strerror or exc))) from exc

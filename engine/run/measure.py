@@ -14,6 +14,9 @@ inputs, and activations plus workspace:
     ``torch.autograd.graph.saved_tensors_hooks``) or the largest single layer output
     (inference, a lower bound of the transient working set); what the peak resident-set
     growth holds beyond these tensors is reported as *other* (``Summary.mem_other_bytes``).
+
+The method is named in ``Summary.mem_method``: ``cuda_allocator``, ``cpu_saved_tensors``
+(training) or ``cpu_largest_output`` (inference).
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from typing import Any
 import psutil
 import torch
 from torch.utils.flop_counter import FlopCounterMode
+
+from engine.core.summary import MemoryReport
 
 
 def tensor_bytes(t: torch.Tensor) -> int:
@@ -58,7 +63,7 @@ class StepCount:
 
 
 def count_step(runner: Any) -> StepCount:
-    """Run one step of ``runner`` (an ``engine.run.loop._Runner``) while counting.
+    """Run one step of ``runner`` (an :class:`engine.run.runner.ModelRunner`) while counting.
 
     The step is a real step (in training it updates the weights and creates the optimizer
     state), so it runs before warm-up and is never timed.
@@ -110,31 +115,6 @@ def count_step(runner: Any) -> StepCount:
     )
 
 
-@dataclass(frozen=True)
-class MemoryBreakdown:
-    """Where the run's memory went (bytes). See the module docstring for the method.
-
-    Attributes:
-        params: Parameters.
-        grads: Gradients (0 in inference).
-        optimizer: Optimizer state (AdamW: 2 × fp32 parameter bytes; SGD with momentum:
-            1 ×; 0 in inference).
-        inputs: One batch of inputs and targets.
-        activations: Activations and workspace (GPU: peak minus the rest; CPU: see
-            module docstring).
-        reserved: Peak reserved by the CUDA caching allocator (``None`` on a CPU).
-        method: How the numbers were obtained, in words.
-    """
-
-    params: int
-    grads: int
-    optimizer: int
-    inputs: int
-    activations: int
-    reserved: int | None
-    method: str
-
-
 def optimizer_state_bytes(optimizer: torch.optim.Optimizer | None) -> int:
     """Bytes of the optimizer's per-parameter state (0-d ``step`` counters excluded)."""
     if optimizer is None:
@@ -169,28 +149,30 @@ def weight_bytes(module: torch.nn.Module) -> int:
     return total
 
 
-def breakdown(runner: Any, count: StepCount, peak_allocated: int | None) -> MemoryBreakdown:
-    """The breakdown after the measured phase (gradients and optimizer state exist)."""
+def breakdown(runner: Any, count: StepCount, peak_bytes: int) -> MemoryReport:
+    """The breakdown after the measured phase (gradients and optimizer state exist).
+
+    Args:
+        runner: The :class:`engine.run.runner.ModelRunner`.
+        count: The counted step (:func:`count_step`).
+        peak_bytes: The measured phase's peak: the CUDA allocator's peak allocated on a
+            GPU, the growth of the resident set's high-water mark on a CPU.
+    """
     params = weight_bytes(runner.module)
     grads = gradient_bytes(runner.module) if runner.training else 0
     opt = optimizer_state_bytes(runner.optimizer)
-    if runner.device.type == "cuda" and peak_allocated is not None:
+    if runner.device.type == "cuda":
         rest = params + grads + opt + count.input_bytes
-        return MemoryBreakdown(
-            params, grads, opt, count.input_bytes, max(0, peak_allocated - rest),
-            torch.cuda.max_memory_reserved(runner.device),
-            "CUDA allocator: activations and workspace = peak allocated minus parameters, "
-            "gradients, optimizer state and inputs",
-        )
+        return MemoryReport(
+            peak_bytes, "cuda_max_allocated", params, grads, opt, count.input_bytes,
+            max(0, peak_bytes - rest), torch.cuda.max_memory_reserved(runner.device),
+            "cuda_allocator")
     if runner.training:
-        acts, how = count.saved_activation_bytes, "tensors saved for backward"
+        acts, method = count.saved_activation_bytes, "cpu_saved_tensors"
     else:
-        acts, how = count.largest_output_bytes, "the largest layer output (a lower bound)"
-    return MemoryBreakdown(
-        params, grads, opt, count.input_bytes, acts, None,
-        f"tensor sizes (CPU has no allocator peak); activations = {how}; other = peak "
-        "resident-set growth minus these tensors",
-    )
+        acts, method = count.largest_output_bytes, "cpu_largest_output"
+    return MemoryReport(peak_bytes, "process_rss_growth", params, grads, opt, count.input_bytes,
+                        acts, None, method)
 
 
 class RssPeak:

@@ -23,31 +23,14 @@ from __future__ import annotations
 import copy
 import warnings
 from collections import Counter
-from dataclasses import dataclass
 from typing import Any
 
 import torch
 from torch import nn
 
 from engine.core.config import FP8_NEEDS_GPU, ConfigError
-
-
-@dataclass(frozen=True)
-class QuantizeResult:
-    """What quantization did.
-
-    Attributes:
-        layers: ``nn.Linear`` layers quantized.
-        method: The library call, in words.
-        output_rel_error: ``‖y_q − y‖₂ / ‖y‖₂`` of the logits on one batch.
-        top1_agreement: Share of samples (or tokens) whose argmax did not change.
-    """
-
-    layers: int
-    method: str
-    output_rel_error: float
-    top1_agreement: float
-
+from engine.core.summary import QuantReport
+from engine.core.values import msg
 
 FP8_MIN_CAPABILITY = (8, 9)  # torchao docs: Float8DynamicActivationFloat8WeightConfig
 
@@ -60,8 +43,8 @@ def check_quantize(quantize: str, device: torch.device) -> None:
         raise ConfigError("quantize", FP8_NEEDS_GPU)
     major, minor = torch.cuda.get_device_capability(device)
     if (major, minor) < FP8_MIN_CAPABILITY:
-        raise ConfigError("quantize", f"this GPU has compute capability {major}.{minor}; fp8 "
-                          "needs 8.9 or newer (Ada, Hopper, Blackwell); use int8 or bf16")
+        raise ConfigError("quantize", msg("quantize.fp8_capability",
+                                          capability=f"{major}.{minor}"))
 
 
 class Bf16Inputs(nn.Module):
@@ -119,7 +102,7 @@ def untied_linears(module: nn.Module) -> list[str]:
             if type(m) is nn.Linear and uses[id(m.weight)] == 1]
 
 
-def quantize(runner: Any) -> QuantizeResult:
+def quantize(runner: Any) -> QuantReport:
     """Quantize ``runner``'s module in place (its spec calls the quantized module).
 
     Raises:
@@ -131,9 +114,8 @@ def quantize(runner: Any) -> QuantizeResult:
     names = untied_linears(module)
     tied = sum(type(m) is nn.Linear for m in module.modules()) - len(names)
     if not names:
-        raise ConfigError("quantize", f"{runner.cfg.model} has no nn.Linear layer to quantize"
-                          + (" (its only one shares its weight with the embedding)"
-                             if tied else ""))
+        raise ConfigError("quantize", msg("quantize.no_linear_tied" if tied else
+                                          "quantize.no_linear", model=runner.cfg.model))
     chosen = set(names)
 
     def pick(_m: nn.Module, fqn: str) -> bool:
@@ -143,24 +125,23 @@ def quantize(runner: Any) -> QuantizeResult:
         try:
             from torchao.quantization import Float8DynamicActivationFloat8WeightConfig, quantize_
         except ImportError as exc:
-            raise ConfigError("quantize", "fp8 needs torchao (pip install torchao)") from exc
+            raise ConfigError("quantize", msg("quantize.fp8_torchao")) from exc
         module.to(torch.bfloat16)
         quantize_(module, Float8DynamicActivationFloat8WeightConfig(), filter_fn=pick)
         quantized: nn.Module = Bf16Inputs(module)
-        method = "torchao Float8DynamicActivationFloat8WeightConfig (e4m3, per tensor)"
+        method = "torchao Float8DynamicActivationFloat8WeightConfig"
     elif runner.device.type == "cpu":
         from torch.ao.quantization import quantize_dynamic
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # PyTorch marks the old API as deprecated
             quantized = quantize_dynamic(module, chosen, dtype=torch.qint8)
-        method = "torch.ao.quantization.quantize_dynamic (int8 nn.Linear weights)"
+        method = "torch.ao.quantization.quantize_dynamic"
     else:
         try:
             from torchao.quantization import Int8WeightOnlyConfig, quantize_
         except ImportError as exc:
-            raise ConfigError("quantize", "int8 on a GPU needs torchao (pip install "
-                              "torchao); on the CPU use --device cpu") from exc
+            raise ConfigError("quantize", msg("quantize.int8_torchao")) from exc
         quantized = module
         try:  # torchao 0.15+: version 2 stores Int8Tensor (version 1 is deprecated)
             config = Int8WeightOnlyConfig(version=2)
@@ -180,7 +161,4 @@ def quantize(runner: Any) -> QuantizeResult:
     rel = float((y_q - y).norm() / y.norm().clamp_min(1e-12))
     agree = float((y_q.argmax(-1) == y.argmax(-1)).float().mean())
     del reference
-    if tied:
-        method += f"; {tied} tied layer kept as it was" if tied == 1 else (
-            f"; {tied} tied layers kept as they were")
-    return QuantizeResult(len(names), method, rel, agree)
+    return QuantReport(len(names), method, tied, rel, agree)

@@ -1,5 +1,9 @@
 """Entry point of the run process (started with multiprocessing ``spawn``).
 
+The process boundary: :func:`run` is what the session hands to the new process, and it
+imports the loop (and with it torch) only there. What the run measured goes back through
+the pipe as a :class:`~engine.core.summary.RunReport`.
+
 Failure is an event: any exception becomes :class:`engine.core.events.Failed` after every
 reference to the run's tensors is dropped (so CUDA memory is freed before the parent
 hears about it). The run process never raises across the process boundary.
@@ -11,52 +15,38 @@ import gc
 import os
 import signal
 import sys
-import time
 import traceback
 from typing import Any
 
-from engine.core.config import ConfigError, RunConfig
+from engine.core.config import ConfigError, RunConfig, setting
 from engine.core.events import Failed
+from engine.core.values import msg
 
 
 def classify(exc: BaseException, cfg: RunConfig | None) -> Failed:
     """Turn an exception from the run into a :class:`Failed` with a hint."""
-    now = time.monotonic()
     if isinstance(exc, ConfigError):
-        setting = exc.field.replace("_", " ")
-        return Failed(now, "config", exc.message, f"change the {setting} setting", exc.field)
+        return Failed.of("config", exc.msg, msg("failed.config.hint", setting=setting(exc.field)),
+                         exc.field)
     name = type(exc).__name__
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else name
-    batch = f" (now {cfg.batch_size})" if cfg is not None and cfg.batch_size else ""
+    batch = cfg.batch_size if cfg is not None and cfg.batch_size else None
     lowered = text.lower()
     if name == "OutOfMemoryError" or "out of memory" in lowered or (
         "can't allocate memory" in lowered or "cannot allocate memory" in lowered
     ):
-        where = "the GPU" if name == "OutOfMemoryError" or "cuda" in lowered else "the host"
-        return Failed(
-            now,
-            "oom",
-            f"out of memory on {where}: {text}",
-            f"lower the batch size{batch} or the input size, or use bf16",
-            "batch_size",
-        )
+        gpu = name == "OutOfMemoryError" or "cuda" in lowered
+        return Failed.of("oom", msg("failed.oom.gpu" if gpu else "failed.oom.host", error=text),
+                         msg("failed.oom.hint_batch" if batch else "failed.oom.hint",
+                             batch=batch or 0), "batch_size")
     if "CUDA" in text or "cuda" in name.lower() or "cuDNN" in text:
-        return Failed(
-            now,
-            "cuda",
-            f"CUDA error: {text}",
-            "the GPU reported an error; try again, or run on the CPU to check the model",
-        )
+        return Failed.of("cuda", msg("failed.cuda", error=text), msg("failed.cuda.hint"))
     if isinstance(exc, MemoryError):
-        return Failed(
-            now, "oom", "out of host memory", f"lower the batch size{batch}", "batch_size"
-        )
-    return Failed(
-        now,
-        "error",
-        f"{name}: {text}",
-        "this looks like a bug in Trainfer; the run process printed the traceback on stderr",
-    )
+        return Failed.of("oom", msg("failed.oom.host_plain"),
+                         msg("failed.oom.host_hint_batch" if batch else "failed.oom.host_hint",
+                             batch=batch or 0), "batch_size")
+    return Failed.of("error", msg("failed.error", error=f"{name}: {text}"),
+                     msg("failed.error.hint"))
 
 
 def run(cfg_dict: dict[str, Any], conn: Any, stop_event: Any) -> None:
@@ -85,11 +75,11 @@ def run(cfg_dict: dict[str, Any], conn: Any, stop_event: Any) -> None:
         cfg = RunConfig.from_dict(cfg_dict)
         from engine.run.loop import execute  # imports torch: only in the run process
 
-        summary = execute(cfg, conn.send, should_stop)
-        if summary is not None:
-            conn.send(summary)
+        report = execute(cfg, conn.send, should_stop)
+        if report is not None:
+            conn.send(report)  # the session completes it into a Summary
         else:
-            conn.send(Failed(time.monotonic(), "stopped", "stopped before the measured phase"))
+            conn.send(Failed.of("stopped", msg("failed.stopped_warmup")))
     except BaseException as exc:  # noqa: BLE001 - every failure must become an event
         if not isinstance(exc, (ConfigError, KeyboardInterrupt)):
             traceback.print_exc(file=sys.stderr)

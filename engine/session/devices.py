@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.core.config import ConfigError, RunConfig
+from engine.core.format import text
+from engine.core.values import Msg, msg, to_plain
 from engine.session.telemetry.nvml import GpuInfo, GpuLost, Nvml, NvmlUnavailable
 
 
@@ -15,21 +17,27 @@ class DevicesReport:
 
     Attributes:
         available: True when NVML works and sees at least one GPU.
-        message: Why there is no GPU, or the driver version when there is.
+        msg: Why there is no GPU, or the driver version when there is.
         gpus: One :class:`GpuInfo` per GPU, with the readings each supports.
         driver_version: The NVIDIA driver version, or ``None``.
     """
 
     available: bool
-    message: str
+    msg: Msg
     gpus: list[GpuInfo] = field(default_factory=list)
     driver_version: str | None = None
+
+    @property
+    def message(self) -> str:
+        """:attr:`msg` in English."""
+        return text(self.msg)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict for ``trainfer devices --json``."""
         return {
             "available": self.available,
             "message": self.message,
+            "msg": to_plain(self.msg),
             "driver_version": self.driver_version,
             "gpus": [g.to_dict() for g in self.gpus],
         }
@@ -41,7 +49,7 @@ def list_devices(nvml: Nvml | None = None) -> DevicesReport:
     try:
         nvml.init()
     except NvmlUnavailable as exc:
-        return DevicesReport(False, str(exc))
+        return DevicesReport(False, exc.msg)
     try:
         driver = nvml.driver_version()
         gpus = []
@@ -49,14 +57,14 @@ def list_devices(nvml: Nvml | None = None) -> DevicesReport:
             try:
                 gpus.append(nvml.info(i))
             except GpuLost as exc:
-                return DevicesReport(False, str(exc), gpus, driver)
+                return DevicesReport(False, exc.msg, gpus, driver)
     except Exception as exc:  # noqa: BLE001 - report any NVML failure to the user
-        return DevicesReport(False, f"NVML failed: {exc}")
+        return DevicesReport(False, msg("sampler.nvml_failed", error=str(exc)))
     finally:
         nvml.shutdown()
     if not gpus:
-        return DevicesReport(False, "NVML works but found no NVIDIA GPU", [], driver)
-    return DevicesReport(True, f"NVIDIA driver {driver}", gpus, driver)
+        return DevicesReport(False, msg("devices.no_gpu"), [], driver)
+    return DevicesReport(True, msg("devices.driver", version=driver), gpus, driver)
 
 
 def preflight(cfg: RunConfig, report: DevicesReport) -> None:
@@ -68,19 +76,12 @@ def preflight(cfg: RunConfig, report: DevicesReport) -> None:
     """
     if cfg.device_kind == "cuda":
         if not report.available:
-            raise ConfigError(
-                "device",
-                f"{cfg.device} was requested but {report.message}; use --device cpu or auto",
-            )
+            raise ConfigError("device", msg("devices.requested_none", device=cfg.device,
+                                            why=report.msg))
         index = int(cfg.device.split(":")[1]) if ":" in cfg.device else 0
         if index >= len(report.gpus):
-            raise ConfigError(
-                "device",
-                f"{cfg.device} does not exist; this machine has "
-                + ", ".join(f"cuda:{g.index} ({g.name})" for g in report.gpus),
-            )
+            raise ConfigError("device", msg("devices.missing", device=cfg.device, gpus=[
+                f"cuda:{g.index} ({g.name})" for g in report.gpus]))
     will_use_cpu = cfg.device == "cpu" or (cfg.device == "auto" and not report.available)
     if will_use_cpu and cfg.precision == "tf32":
-        raise ConfigError(
-            "precision", "tf32 exists only on NVIDIA GPUs; on the CPU use fp32 or bf16"
-        )
+        raise ConfigError("precision", msg("devices.tf32_cpu"))

@@ -8,8 +8,9 @@ watches the run process: one that dies without a word becomes ``Failed("crash")`
 a second; Stop asks first and terminates after a grace period: one second, or longer
 when the run's steps are long (:meth:`Session.stop_grace_s`), so a step in progress can
 end and the run still reports what it measured. When the run's
-:class:`Summary` arrives, the session adds power, energy and utilization over the measured
-phase from the samples.
+report (:class:`~engine.core.summary.RunReport`) arrives, the session completes it into the
+run's :class:`Summary` with the telemetry of the same windows
+(:func:`engine.core.summary.summarize`, the one place a Summary is built).
 
 Consume events with ``async for ev in session.events()`` (GUI, under qasync) or
 ``for ev in session.iter_events()`` (command line).
@@ -18,7 +19,6 @@ Consume events with ``async for ev in session.events()`` (GUI, under qasync) or
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import multiprocessing as mp
 import os
 import pickle
@@ -30,6 +30,7 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from engine.core.config import RunConfig
+from engine.core.errors import ExplainedError
 from engine.core.events import (
     Event,
     Failed,
@@ -41,6 +42,8 @@ from engine.core.events import (
     Summary,
     TelemetryStatus,
 )
+from engine.core.summary import RunReport, TelemetryReport, summarize
+from engine.core.values import Msg, msg, seconds
 from engine.run import worker
 from engine.session.devices import DevicesReport, list_devices, preflight
 from engine.session.store.db import Store
@@ -49,12 +52,17 @@ from engine.session.telemetry.nvml import Nvml
 from engine.session.telemetry.sampler import DEFAULT_HZ, Sampler
 from engine.session.telemetry.window import SampleColumns
 
+
+class RunInProgress(ExplainedError, RuntimeError):
+    """:meth:`Session.start` while a run is in progress."""
+
+
 STOP_GRACE_S = 1.0
 STOP_GRACE_MAX_S = 30.0
 _END = object()
 
 
-def _exit_text(code: int | None) -> tuple[str, str]:
+def _exit_text(code: int | None) -> tuple[Msg, Msg]:
     """``(message, hint)`` for a run process that exited with ``code`` and no result."""
     if code is not None and code < 0:
         try:
@@ -62,16 +70,11 @@ def _exit_text(code: int | None) -> tuple[str, str]:
         except ValueError:
             name = f"signal {-code}"
         if name == "SIGKILL":
-            return (f"the run process was killed ({name}) before it could report",
-                    "the kernel's out-of-memory killer does this when host memory runs "
-                    "out: try a smaller batch size or input size")
+            return msg("session.killed", signal=name), msg("session.killed.hint")
         if name in ("SIGTERM", "SIGHUP", "SIGINT"):
-            return (f"the run process was ended from outside ({name}) before it could "
-                    "report", "another program or the terminal stopped it; run it again")
-        return (f"the run process died of {name} without a result",
-                "a crash in a native library; try again, or run on the CPU to check")
-    return (f"the run process exited with code {code} without a result",
-            "see the run process's messages on stderr")
+            return msg("session.ended_outside", signal=name), msg("session.ended_outside.hint")
+        return msg("session.died", signal=name), msg("session.died.hint")
+    return msg("session.exited", code=str(code)), msg("session.exited.hint")
 
 
 class Session:
@@ -122,12 +125,12 @@ class Session:
         Raises:
             ConfigError: A setting this machine cannot run (checked through NVML, without
                 torch), e.g. ``cuda`` with no GPU.
-            RuntimeError: A run is already in progress.
+            RunInProgress: A run is already in progress.
         """
         if self._pump is not None and self._ended.is_set():
             self._pump.join(5.0)  # the previous run has ended; its process is exiting
         if self.running:
-            raise RuntimeError("a run is already in progress; stop it first")
+            raise RunInProgress(msg("session.busy"))
         self.devices = list_devices(self._nvml)
         preflight(cfg, self.devices)
         gpu_index = None
@@ -140,8 +143,7 @@ class Session:
         if self.store is not None:
             self._recorder = Recorder(
                 self.store, cfg, time.monotonic(),
-                on_error=lambda m: self._emit(Notice(time.monotonic(), m, "check free disk "
-                                                     "space and the data directory")),
+                on_error=lambda m: self._emit(Notice.of(m, msg("session.not_recorded.hint"))),
             )
             self.run_id = self._recorder.run_id
         self._columns = SampleColumns()
@@ -322,7 +324,7 @@ class Session:
             self._measure_start = ev.t_s
         elif isinstance(ev, Phase) and ev.name == "done":
             self._finishing = True
-        elif isinstance(ev, Summary):
+        elif isinstance(ev, RunReport):
             ev = self._complete_summary(ev)
             self.last_summary = ev
         if isinstance(ev, (Summary, Failed)):
@@ -341,61 +343,26 @@ class Session:
             if terminal is not None:
                 return terminal
         if terminated:
-            failed = Failed(
-                time.monotonic(),
-                "stopped",
-                f"the run did not end within {grace_s:.3g} s of Stop, so its process was "
-                "terminated before it could report",
-                "use a smaller batch or a shorter run to get a summary after Stop",
-            )
-        else:
-            failed = Failed(time.monotonic(), "crash", *_exit_text(proc.exitcode))
-        return failed
+            return Failed.of("stopped", msg("session.terminated", grace=seconds(grace_s)),
+                             msg("session.terminated.hint"))
+        return Failed.of("crash", *_exit_text(proc.exitcode))
 
-    def _complete_summary(self, summary: Summary) -> Summary:
-        """Add telemetry over the measured phase to the run process's summary."""
-        end = summary.measure_end_t_s
+    def _complete_summary(self, report: RunReport) -> Summary:
+        """The run's Summary: its report and the telemetry of the same window.
+
+        Waits (briefly) until the sampler has passed the end of the measured phase.
+        """
+        steps = report.steps
+        end = steps.measure_end_t_s
         deadline = time.monotonic() + 3.0 / self.sample_hz + 0.3
         while time.monotonic() < deadline:  # let the sampler pass the end of the window
             last = self._columns.last_t()
             if last is not None and last >= end:
                 break
             time.sleep(0.01)
-        stats = self._columns.window(summary.measure_start_t_s, end)
-        status = self.telemetry
-        on_gpu = summary.device.startswith("cuda") and status is not None and status.gpu_available
-        samples = summary.measured_steps * summary.batch_size
-        changes: dict[str, Any] = {"mean_cpu_util_pct": stats.mean_cpu_util_pct}
-        if on_gpu:
-            energy = stats.energy_j
-            tokens = samples * summary.input_size if summary.tokens_per_s is not None else 0
-            warm = None
-            if summary.warmup_start_t_s is not None and summary.warmup_steps:
-                warm = self._columns.window(summary.warmup_start_t_s, summary.measure_start_t_s)
-            changes.update(
-                energy_warmup_j=warm.energy_j if warm is not None else None,
-                mean_power_instant_w=stats.mean_power_instant_w,
-                peak_power_instant_w=stats.peak_power_instant_w,
-                mean_sm_activity_pct=stats.mean_sm_activity_pct,
-                mean_sm_occupancy_pct=stats.mean_sm_occupancy_pct,
-                mean_tensor_activity_pct=stats.mean_tensor_activity_pct,
-                mean_dram_bw_util_pct=stats.mean_dram_bw_util_pct,
-                energy_j=energy,
-                energy_source=stats.energy_source,
-                energy_per_sample_j=energy / samples if energy is not None and samples else None,
-                energy_per_token_j=energy / tokens if energy is not None and tokens else None,
-                mean_power_w=stats.mean_power_w,
-                peak_power_w=stats.peak_power_w,
-                mean_gpu_util_pct=stats.mean_gpu_util_pct,
-            )
-            if stats.samples == 0:
-                changes["telemetry_note"] = "the measured phase was shorter than one sample"
-        elif summary.device.startswith("cuda"):
-            changes["telemetry_note"] = status.message if status else "no telemetry"
-        else:
-            reason = status.message if status and not status.gpu_available else ""
-            changes["telemetry_note"] = (
-                "ran on the CPU: power, energy and GPU utilization are measured for NVIDIA "
-                "GPUs only" + (f" ({reason})" if reason else "")
-            )
-        return dataclasses.replace(summary, **changes)
+        warm = None
+        if steps.warmup_start_t_s is not None and steps.warmup_steps:
+            warm = self._columns.window(steps.warmup_start_t_s, steps.measure_start_t_s)
+        telemetry = TelemetryReport(self._columns.window(steps.measure_start_t_s, end), warm,
+                                    self.telemetry)
+        return summarize(report, telemetry)

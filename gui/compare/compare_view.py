@@ -9,8 +9,6 @@ document's text is shown in Portuguese, as written, with a switch to English.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
@@ -32,14 +30,16 @@ from PySide6.QtWidgets import (
 from superqt import QElidingLabel
 
 from engine.claims import compare
-from engine.claims.verdicts import OTHER_TRAINING, weights_used
+from engine.claims.verdicts import OTHER_TRAINING, Verdict, weights_used
 from engine.core.catalog import CATALOG
 from engine.core.events import Summary
+from gui import errors
 from gui.compare.objective_chart import ObjectiveChart
 from gui.compare.summary_card import SummaryCard, history_line
 from gui.compare.table_export import ask_table_path, export_table
 from gui.widgets import theme
 from gui.widgets.memory_chart import MemoryChart
+from gui.widgets.words import words
 
 (
     COL_ASPECT, COL_DOC_TRAIN, COL_DOC_INFER, COL_MEAS_TRAIN, COL_MEAS_INFER, COL_RATIO,
@@ -53,15 +53,11 @@ LANGUAGES = ("pt", "en")
 class CompareView(QWidget):
     """Summary cards, the comparison table and the list of runs.
 
-    Args:
-        on_error: Receives ``(message, hint)`` if the comparison cannot be built.
+    A comparison that cannot be built or exported goes to the error sink.
     """
 
-    def __init__(
-        self, on_error: Callable[[str, str], None] | None = None, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._on_error = on_error
         self._model = next(iter(CATALOG))
         self._latest: dict[tuple[str, str], Summary] = {}
         self._pinned: tuple[Summary, Summary, str] | None = None
@@ -71,7 +67,7 @@ class CompareView(QWidget):
         self._title.setObjectName("compare_title")
         self._title.setStyleSheet("font-size: 13pt; font-weight: bold;")
         self._pair_label = QElidingLabel()  # text() keeps the full text; the tooltip says it too
-        self._pair_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self._pair_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self._pair_label.setObjectName("compare_pair")
         self._pair_label.setStyleSheet(
             "color: #0B7285; font-weight: bold; background: #E3FAFC; padding: 2px 6px;"
@@ -106,11 +102,11 @@ class CompareView(QWidget):
 
         self.train_card = SummaryCard("train")
         self.infer_card = SummaryCard("infer")
-        self.memory_chart = MemoryChart(on_error)
+        self.memory_chart = MemoryChart()
         self.memory_chart.setMinimumWidth(280)
-        self.objective_chart = ObjectiveChart(on_error)
+        self.objective_chart = ObjectiveChart()
         self.objective_chart.setMinimumWidth(280)
-        charts = QSplitter(Qt.Vertical)
+        charts = QSplitter(Qt.Orientation.Vertical)
         charts.addWidget(self.memory_chart)
         charts.addWidget(self.objective_chart)
         cards = QHBoxLayout()
@@ -120,26 +116,26 @@ class CompareView(QWidget):
         self.table = QTableWidget(0, 7)
         self.table.setObjectName("compare_table")
         self.table.setWordWrap(True)
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.Stretch)
-        header.setSectionResizeMode(COL_ASPECT, QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(COL_ASPECT, QHeaderView.ResizeMode.ResizeToContents)
         header.sectionResized.connect(lambda *_a: self.table.resizeRowsToContents())
         self._set_headers()
 
         self.claims = QTableWidget(0, 3)
         self.claims.setObjectName("claims_table")
         self.claims.setWordWrap(True)
-        self.claims.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.claims.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.claims.verticalHeader().setVisible(False)
         self.claims.setHorizontalHeaderLabels(
             [self.tr("List"), self.tr("The document's claim"), self.tr("Verdict")]
         )
         claims_header = self.claims.horizontalHeader()
-        claims_header.setSectionResizeMode(QHeaderView.Stretch)
-        claims_header.setSectionResizeMode(0, QHeaderView.ResizeToContents)
+        claims_header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        claims_header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         claims_header.sectionResized.connect(lambda *_a: self.claims.resizeRowsToContents())
 
         self.history = QListWidget()
@@ -151,18 +147,18 @@ class CompareView(QWidget):
         history_layout.addWidget(QLabel(self.tr("Runs (newest first)")))
         history_layout.addWidget(self.history)
 
-        tables = QSplitter(Qt.Vertical)
+        tables = QSplitter(Qt.Orientation.Vertical)
         tables.addWidget(self.table)
         tables.addWidget(self.claims)
         tables.setStretchFactor(0, 3)
         tables.setStretchFactor(1, 2)
-        beside = QSplitter(Qt.Horizontal)
+        beside = QSplitter(Qt.Orientation.Horizontal)
         beside.addWidget(tables)
         beside.addWidget(charts)
         beside.setStretchFactor(0, 4)
         beside.setStretchFactor(1, 1)
         beside.setSizes([1060, 360])
-        splitter = QSplitter(Qt.Vertical)
+        splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(beside)
         splitter.addWidget(history_box)
         splitter.setStretchFactor(0, 4)
@@ -256,6 +252,8 @@ class CompareView(QWidget):
     # -- output ----------------------------------------------------------------------
     def refresh(self) -> None:
         """Rebuild cards and table from the latest summaries of the selected model."""
+        train: Summary | None
+        infer: Summary | None
         if self._pinned is not None:
             train, infer, label = self._pinned
             model = train.model
@@ -287,11 +285,8 @@ class CompareView(QWidget):
         except (ValueError, OSError, KeyError) as exc:
             self.comparison = None
             self.table.setRowCount(0)
-            if self._on_error is not None:
-                self._on_error(
-                    self.tr("Could not build the comparison: {0}").format(exc),
-                    self.tr("Check that Trainfer's resources folder is installed."),
-                )
+            errors.report(self.tr("Could not build the comparison: {0}").format(exc),
+                          self.tr("Check that Trainfer's resources folder is installed."))
             return
         self._fill(self.comparison)
 
@@ -313,7 +308,9 @@ class CompareView(QWidget):
             (COL_DOC_INFER, "infer"),
             (COL_MEAS_INFER, "infer"),
         ):
-            self.table.horizontalHeaderItem(col).setForeground(
+            header = self.table.horizontalHeaderItem(col)
+            assert header is not None
+            header.setForeground(
                 QBrush(QColor(theme.mode_color(mode)))
             )
 
@@ -324,17 +321,17 @@ class CompareView(QWidget):
         infer_bg = QBrush(QColor(theme.INFER_TINT))
         for r, row in enumerate(comparison.rows):
             cells = (
-                (row.aspect.get(lang, row.aspect.get("pt", "")), None),
-                (row.doc_train.get(lang, ""), train_bg),
-                (row.doc_infer.get(lang, ""), infer_bg),
-                (row.measured_train, train_bg),
-                (row.measured_infer, infer_bg),
-                (row.ratio_text, None),
+                (words(row.aspect, lang), None),
+                (words(row.doc_train, lang), train_bg),
+                (words(row.doc_infer, lang), infer_bg),
+                (words(row.measured_train, lang), train_bg),
+                (words(row.measured_infer, lang), infer_bg),
+                (words(row.ratio_msg, lang) if row.ratio_msg is not None else "", None),
                 (self._verdict_text(row.verdict), None),
             )
             for c, (text, bg) in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setTextAlignment(Qt.AlignLeft | Qt.AlignTop)
+                item.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
                 if bg is not None:
                     item.setBackground(bg)
                 if c == COL_ASPECT:
@@ -368,16 +365,13 @@ class CompareView(QWidget):
         try:
             self.export_table_to(path)
         except (ValueError, OSError) as exc:
-            if self._on_error is not None:
-                self._on_error(self.tr("Could not export the table: {0}").format(exc),
-                               self.tr("Choose a .png, .md, .html or .csv file you can "
-                                       "write."))
+            errors.report(self.tr("Could not export the table: {0}").format(exc),
+                          self.tr("Choose a .png, .md, .html or .csv file you can write."))
 
-    @staticmethod
-    def _verdict_text(verdict: object) -> str:
+    def _verdict_text(self, verdict: Verdict | None) -> str:
         if verdict is None:
             return ""
-        return f"{VERDICT_MARKS[verdict.status]} {verdict.text}"  # type: ignore[attr-defined]
+        return f"{VERDICT_MARKS[verdict.status]} {words(verdict.message, self.language)}"
 
     def _fill_claims(self, comparison: compare.Comparison, lang: str) -> None:
         """The bullets of the document's two lists, each with its verdict."""
@@ -387,12 +381,12 @@ class CompareView(QWidget):
             mode = result.claim.mode
             cells = (
                 titles[mode],
-                result.claim.text.get(lang, result.claim.text.get("pt", "")),
+                words(result.claim.text, lang),
                 self._verdict_text(result.verdict),
             )
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setTextAlignment(Qt.AlignLeft | Qt.AlignTop)
+                item.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
                 if c == 0:
                     item.setForeground(QBrush(QColor(theme.mode_color(mode))))
                 if c == 1:

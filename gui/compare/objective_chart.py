@@ -23,32 +23,37 @@ from engine.claims.verdicts import (
     weights_used,
 )
 from engine.core.events import Summary
-from engine.core.format import fmt_share
+from engine.core.values import number, share
 from gui.widgets import theme
-from gui.widgets.plot_panel import ErrorSink, PlotPanel
+from gui.widgets.plot_panel import PlotPanel
+from gui.widgets.words import words
 
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("ObjectiveChart", text)
 
 
+def _share(value: float | None) -> str:
+    return words(share(value))
+
+
 def objective_lines(train: Summary | None, infer: Summary | None) -> list[str]:
     """The short lines written in the chart: accuracy per mode, chance, weight change."""
     lines = []
     if train is not None and train.heldout_accuracy is not None:
-        lines.append(_tr("accuracy after training {0}").format(fmt_share(train.heldout_accuracy)))
+        lines.append(_tr("accuracy after training {0}").format(_share(train.heldout_accuracy)))
     if infer is not None and infer.heldout_accuracy is not None:
         whose = {THIS_TRAINING: _tr("this training's weights"),
                  OTHER_TRAINING: _tr("another training's weights"),
                  SOME_TRAINING: _tr("trained weights"),
                  RANDOM: _tr("random weights")}[weights_used(train, infer)]
-        lines.append(_tr("inference ({0}) {1}").format(whose, fmt_share(infer.heldout_accuracy)))
+        lines.append(_tr("inference ({0}) {1}").format(whose, _share(infer.heldout_accuracy)))
     chance = next((s.heldout_chance for s in (train, infer)
                    if s is not None and s.heldout_chance is not None), None)
     tail = []
     if chance is not None and lines:
-        tail.append(_tr("chance {0}").format(fmt_share(chance)))
-    changes = [f"{s.param_change_l2:.3g}" for s in (train, infer)
+        tail.append(_tr("chance {0}").format(_share(chance)))
+    changes = [words(number(s.param_change_l2)) for s in (train, infer)
                if s is not None and s.param_change_l2 is not None]
     if changes:
         tail.append("‖Δθ‖₂ " + " / ".join(changes))
@@ -60,9 +65,9 @@ def objective_lines(train: Summary | None, infer: Summary | None) -> list[str]:
 class ObjectiveChart(PlotPanel):
     """The training loss against the step, with accuracy and weight change written in."""
 
-    def __init__(self, on_error: ErrorSink | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("objective", _tr("Objective: loss"), _tr("training loss (nats)"),
-                         on_error, parent)
+                         parent)
         item = self.plot_item
         item.setLabel("bottom", _tr("step"))
         item.setMouseEnabled(x=False, y=False)

@@ -8,10 +8,20 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from engine.core.catalog import CATALOG
-from engine.core.events import Summary, step_split
-from engine.core.format import fmt_share
+from engine.core.events import Summary
+from engine.core.values import (
+    joules,
+    millis,
+    nbytes,
+    percent,
+    seconds,
+    share,
+    tflops,
+    watts,
+)
 from gui.widgets import theme
-from gui.widgets.units import fmt_joules, fmt_mem, fmt_ms, fmt_rate, fmt_watts, not_available
+from gui.widgets.run_text import energy_value, throughput_value
+from gui.widgets.words import said, words
 
 
 def _tr(text: str) -> str:
@@ -20,20 +30,14 @@ def _tr(text: str) -> str:
 
 def throughput_text(summary: Summary) -> str:
     """``"1,234 tokens/s"`` for language models, ``"1,234 images/s"`` otherwise."""
-    if summary.tokens_per_s is not None:
-        return fmt_rate(summary.tokens_per_s, "tokens/s")
-    return fmt_rate(summary.samples_per_s, f"{summary.sample_unit}/s")
+    return words(throughput_value(summary))
 
 
 def energy_text(summary: Summary) -> str:
-    """Energy per sample (or token) and total, ``"N/A"`` without NVML; ``(estimated)`` noted."""
+    """Energy per sample (or token) and in all, ``"N/A"`` without NVML; *estimated* noted."""
     if summary.energy_j is None:
-        return not_available()
-    if summary.energy_per_token_j is not None:
-        per = f"{fmt_joules(summary.energy_per_token_j)}/token"
-    else:
-        per = f"{fmt_joules(summary.energy_per_sample_j)}/{summary.sample_unit.rstrip('s')}"
-    text = f"{per} · {fmt_joules(summary.energy_j)}"
+        return words(None)
+    text = f"{words(energy_value(summary))} · {words(joules(summary.energy_j))}"
     if summary.energy_source == "estimated_from_power":
         text += " " + _tr("(estimated)")
     return text
@@ -42,10 +46,10 @@ def energy_text(summary: Summary) -> str:
 def compute_text(summary: Summary) -> str:
     """Achieved TFLOP/s and MFU (or why there is no MFU)."""
     if not summary.tflops_per_s:
-        return not_available()
-    text = f"{summary.tflops_per_s:.3g} TFLOP/s"
+        return words(None)
+    text = words(tflops(summary.tflops_per_s))
     if summary.mfu_pct is not None:
-        text += " · " + _tr("MFU {0:.1f}%").format(summary.mfu_pct)
+        text += " · " + _tr("MFU {0}").format(words(percent(summary.mfu_pct)))
     else:
         text += " · " + _tr("MFU N/A (no peak rate for this device)")
     return text
@@ -53,9 +57,9 @@ def compute_text(summary: Summary) -> str:
 
 def power_text(summary: Summary) -> str:
     """Mean power (1 s average) and, where the GPU reports it, the instant reading."""
-    text = fmt_watts(summary.mean_power_w)
+    text = words(watts(summary.mean_power_w))
     if summary.mean_power_instant_w is not None:
-        text += " · " + _tr("{0} instant").format(fmt_watts(summary.mean_power_instant_w))
+        text += " · " + _tr("{0} instant").format(words(watts(summary.mean_power_instant_w)))
     return text
 
 
@@ -80,10 +84,11 @@ class SummaryCard(QFrame):
         self._heading.setStyleSheet(f"color: {color}; font-weight: bold; font-size: 12pt;")
         self._body = QLabel()
         self._body.setObjectName(f"card_{mode}_body")
-        self._body.setTextFormat(Qt.RichText)
+        self._body.setTextFormat(Qt.TextFormat.RichText)
         self._body.setWordWrap(True)
-        self._body.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        self.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Maximum)  # no empty stretch
+        self._body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # no empty stretch
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
         layout.addWidget(self._heading)
@@ -107,12 +112,12 @@ class SummaryCard(QFrame):
             (
                 self.tr("Step time"),
                 self.tr("{0} median · {1} p95").format(
-                    fmt_ms(summary.step_ms_median), fmt_ms(summary.step_ms_p95)
+                    words(millis(summary.step_ms_median)), words(millis(summary.step_ms_p95))
                 ),
             ),
             (
                 self.tr("Peak memory"),
-                fmt_mem(summary.peak_mem_bytes)
+                words(nbytes(summary.peak_mem_bytes))
                 + " "
                 + (
                     self.tr("(allocated)")
@@ -125,22 +130,22 @@ class SummaryCard(QFrame):
             (self.tr("Mean power"), power_text(summary)),
             (
                 self.tr("Run"),
-                self.tr("{0} · {1} · batch {2} · {3} steps in {4:.1f} s").format(
+                self.tr("{0} · {1} · batch {2} · {3} steps in {4}").format(
                     summary.device_name or summary.device,
                     summary.precision,
                     summary.batch_size,
                     summary.measured_steps,
-                    summary.measured_s,
+                    words(seconds(summary.measured_s)),
                 ),
             ),
         ]
-        split = step_split(summary)
+        split = summary.step_split()
         if split is not None:
             rows.insert(2, (
                 self.tr("Step split"),
                 self.tr("forward {0} + backward {1} + optimizer {2} = {3} ({4})").format(
-                    fmt_ms(split.forward_ms), fmt_ms(split.backward_ms),
-                    fmt_ms(split.optimizer_ms), fmt_ms(split.step_ms),
+                    words(millis(split.forward_ms)), words(millis(split.backward_ms)),
+                    words(millis(split.optimizer_ms)), words(millis(split.step_ms)),
                     self.tr("means") if split.statistic == "mean" else self.tr("medians"),
                 ),
             ))
@@ -148,12 +153,13 @@ class SummaryCard(QFrame):
             whose = (self.tr("trained weights") if summary.weights_from or summary.mode == "train"
                      else self.tr("random weights"))
             rows.append((self.tr("Accuracy"), self.tr("{0} on held-out data ({1}; chance {2})")
-                         .format(fmt_share(summary.heldout_accuracy), whose,
-                                 fmt_share(summary.heldout_chance))))
+                         .format(words(share(summary.heldout_accuracy)), whose,
+                                 words(share(summary.heldout_chance)))))
         if summary.stopped_early:
             rows.append((self.tr("Note"), self.tr("stopped early")))
-        if summary.energy_j is None and summary.telemetry_note:
-            rows.append((self.tr("Why N/A"), summary.telemetry_note))
+        if summary.energy_j is None and (summary.telemetry_note_msg or summary.telemetry_note):
+            rows.append((self.tr("Why N/A"), said(summary.telemetry_note_msg,
+                                                  summary.telemetry_note)))
         html = "<table cellspacing='0' cellpadding='1'>" + "".join(
             f"<tr><td style='color:#495057; padding-right:8px'>{escape(k)}</td>"
             f"<td><b>{escape(v)}</b></td></tr>"
@@ -172,8 +178,8 @@ def history_line(summary: Summary) -> str:
     parts = [
         f"{mode} · {summary.model} · {summary.device}",
         throughput_text(summary),
-        fmt_ms(summary.step_ms_median),
-        fmt_mem(summary.peak_mem_bytes),
+        words(millis(summary.step_ms_median)),
+        words(nbytes(summary.peak_mem_bytes)),
         energy_text(summary),
     ]
     return "   ".join(parts)

@@ -45,17 +45,17 @@ def export_slide_png(cmp: Comparison, path: str | Path, lang: str = "pt",
             scale = s
             break
     doc.setTextWidth(avail_w / scale)
-    image = QImage(width, height, QImage.Format_ARGB32)
+    image = QImage(width, height, QImage.Format.Format_ARGB32)
     image.fill(QColor("white"))
     painter = QPainter(image)
-    painter.setRenderHint(QPainter.Antialiasing)
-    painter.setRenderHint(QPainter.TextAntialiasing)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
     painter.translate(MARGIN_PX, MARGIN_PX)
     painter.scale(scale, scale)
     doc.drawContents(painter)
     painter.end()
     path = Path(path)
-    if not image.save(str(path), "PNG"):
+    if not image.save(str(path), "PNG"):  # type: ignore[call-overload]  # stub: bytes
         raise OSError(f"could not write {path}")
     return path
 

@@ -29,7 +29,7 @@ from engine.claims.experiments import CaseResult, ExperimentResult
 from engine.core.events import Summary
 from gui.widgets import theme
 from gui.widgets.memory_chart import MemoryChart
-from gui.widgets.plot_panel import ErrorSink, PlotPanel
+from gui.widgets.plot_panel import PlotPanel
 
 MODES = ("train", "infer")
 MAX_LABELS = 24
@@ -82,12 +82,10 @@ class BarChart(PlotPanel):
     Args:
         key: Object-name key (see :class:`PlotPanel`).
         title: Translated title.
-        on_error: Receives ``(message, hint)`` when an export fails.
     """
 
-    def __init__(self, key: str, title: str, on_error: ErrorSink | None = None,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(key, title, "", on_error, parent)
+    def __init__(self, key: str, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(key, title, "", parent)
         item = self.plot_item
         item.setLabel("bottom", "")
         item.getAxis("bottom").setHeight(34)  # room for the descenders of the case names
@@ -166,9 +164,9 @@ class SweepChart(PlotPanel):
     to seconds at batch 256, and a linear axis flattens the small batches to zero.
     """
 
-    def __init__(self, key: str, title: str, unit: str, on_error: ErrorSink | None = None,
-                 parent: QWidget | None = None, log_y: bool = False) -> None:
-        super().__init__(key, title, unit, on_error, parent)
+    def __init__(self, key: str, title: str, unit: str, parent: QWidget | None = None,
+                 log_y: bool = False) -> None:
+        super().__init__(key, title, unit, parent)
         item = self.plot_item
         item.setLabel("bottom", _tr("batch size"))
         item.setLogMode(x=True, y=log_y)
@@ -219,26 +217,24 @@ class _Pair(QWidget):
 class ExperimentCharts(QStackedWidget):
     """The chart (or charts) of the experiment shown; one page per kind, built once."""
 
-    def __init__(self, on_error: ErrorSink | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("experiment_charts")
-        self.throughput = BarChart("experiment_throughput", _tr("Throughput per case"),
-                                   on_error)
-        self.precision = BarChart("experiment_precision", _tr("Throughput per precision"),
-                                  on_error)
+        self.throughput = BarChart("experiment_throughput", _tr("Throughput per case"))
+        self.precision = BarChart("experiment_precision", _tr("Throughput per precision"))
         self.latency = BarChart("experiment_latency",
-                                _tr("Latency per case (median step time)"), on_error)
+                                _tr("Latency per case (median step time)"))
         self.sweep_latency = SweepChart("experiment_sweep_latency",
                                         _tr("Latency (step time) vs batch size"),
-                                        _tr("ms (log scale)"), on_error, log_y=True)
+                                        _tr("ms (log scale)"), log_y=True)
         self.sweep_throughput = SweepChart("experiment_sweep_throughput",
-                                           _tr("Throughput vs batch size"), "", on_error)
+                                           _tr("Throughput vs batch size"), "")
         self.generation_rate = BarChart("experiment_generation_rate",
                                         _tr("Tokens per second (generation: after the first "
-                                            "token; training: processed)"), on_error)
+                                            "token; training: processed)"))
         self.generation_ttft = BarChart("experiment_generation_ttft",
-                                        _tr("Time to first token"), on_error)
-        self.memory = MemoryChart(on_error)
+                                        _tr("Time to first token"))
+        self.memory = MemoryChart()
         self._pages: dict[str, QWidget] = {
             "throughput": self.throughput,
             "precision": self.precision,
@@ -351,7 +347,7 @@ class ExperimentCharts(QStackedWidget):
             if c.mode not in latency:
                 continue
             if _finite(s.step_ms_median):
-                latency[c.mode].append((float(s.batch_size), float(s.step_ms_median)))
+                latency[c.mode].append((float(s.batch_size), float(s.step_ms_median or 0.0)))
             value, unit = rate_of(s)
             if _finite(value):
                 rate[c.mode].append((float(s.batch_size), float(value)))  # type: ignore[arg-type]

@@ -1,22 +1,20 @@
 """The History tab: every stored run, newest first, with what to do with them.
 
-The table lists the store's runs (:meth:`engine.session.store.db.Store.list_runs`) with their date,
-model, mode, device, status and headline numbers; interrupted and failed runs are marked.
-A filter box narrows the list (model, mode, device, name, tag or status words). Names and
+The table is a view of :class:`gui.history.model.HistoryModel` (the store's records)
+through :class:`gui.history.model.HistoryFilter`: a filter box narrows the list (model,
+mode, device, name, tag or status words) and a click on a header sorts it. Names and
 tags are edited in place (double-click, or Rename / Tags); Delete hides runs at once and
 can be undone until the window closes (the store's soft delete).
 
 Actions that need other parts of the window (open into the live plots, overlay, compare,
-replay, exports and imports) are signals; :class:`gui.main_window.MainWindow` carries
-them out.
+replay, exports and imports) are signals; the window connects them. Failures go to the
+one error sink (:mod:`gui.errors`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -24,8 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QToolBar,
     QToolButton,
     QVBoxLayout,
@@ -33,32 +30,27 @@ from PySide6.QtWidgets import (
 )
 
 from engine.session.store.db import RunRecord, Store
-from gui.widgets import theme
-from gui.widgets.run_text import (
-    device_text,
-    energy_cell,
-    memory_cell,
-    mode_text,
-    step_cell,
-    throughput_cell,
-    when_text,
+from gui import errors
+from gui.history.model import (
+    COL_DATE,
+    COL_ENERGY,
+    COL_MEMORY,
+    COL_MODE,
+    COL_MODEL,
+    COL_NAME,
+    COL_RATE,
+    COL_STATUS,
+    COL_STEP,
+    COL_TAGS,
+    EDITABLE,
+    RUN_ID_ROLE,
+    HistoryFilter,
+    HistoryModel,
 )
+from gui.widgets import theme
 
-(
-    COL_DATE, COL_NAME, COL_MODEL, COL_MODE, COL_DEVICE, COL_STATUS, COL_RATE, COL_STEP,
-    COL_MEMORY, COL_ENERGY, COL_TAGS,
-) = range(11)
-EDITABLE = (COL_NAME, COL_TAGS)
-STATUS_COLORS = {
-    "running": "#2B8A3E",
-    "completed": theme.PLOT_FOREGROUND,
-    "stopped": "#495057",
-    "failed": theme.ERROR_BORDER,
-    "interrupted": "#E67700",
-}
-INTERRUPTED_TINT = "#FFF3BF"
-FAILED_TINT = "#FFF5F5"
-ErrorSink = Callable[[str, str], None]
+__all__ = ["COL_DATE", "COL_ENERGY", "COL_MEMORY", "COL_MODE", "COL_MODEL", "COL_NAME",
+           "COL_RATE", "COL_STATUS", "COL_STEP", "COL_TAGS", "HistoryView"]
 
 
 class HistoryView(QWidget):
@@ -66,7 +58,6 @@ class HistoryView(QWidget):
 
     Args:
         store: The run store; ``None`` shows why there is no history.
-        on_error: Receives ``(message, hint)`` when the store refuses an edit.
 
     Signals:
         open_requested(list): Show these run ids in the live plots.
@@ -88,18 +79,10 @@ class HistoryView(QWidget):
     import_requested = Signal()
     deleted = Signal(list)
 
-    def __init__(
-        self,
-        store: Store | None,
-        on_error: ErrorSink | None = None,
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, store: Store | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
-        self._on_error = on_error
-        self._records: dict[int, RunRecord] = {}
         self._last_deleted: list[int] = []
-        self._filling = False
 
         self.filter_edit = QLineEdit()
         self.filter_edit.setObjectName("history_filter")
@@ -107,30 +90,32 @@ class HistoryView(QWidget):
         self.filter_edit.setPlaceholderText(
             self.tr("Filter: model, mode, device, name, tag or status (e.g. “resnet infer”)")
         )
-        self.filter_edit.textChanged.connect(lambda _t: self.refresh())
 
-        self.table = QTableWidget(0, 11)
+        self.model = HistoryModel(self._edit, self)
+        self.proxy = HistoryFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.filter_edit.textChanged.connect(self._filter)
+
+        self.table = QTableView()
         self.table.setObjectName("history_table")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.ExtendedSelection)
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(False)  # newest first until a header is clicked
+        self.table.horizontalHeader().setSectionsClickable(True)
+        self.table.horizontalHeader().sectionClicked.connect(self._sort)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(
-            QAbstractItemView.DoubleClicked | QAbstractItemView.EditKeyPressed
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
         )
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(False)
-        self.table.setHorizontalHeaderLabels([
-            self.tr("Date"), self.tr("Name"), self.tr("Model"), self.tr("Mode"),
-            self.tr("Device"), self.tr("Status"), self.tr("Throughput"),
-            self.tr("Step time (median)"), self.tr("Peak memory"), self.tr("Energy"),
-            self.tr("Tags"),
-        ])
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.Interactive)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        self.table.itemChanged.connect(self._item_changed)
-        self.table.itemSelectionChanged.connect(self._update_actions)
-        self.table.itemDoubleClicked.connect(self._double_clicked)
+        self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_actions())
+        self.table.doubleClicked.connect(self._double_clicked)
 
         self.empty_label = QLabel()
         self.empty_label.setObjectName("history_empty")
@@ -140,7 +125,7 @@ class HistoryView(QWidget):
         self._actions: dict[str, QAction] = {}
         toolbar = QToolBar()
         toolbar.setObjectName("history_toolbar")
-        toolbar.setToolButtonStyle(Qt.ToolButtonTextOnly)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for name, text, tip in (
             ("open", self.tr("Open"), self.tr("Show the selected runs in the Live tab")),
             ("overlay", self.tr("Overlay"),
@@ -158,8 +143,8 @@ class HistoryView(QWidget):
             ("delete", self.tr("Delete"), self.tr("Delete the selected runs (can be undone)")),
         ):
             toolbar.addAction(self._action(name, text, tip))
-        self._actions["delete"].setShortcut(QKeySequence.Delete)
-        self._actions["delete"].setShortcutContext(Qt.WidgetWithChildrenShortcut)
+        self._actions["delete"].setShortcut(QKeySequence.StandardKey.Delete)
+        self._actions["delete"].setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         toolbar.addSeparator()
         export_menu = QMenu(self)
         for name, text, tip in (
@@ -175,7 +160,7 @@ class HistoryView(QWidget):
         self.export_button.setObjectName("history_export")
         self.export_button.setText(self.tr("Export"))
         self.export_button.setMenu(export_menu)
-        self.export_button.setPopupMode(QToolButton.InstantPopup)
+        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         toolbar.addWidget(self.export_button)
         toolbar.addAction(self._action(
             "import_recording", self.tr("Import…"),
@@ -185,7 +170,7 @@ class HistoryView(QWidget):
         for name in ("open", "overlay", "compare", "replay", "rename", "tags", "delete",
                      "export_csv", "export_json", "export_recording"):
             self.table.addAction(self._actions[name])
-        self.table.setContextMenuPolicy(Qt.ActionsContextMenu)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
 
         self._actions["open"].triggered.connect(
             lambda: self.open_requested.emit(self.selected_ids()))
@@ -205,12 +190,12 @@ class HistoryView(QWidget):
             lambda: self.export_recording_requested.emit(self.selected_ids()))
         self._actions["import_recording"].triggered.connect(self.import_requested)
 
-        tip = QLabel(self.tr("Double-click a run to open it · select several to overlay · "
-                             "one training and one inference run to compare"))
-        tip.setStyleSheet(f"color: {theme.NA_TEXT};")
+        hint = QLabel(self.tr("Double-click a run to open it · select several to overlay · "
+                              "one training and one inference run to compare"))
+        hint.setStyleSheet(f"color: {theme.NA_TEXT};")
         top = QHBoxLayout()
         top.addWidget(self.filter_edit, 1)
-        top.addWidget(tip)
+        top.addWidget(hint)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(top)
@@ -238,11 +223,11 @@ class HistoryView(QWidget):
 
     def row_count(self) -> int:
         """Runs listed (after the filter)."""
-        return self.table.rowCount()
+        return self.proxy.rowCount()
 
     def run_ids(self) -> list[int]:
-        """Run ids in table order (newest first)."""
-        return [self._row_id(r) for r in range(self.table.rowCount())]
+        """Run ids in table order (newest first, unless sorted by a column)."""
+        return [self._row_id(r) for r in range(self.proxy.rowCount())]
 
     def record(self, run_id: int) -> RunRecord:
         """The listed run ``run_id``.
@@ -250,7 +235,10 @@ class HistoryView(QWidget):
         Raises:
             KeyError: It is not listed.
         """
-        return self._records[run_id]
+        for rec in self.model.records:
+            if rec.id == run_id:
+                return rec
+        raise KeyError(run_id)
 
     def row_of(self, run_id: int) -> int:
         """The table row of run ``run_id``, or -1."""
@@ -258,9 +246,13 @@ class HistoryView(QWidget):
         return ids.index(run_id) if run_id in ids else -1
 
     def cell_text(self, row: int, col: int) -> str:
-        """Text of one cell (``""`` if empty)."""
-        item = self.table.item(row, col)
-        return item.text() if item is not None else ""
+        """What one cell shows (``""`` if empty), from the model."""
+        value = self.proxy.data(self.proxy.index(row, col), Qt.ItemDataRole.DisplayRole)
+        return str(value) if value is not None else ""
+
+    def cell_data(self, row: int, col: int, role: int) -> object:
+        """One cell's data for ``role`` (colours, tooltips …), from the model."""
+        return self.proxy.data(self.proxy.index(row, col), role)
 
     def selected_ids(self) -> list[int]:
         """Ids of the selected runs, in table order."""
@@ -269,18 +261,17 @@ class HistoryView(QWidget):
 
     def select_ids(self, run_ids: list[int]) -> None:
         """Select exactly the listed runs among ``run_ids``."""
-        self.table.clearSelection()
-        mode = self.table.selectionMode()
-        self.table.setSelectionMode(QAbstractItemView.MultiSelection)
+        selection = self.table.selectionModel()
+        selection.clearSelection()
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
         for run_id in run_ids:
             row = self.row_of(run_id)
             if row >= 0:
-                self.table.selectRow(row)
-        self.table.setSelectionMode(mode)
+                selection.select(self.proxy.index(row, 0), flags)
         self._update_actions()
 
     def _row_id(self, row: int) -> int:
-        return int(self.table.item(row, COL_DATE).data(Qt.UserRole))
+        return int(self.proxy.data(self.proxy.index(row, COL_DATE), RUN_ID_ROLE))
 
     # -- filling ---------------------------------------------------------------------
     def set_store(self, store: Store | None) -> None:
@@ -289,41 +280,49 @@ class HistoryView(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        """Re-read the runs (filtered), keeping the selection where the runs still exist.
+        """Re-read the runs, keeping the selection where the runs still exist.
 
         While a name or tags are being edited, the refresh waits for the edit to end.
         """
-        if self.table.state() == QAbstractItemView.EditingState:
+        if self.table.state() == QAbstractItemView.State.EditingState:
             QTimer.singleShot(500, self.refresh)
             return
-        selected = self.selected_ids() if self.table.rowCount() else []
+        selected = self.selected_ids() if self.proxy.rowCount() else []
         records: list[RunRecord] = []
         if self.store is not None:
             try:
-                records = self.store.list_runs(self.filter_edit.text())
+                records = self.store.list_runs()
             except Exception as exc:  # noqa: BLE001 - a broken store is reported, not fatal
-                self._error(self.tr("Could not read the run history: {0}").format(exc),
-                            self.tr("Check the data directory, or start Trainfer with "
-                                    "--data-dir pointing elsewhere."))
-        self._records = {r.id: r for r in records}
-        self._filling = True
-        try:
-            self.table.setRowCount(len(records))
-            for row, rec in enumerate(records):
-                self._fill_row(row, rec)
-        finally:
-            self._filling = False
+                errors.report(self.tr("Could not read the run history: {0}").format(exc),
+                              self.tr("Check the data directory, or start Trainfer with "
+                                      "--data-dir pointing elsewhere."))
+        self.model.set_records(records)
         self.table.resizeColumnsToContents()
         for col in (COL_NAME, COL_TAGS):
             self.table.setColumnWidth(col, max(120, self.table.columnWidth(col)))
         self._update_empty_label()
         self.select_ids(selected)
 
+    def _filter(self, text: str) -> None:
+        self.proxy.set_text(text)
+        self._update_empty_label()
+        self._update_actions()
+
+    def _sort(self, column: int) -> None:
+        """Sort by ``column``; a second click reverses the order."""
+        header = self.table.horizontalHeader()
+        order = (Qt.SortOrder.AscendingOrder if header.sortIndicatorSection() != column
+                 or header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+                 else Qt.SortOrder.DescendingOrder)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(column, order)
+        self.proxy.sort(column, order)
+
     def _update_empty_label(self) -> None:
         if self.store is None:
             text = self.tr("The run store could not be opened, so runs are not kept; the "
                            "banner above says why.")
-        elif self.table.rowCount():
+        elif self.proxy.rowCount():
             text = ""
         elif self.filter_edit.text().strip():
             text = self.tr("No run matches the filter.")
@@ -333,80 +332,21 @@ class HistoryView(QWidget):
         self.empty_label.setText(text)
         self.empty_label.setVisible(bool(text))
 
-    def _fill_row(self, row: int, rec: RunRecord) -> None:
-        status_text = {
-            "running": self.tr("● running"),
-            "completed": self.tr("completed"),
-            "stopped": self.tr("stopped early"),
-            "failed": self.tr("✖ failed"),
-            "interrupted": self.tr("⚠ interrupted"),
-        }.get(rec.status, rec.status)
-        cells = {
-            COL_DATE: when_text(rec.started_unix_s),
-            COL_NAME: rec.name,
-            COL_MODEL: rec.model,
-            COL_MODE: mode_text(rec.mode),
-            COL_DEVICE: device_text(rec.device, rec.device_name),
-            COL_STATUS: status_text,
-            COL_RATE: throughput_cell(rec.summary),
-            COL_STEP: step_cell(rec.summary),
-            COL_MEMORY: memory_cell(rec.summary),
-            COL_ENERGY: energy_cell(rec.summary),
-            COL_TAGS: ", ".join(rec.tags),
-        }
-        tint = {"interrupted": INTERRUPTED_TINT, "failed": FAILED_TINT}.get(rec.status)
-        for col, text in cells.items():
-            item = QTableWidgetItem(text)
-            flags = Qt.ItemIsSelectable | Qt.ItemIsEnabled
-            if col in EDITABLE:
-                flags |= Qt.ItemIsEditable
-            item.setFlags(flags)
-            if col in (COL_RATE, COL_STEP, COL_MEMORY, COL_ENERGY):
-                item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
-            if tint:
-                item.setBackground(QBrush(QColor(tint)))
-            self.table.setItem(row, col, item)
-        date = self.table.item(row, COL_DATE)
-        date.setData(Qt.UserRole, rec.id)
-        tip = self.tr("Run {0} · {1}").format(rec.id, rec.uuid[:8])
-        if rec.source:
-            tip += "\n" + self.tr("Imported from {0}").format(rec.source)
-        date.setToolTip(tip)
-        self.table.item(row, COL_MODE).setForeground(QBrush(QColor(theme.mode_color(rec.mode))))
-        status = self.table.item(row, COL_STATUS)
-        status.setForeground(QBrush(QColor(STATUS_COLORS.get(rec.status, "#495057"))))
-        font = status.font()
-        font.setBold(rec.status in ("interrupted", "failed", "running"))
-        status.setFont(font)
-        if rec.status == "interrupted":
-            status.setToolTip(self.tr(
-                "Trainfer or the run process ended before this run finished; what was "
-                "measured up to then is kept."))
-        elif rec.status == "failed" and rec.failure:
-            status.setToolTip(str(rec.failure.get("message", "")))
-        if not rec.name:
-            self.table.item(row, COL_NAME).setToolTip(self.tr("Double-click to name this run"))
-
     # -- editing ---------------------------------------------------------------------
     def _edit_cell(self, col: int) -> None:
         ids = self.selected_ids()
         if len(ids) != 1:
             return
-        item = self.table.item(self.row_of(ids[0]), col)
-        self.table.setCurrentItem(item)
-        self.table.editItem(item)
+        index = self.proxy.index(self.row_of(ids[0]), col)
+        self.table.setCurrentIndex(index)
+        self.table.edit(index)
 
-    def _item_changed(self, item: QTableWidgetItem) -> None:
-        if self._filling or item.column() not in EDITABLE or self.store is None:
-            return
-        run_id = self._row_id(item.row())
-        try:
-            if item.column() == COL_NAME:
-                self.rename(run_id, item.text())
-            else:
-                self.set_tags(run_id, item.text().split(","))
-        except KeyError:
-            self.refresh()
+    def _edit(self, run_id: int, col: int, text: str) -> None:
+        """The model's edit of a name or tags (queued: the editor closes first)."""
+        if col == COL_NAME:
+            QTimer.singleShot(0, lambda: self.rename(run_id, text))
+        else:
+            QTimer.singleShot(0, lambda: self.set_tags(run_id, text.split(",")))
 
     def rename(self, run_id: int, name: str) -> None:
         """Name run ``run_id`` (``""`` clears the name) and show it."""
@@ -415,8 +355,8 @@ class HistoryView(QWidget):
         try:
             self.store.rename(run_id, name)
         except KeyError:
-            self._error(self.tr("That run no longer exists."),
-                        self.tr("It was deleted, perhaps from the command line."))
+            errors.report(self.tr("That run no longer exists."),
+                          self.tr("It was deleted, perhaps from the command line."))
         self.refresh()
 
     def set_tags(self, run_id: int, tags: list[str]) -> None:
@@ -426,8 +366,8 @@ class HistoryView(QWidget):
         try:
             self.store.set_tags(run_id, tags)
         except KeyError:
-            self._error(self.tr("That run no longer exists."),
-                        self.tr("It was deleted, perhaps from the command line."))
+            errors.report(self.tr("That run no longer exists."),
+                          self.tr("It was deleted, perhaps from the command line."))
         self.refresh()
 
     def delete_selected(self) -> list[int]:
@@ -474,7 +414,7 @@ class HistoryView(QWidget):
         ids = self.selected_ids()
         if len(ids) != 2:
             return None
-        recs = [self._records[i] for i in ids]
+        recs = [self.record(i) for i in ids]
         by_mode = {r.mode: r for r in recs}
         if set(by_mode) != {"train", "infer"} or recs[0].model != recs[1].model:
             return None
@@ -485,7 +425,7 @@ class HistoryView(QWidget):
     def _compare(self) -> None:
         pair = self.compare_pair()
         if pair is None:
-            self._error(
+            errors.report(
                 self.tr("Select one training run and one inference run of the same model."),
                 self.tr("Both need a summary: completed or stopped runs, not failed ones."),
             )
@@ -497,9 +437,9 @@ class HistoryView(QWidget):
         if len(ids) == 1:
             self.export_data_requested.emit(ids[0], fmt)
 
-    def _double_clicked(self, item: QTableWidgetItem) -> None:
-        if item.column() not in EDITABLE:
-            self.open_requested.emit([self._row_id(item.row())])
+    def _double_clicked(self, index: QModelIndex) -> None:
+        if index.column() not in EDITABLE:
+            self.open_requested.emit([self._row_id(index.row())])
 
     def _update_actions(self) -> None:
         n = len(self.selected_ids())
@@ -519,7 +459,3 @@ class HistoryView(QWidget):
             if enabled["compare"]
             else self.tr("Select one training and one inference run of the same model")
         )
-
-    def _error(self, message: str, hint: str) -> None:
-        if self._on_error is not None:
-            self._on_error(message, hint)

@@ -1,31 +1,44 @@
 """What the window does with stored runs: open, overlay, compare, import and export them.
 
-Reads and writes that can take a while (a long run, a big recording) run on the window's
-:class:`gui.history.run_loader.RunLoader` thread; their results are shown back on the GUI thread
-by asyncio tasks, so the window never freezes. Every failure goes to the window's one
-error handler; every success says what was done in a notice.
+Reads and writes that can take a while (a long run, a big recording) run on the
+:class:`gui.history.run_loader.RunLoader` thread; their results are shown back on the GUI
+thread by asyncio tasks, so the window never freezes. Every failure goes to the one error
+sink (:mod:`gui.errors`); every success says what was done in a notice. The widgets it
+fills are handed to it (:class:`StoredRuns`); it reaches into nothing else.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
 
 from engine.core.events import Phase, Sample, StepStats, TelemetryStatus
-from engine.session.store.codec import decode
+from engine.session.devices import DevicesReport
 from engine.session.store.db import RunRecord
 from engine.session.store.export import export_csv, export_json
 from engine.session.store.recording import RecordingError, export_recording, import_recording
-from gui.history.run_loader import LoadedRun, is_language_model, load_overlay, load_stored
+from gui import errors
+from gui.compare.compare_view import CompareView
+from gui.history.history_view import HistoryView
+from gui.history.run_loader import (
+    LoadedRun,
+    RunLoader,
+    is_language_model,
+    load_overlay,
+    load_stored,
+)
+from gui.live.live_plots import LivePlots
+from gui.run_controller import RunController
+from gui.tasks import Tasks
 from gui.widgets import file_dialogs
 from gui.widgets.run_text import mode_text, run_description, when_text
-
-if TYPE_CHECKING:
-    from gui.main_window import MainWindow
+from gui.widgets.words import said
 
 log = logging.getLogger(__name__)
 CHUNK = 2000
@@ -35,20 +48,48 @@ CHUNK = 2000
 class StoredRuns(QObject):
     """Stored-run actions of one window (reached from History and the File menu).
 
+    Args:
+        store: The run store (``None`` when it could not be opened).
+        loader: Reads off the GUI thread.
+        tasks: Where its asyncio tasks live.
+        controller: Says whether a run is in progress (stored data waits for it).
+        live, compare, history: The tabs it fills.
+        show: Brings a tab to the front.
+        devices: What NVML found (the Live tab's GPU notes after stored data is closed).
+        dialog_parent: The parent of file dialogs.
+
     Signals:
         loaded(): An open or an overlay has been drawn (or has failed).
     """
 
     loaded = Signal()
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self._w = window
+    def __init__(self, store: Any, loader: RunLoader, tasks: Tasks, controller: RunController,
+                 live: LivePlots, compare: CompareView, history: HistoryView,
+                 show: Callable[[QWidget], None], devices: DevicesReport,
+                 dialog_parent: QWidget | None = None) -> None:
+        super().__init__(dialog_parent)
+        self.store = store
+        self._loader = loader
+        self._tasks = tasks
+        self._controller = controller
+        self._live = live
+        self._compare = compare
+        self._history = history
+        self._show = show
+        self._devices = devices
+        self._parent = dialog_parent
 
-    @property
-    def store(self) -> Any:
-        """The window's run store (``None`` when it could not be opened)."""
-        return self._w.store
+    def make_room(self) -> bool:
+        """Before stored runs are drawn: stop a replay; refuse (and say so) during a run."""
+        if self._controller.replaying:
+            self._controller.replay.stop()
+        if self._controller.running:
+            errors.report(
+                self.tr("A run is in progress; stored runs are shown when it has ended."),
+                self.tr("Stop the run, or wait for it to end, then open the runs again."))
+            return False
+        return True
 
     # -- naming ----------------------------------------------------------------------
     def label(self, rec: RunRecord) -> str:
@@ -69,7 +110,7 @@ class StoredRuns(QObject):
 
     def _need_store(self) -> bool:
         if self.store is None:
-            self._w.report_error(
+            errors.report(
                 self.tr("There is no run store, so there are no stored runs."),
                 self.tr("The banner shown at start says why; start Trainfer with --data-dir "
                         "pointing to a folder you can write to."),
@@ -83,20 +124,20 @@ class StoredRuns(QObject):
 
         Two runs of one model in the two modes show side by side, like live runs.
         """
-        if not run_ids or not self._need_store() or not self._w.make_room_for_stored():
+        if not run_ids or not self._need_store() or not self.make_room():
             return None
-        return self._w.spawn(self._open(list(run_ids)))
+        return self._tasks.spawn(self._open(list(run_ids)))
 
     async def _open(self, run_ids: list[int]) -> None:
         try:
-            runs = await self._w.loader.run(load_stored, self.store, run_ids)
+            runs = await self._loader.run(load_stored, self.store, run_ids)
         except KeyError as exc:
             self._missing(exc)
             return
         except Exception as exc:  # noqa: BLE001 - a read failure goes to the one handler
             self._failed_read(exc)
             return
-        live = self._w.live
+        live = self._live
         live.clear()
         for run in runs:
             await self._feed(run)
@@ -107,11 +148,11 @@ class StoredRuns(QObject):
                             r.record.device_name, r.record.started_unix_s)
             for r in runs
         ))
-        self._w.tabs.setCurrentWidget(live)
+        self._show(live)
         self.loaded.emit()
 
     async def _feed(self, run: LoadedRun) -> None:
-        live = self._w.live
+        live = self._live
         rec = run.record
         live.begin_run(rec.mode, rec.model, is_language_model(rec.model, run.events), 0.0)
         for i, (_rel, ev) in enumerate(run.events):
@@ -131,12 +172,12 @@ class StoredRuns(QObject):
         if not self._need_store():
             return None
         if len(run_ids) < 2:
-            self._w.report_error(
+            errors.report(
                 self.tr("Select at least two runs to overlay."),
                 self.tr("Hold Ctrl or Shift to select several runs in History."),
             )
             return None
-        if not self._w.make_room_for_stored():
+        if not self.make_room():
             return None
         try:
             records = {i: self.store.get(i) for i in run_ids}
@@ -144,11 +185,11 @@ class StoredRuns(QObject):
             self._missing(exc)
             return None
         labels = {i: (self.label(r), self.short_label(r)) for i, r in records.items()}
-        return self._w.spawn(self._overlay(list(run_ids), labels))
+        return self._tasks.spawn(self._overlay(list(run_ids), labels))
 
     async def _overlay(self, run_ids: list[int], labels: dict[int, tuple[str, str]]) -> None:
         try:
-            runs = await self._w.loader.run(
+            runs = await self._loader.run(
                 load_overlay, self.store, run_ids,
                 lambda rec: labels[rec.id][0], lambda rec: labels[rec.id][1],
             )
@@ -158,20 +199,20 @@ class StoredRuns(QObject):
         except Exception as exc:  # noqa: BLE001
             self._failed_read(exc)
             return
-        live = self._w.live
+        live = self._live
         live.clear()
         live.show_overlay(runs)
         live.source_banner.show_overlay(
             self.tr("{0} stored runs, aligned at their start").format(len(runs))
         )
-        self._w.tabs.setCurrentWidget(live)
+        self._show(live)
         self.loaded.emit()
 
     def clear_view(self) -> None:
         """Remove stored data from the live plots (the source strip's close button)."""
-        self._w.live.clear()
-        self._w.live.source_banner.hide_banner()
-        self._w.live.set_gpu_available(self._w.devices.available, self._w.devices.message)
+        self._live.clear()
+        self._live.source_banner.hide_banner()
+        self._live.set_gpu_available(self._devices.available, said(self._devices.msg))
 
     # -- compare ---------------------------------------------------------------------
     def compare_runs(self, train_id: int, infer_id: int) -> bool:
@@ -180,24 +221,23 @@ class StoredRuns(QObject):
             return False
         try:
             train_rec, infer_rec = self.store.get(train_id), self.store.get(infer_id)
-            if train_rec.summary is None or infer_rec.summary is None:
+            train, infer = train_rec.summary, infer_rec.summary
+            if train is None or infer is None:
                 raise ValueError(self.tr("a run without a summary cannot be compared"))
-            train = decode("Summary", train_rec.summary)
-            infer = decode("Summary", infer_rec.summary)
             label = self.tr("stored runs {0} vs {1}").format(
                 self.short_label(train_rec), self.short_label(infer_rec))
-            self._w.compare.show_pair(train, infer, label)
+            self._compare.show_pair(train, infer, label)
         except KeyError as exc:
             self._missing(exc)
             return False
         except (TypeError, ValueError) as exc:
-            self._w.report_error(
+            errors.report(
                 self.tr("Could not compare these runs: {0}").format(exc),
                 self.tr("Select one training run and one inference run of the same model, "
                         "both completed or stopped."),
             )
             return False
-        self._w.tabs.setCurrentWidget(self._w.compare)
+        self._show(self._compare)
         return True
 
     # -- recordings ------------------------------------------------------------------
@@ -205,56 +245,57 @@ class StoredRuns(QObject):
         """Ask for a recording and add its runs to the store."""
         if not self._need_store():
             return None
-        path = file_dialogs.ask_open_recording(self._w, self.tr("Import recording"))
+        path = file_dialogs.ask_open_recording(self._parent, self.tr("Import recording"))
         return self.import_recording(path) if path else None
 
     def import_recording(self, path: str | Path) -> asyncio.Task[None] | None:
         """Add the runs of recording ``path`` to the store and show them in History."""
         if not self._need_store():
             return None
-        return self._w.spawn(self._import(Path(path)))
+        return self._tasks.spawn(self._import(Path(path)))
 
     async def _import(self, path: Path) -> None:
         try:
-            added, skipped = await self._w.loader.run(import_recording, self.store, path)
+            added, skipped = await self._loader.run(import_recording, self.store, path)
         except (RecordingError, OSError) as exc:
-            self._w.report_error(
-                self.tr("Could not import {0}: {1}").format(path.name, exc),
+            errors.report(
+                self.tr("Could not import {0}: {1}").format(
+                    path.name, said(getattr(exc, "msg", None), str(exc))),
                 self.tr("Choose a .trainfer file saved by Trainfer (File → Export runs as "
                         "recording…)."),
             )
             return
         except Exception as exc:  # noqa: BLE001 - e.g. a full disk while writing the store
             log.exception("import failed")
-            self._w.report_error(
+            errors.report(
                 self.tr("Could not import {0}: {1}").format(path.name, exc),
                 self.tr("Check free disk space and the data directory."),
             )
             return
-        history = self._w.history
+        history = self._history
         history.filter_edit.clear()
         history.refresh()
         history.select_ids(added)
-        self._w.tabs.setCurrentWidget(history)
+        self._show(history)
         message = self.tr("Imported {0} run(s) from {1}.").format(len(added), path.name)
         hint = (self.tr("{0} run(s) were already here and were skipped.").format(len(skipped))
                 if skipped else "")
-        self._w.banner.show_info(message, hint)
+        errors.notify(message, hint)
 
     def export_recording_with_dialog(self, run_ids: list[int]) -> asyncio.Task[None] | None:
         """Ask where, then save runs ``run_ids`` as one recording."""
         if not self._need_store():
             return None
         if not run_ids:
-            self._w.tabs.setCurrentWidget(self._w.history)
-            self._w.report_error(
+            self._show(self._history)
+            errors.report(
                 self.tr("Select the runs to export in History first."),
                 self.tr("Click a run, or hold Ctrl or Shift to select several."),
             )
             return None
         suggested = "trainfer-runs.trainfer" if len(run_ids) > 1 else (
             f"trainfer-run-{run_ids[0]}.trainfer")
-        path = file_dialogs.ask_save_recording(self._w, suggested)
+        path = file_dialogs.ask_save_recording(self._parent, suggested)
         return self.export_recording(run_ids, path) if path else None
 
     def export_recording(self, run_ids: list[int], path: str | Path) -> asyncio.Task[None] | None:
@@ -266,67 +307,62 @@ class StoredRuns(QObject):
         except KeyError as exc:
             self._missing(exc)
             return None
-        return self._w.spawn(self._export_recording(ordered, Path(path)))
+        target = Path(path)
+        return self._tasks.spawn(self._write(
+            export_recording, (self.store, ordered, target), target,
+            self.tr("Saved {0} run(s) to {1}.").format(len(ordered), target),
+            self.tr("Open it on another machine with File → Open recording for replay…, or "
+                    "`trainfer replay {0}`.").format(target.name)))
 
-    async def _export_recording(self, run_ids: list[int], path: Path) -> None:
+    async def _write(self, writer: Callable[..., Any], args: tuple[Any, ...], path: Path,
+                     done: str, hint: str = "") -> None:
+        """Run ``writer(*args)`` on the loader thread; say ``done`` or what went wrong."""
         try:
-            await self._w.loader.run(export_recording, self.store, run_ids, path)
+            await self._loader.run(writer, *args)
         except KeyError as exc:
             self._missing(exc)
             return
         except OSError as exc:
             self._cannot_write(path, exc)
             return
-        self._w.banner.show_info(
-            self.tr("Saved {0} run(s) to {1}.").format(len(run_ids), path),
-            self.tr("Open it on another machine with File → Open recording for replay…, or "
-                    "`trainfer replay {0}`.").format(path.name),
-        )
+        errors.notify(done, hint)
 
     # -- run data --------------------------------------------------------------------
     def export_run_data_with_dialog(self, run_id: int, fmt: str) -> asyncio.Task[None] | None:
         """Ask where, then save run ``run_id``'s data as ``"csv"`` or ``"json"``."""
         if not self._need_store():
             return None
-        path = file_dialogs.ask_save_run_data(self._w, fmt, f"trainfer-run-{run_id}.{fmt}")
+        path = file_dialogs.ask_save_run_data(self._parent, fmt, f"trainfer-run-{run_id}.{fmt}")
         return self.export_run_data(run_id, fmt, path) if path else None
 
     def export_run_data(self, run_id: int, fmt: str, path: str | Path) -> asyncio.Task[None] | None:
         """Save run ``run_id``'s data to ``path`` as ``"csv"`` or ``"json"``."""
         if not self._need_store():
             return None
-        return self._w.spawn(self._export_data(run_id, fmt, Path(path)))
-
-    async def _export_data(self, run_id: int, fmt: str, path: Path) -> None:
+        target = Path(path)
         writer = export_csv if fmt == "csv" else export_json
-        try:
-            await self._w.loader.run(writer, self.store, run_id, path)
-        except KeyError as exc:
-            self._missing(exc)
-            return
-        except OSError as exc:
-            self._cannot_write(path, exc)
-            return
-        self._w.banner.show_info(self.tr("Saved run {0}'s data to {1}.").format(run_id, path))
+        return self._tasks.spawn(self._write(
+            writer, (self.store, run_id, target), target,
+            self.tr("Saved run {0}'s data to {1}.").format(run_id, target)))
 
     # -- errors ----------------------------------------------------------------------
     def _missing(self, exc: KeyError) -> None:
-        self._w.history.refresh()
-        self._w.report_error(
+        self._history.refresh()
+        errors.report(
             self.tr("Run {0} is no longer in the store.").format(exc.args[0] if exc.args else "?"),
             self.tr("It was deleted, perhaps from the command line; the list is refreshed."),
         )
 
     def _failed_read(self, exc: Exception) -> None:
         log.exception("reading stored runs failed", exc_info=exc)
-        self._w.report_error(
+        errors.report(
             self.tr("Could not read the stored runs: {0}").format(exc),
             self.tr("The store may be damaged; `trainfer runs list` shows what it holds."),
         )
         self.loaded.emit()
 
     def _cannot_write(self, path: Path, exc: OSError) -> None:
-        self._w.report_error(
+        errors.report(
             self.tr("Could not write {0}: {1}").format(path, exc),
             self.tr("Choose a folder you can write to."),
         )

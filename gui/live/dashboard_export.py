@@ -9,7 +9,6 @@ cell needs, not grabbed from the screen, so the image is sharp at any width and 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +16,7 @@ from PySide6.QtCore import QCoreApplication, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from gui import errors
 from gui.widgets import plot_export, png_size_dialog, theme
 
 if TYPE_CHECKING:
@@ -72,7 +72,8 @@ def render_dashboard(live: LivePlots, width: int) -> QImage:
         painter.setFont(title_font)
         painter.setPen(QColor(theme.PLOT_FOREGROUND))
         painter.drawText(
-            QRect(margin, y, width - 2 * margin, line), Qt.AlignLeft | Qt.AlignVCenter,
+            QRect(margin, y, width - 2 * margin, line),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
             _tr("Trainfer — training vs inference"),
         )
         y += line
@@ -81,7 +82,7 @@ def render_dashboard(live: LivePlots, width: int) -> QImage:
             painter.setPen(QColor("#5F3DC4" if live.source_banner.kind() == "replay"
                                   else "#0B7285"))
             painter.drawText(QRect(margin, y, width - 2 * margin, line),
-                             Qt.AlignLeft | Qt.AlignVCenter, source)
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, source)
             y += line
         x = margin
         metrics = painter.fontMetrics()
@@ -89,7 +90,8 @@ def render_dashboard(live: LivePlots, width: int) -> QImage:
             painter.fillRect(QRect(x, y + (line - font_px) // 2, font_px, font_px), QColor(color))
             x += font_px + font_px // 2
             painter.setPen(QColor(theme.PLOT_FOREGROUND))
-            painter.drawText(QRect(x, y, width - x, line), Qt.AlignLeft | Qt.AlignVCenter, name)
+            painter.drawText(QRect(x, y, width - x, line),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name)
             x += metrics.horizontalAdvance(name) + font_px * 2
         y = header_h
         for r in range(rows):
@@ -112,7 +114,7 @@ def export_dashboard(live: LivePlots, path: str | Path, width: int) -> Path:
     if path.suffix.lower() != ".png":
         raise ValueError(f"cannot export {path.name!r}: the dashboard is saved as a .png file")
     image = render_dashboard(live, width)
-    if not image.save(str(path), "PNG"):
+    if not image.save(str(path), "PNG"):  # type: ignore[call-overload]  # stub: bytes
         raise OSError(f"could not write {path}")
     return path
 
@@ -130,10 +132,8 @@ def ask_dashboard_path(parent: QWidget | None) -> str:
     return path
 
 
-def export_dashboard_with_dialog(
-    live: LivePlots, on_error: Callable[[str, str], None] | None = None
-) -> Path | None:
-    """Ask a width and a file name, then export; errors go to ``on_error(message, hint)``.
+def export_dashboard_with_dialog(live: LivePlots) -> Path | None:
+    """Ask a width and a file name, then export; errors go to the error sink.
 
     Returns:
         The path written, or ``None`` when cancelled or failed.
@@ -149,9 +149,7 @@ def export_dashboard_with_dialog(
     try:
         return export_dashboard(live, path, width)
     except (OSError, ValueError) as exc:
-        if on_error is None:
-            raise
-        on_error(
+        errors.report(
             _tr("Could not export the dashboard: {0}").format(exc),
             _tr("Choose a folder you can write to and a .png name."),
         )

@@ -30,13 +30,14 @@ from PySide6.QtWidgets import (
 
 from engine.core.events import Phase, Sample, StepStats, TelemetryStatus
 from gui.live import dashboard_export
+from gui.live.event_series import sample_points, step_points
 from gui.live.overlay import OverlayLayer, OverlayRun
 from gui.live.overlay import color as overlay_color
 from gui.live.series import Series
 from gui.live.source_banner import SourceBanner
 from gui.widgets import theme
-from gui.widgets.plot_panel import ErrorSink, PlotPanel
-from gui.widgets.units import GIB
+from gui.widgets.plot_panel import PlotPanel
+from gui.widgets.words import said
 
 MODES = ("train", "infer")
 STEP_PHASES = ("warmup", "measure")
@@ -58,8 +59,8 @@ NEEDS = {
 N/A only when all of them are unsupported (energy is estimated from power without the
 counter)."""
 EXTRA_VARIANTS: dict[str, tuple[tuple[str, Qt.PenStyle, float, int], ...]] = {
-    "gpu_util": (("sm", Qt.DashLine, 1.5, 255), ("tensor", Qt.DotLine, 2.0, 255)),
-    "power": (("instant", Qt.SolidLine, 1.0, 130),),
+    "gpu_util": (("sm", Qt.PenStyle.DashLine, 1.5, 255), ("tensor", Qt.PenStyle.DotLine, 2.0, 255)),
+    "power": (("instant", Qt.PenStyle.SolidLine, 1.0, 130),),
 }
 """Second curves of some telemetry plots: (variant, pen style, width, alpha)."""
 LABEL_POSITIONS = (0.93, 0.78, 0.63)
@@ -88,10 +89,9 @@ class LivePlots(QWidget):
     :meth:`add_step`, :meth:`add_phase`, :meth:`set_telemetry_status`).
     """
 
-    def __init__(self, on_error: ErrorSink | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         theme.apply_plot_theme()
-        self._on_error = on_error
         self._t0: float | None = None
         self._mode = "train"
         self._is_lm = False
@@ -116,7 +116,7 @@ class LivePlots(QWidget):
             "rss": (self.tr("Run process memory (RSS)"), self.tr("GiB")),
         }
         self._panels: dict[str, PlotPanel] = {
-            key: PlotPanel(key, title, unit, on_error) for key, (title, unit) in titles.items()
+            key: PlotPanel(key, title, unit) for key, (title, unit) in titles.items()
         }
         self._traces = {mode: _Trace() for mode in MODES}
         self._curves: dict[tuple[str, str, str], pg.PlotDataItem] = {}
@@ -187,7 +187,7 @@ class LivePlots(QWidget):
             # The first steps can take seconds (allocation, autotuning): they do not set
             # the step-time axis, which would flatten the measured line.
             return panel.add_curve(
-                pg.mkPen(color, width=1, style=Qt.DashLine),
+                pg.mkPen(color, width=1, style=Qt.PenStyle.DashLine),
                 symbol="o",
                 symbolSize=6,
                 symbolPen=pg.mkPen(color, width=1.5),
@@ -212,13 +212,13 @@ class LivePlots(QWidget):
         self._mode_legend: list[QLabel] = []
         for text in items:
             label = QLabel(text)
-            label.setTextFormat(Qt.RichText)
+            label.setTextFormat(Qt.TextFormat.RichText)
             row.addWidget(label)
             row.addSpacing(12)
             self._mode_legend.append(label)
         self._overlay_legend = QLabel()
         self._overlay_legend.setObjectName("overlay_legend")
-        self._overlay_legend.setTextFormat(Qt.RichText)
+        self._overlay_legend.setTextFormat(Qt.TextFormat.RichText)
         self._overlay_legend.setWordWrap(True)
         self._overlay_legend.setVisible(False)
         row.addWidget(self._overlay_legend, 1)
@@ -241,7 +241,7 @@ class LivePlots(QWidget):
         legend = self._panels[key].plot_item.addLegend(
             offset=(-4, 4), brush=pg.mkBrush(255, 255, 255, 110), labelTextSize="8pt"
         )
-        styles = {"measure": (Qt.SolidLine, 2.0)}
+        styles = {"measure": (Qt.PenStyle.SolidLine, 2.0)}
         styles.update({v: (st, w) for v, st, w, _a in EXTRA_VARIANTS[key]})
         for variant, name in self._variant_names[key].items():
             style, width = styles[variant]
@@ -340,34 +340,16 @@ class LivePlots(QWidget):
         if self._t0 is None:
             return
         x = self._x(sample.t_s)
-        self._series("gpu_util").append(x, sample.gpu_util_pct)
-        if sample.sm_activity_pct is not None or sample.tensor_activity_pct is not None:
-            # GPM windows span several samples; samples between them carry None: no gap.
-            self._series("gpu_util", "sm").append(x, sample.sm_activity_pct)
-            self._series("gpu_util", "tensor").append(x, sample.tensor_activity_pct)
-        self._series("power", "instant").append(x, sample.power_instant_w)
-        mem = sample.mem_used_bytes
-        self._series("gpu_mem").append(x, None if mem is None else mem / GIB)
-        self._series("power").append(x, sample.power_w)
-        if sample.energy_j is not None:
-            # Only some samples carry the (slow to read) energy counter: no gap between them.
-            self._series("energy").append(x, sample.energy_j)
-        self._series("cpu_util").append(x, sample.cpu_util_pct)
-        rss = sample.process_rss_bytes
-        # A running process never has 0 bytes resident; 0 means it has exited: a gap.
-        self._series("rss").append(x, rss / GIB if rss else None)
+        for key, variant, y in sample_points(sample):
+            self._series(key, variant).append(x, y)
 
     def add_step(self, step: StepStats) -> None:
         """Append one step record to throughput, step time and (training) loss."""
         if self._t0 is None:
             return
         x = self._x(step.t_s)
-        phase = "warmup" if step.phase == "warmup" else "measure"
-        rate = step.tokens_per_s if self._is_lm else step.samples_per_s
-        self._series("throughput", phase).append(x, rate)
-        self._series("step_time", phase).append(x, step.step_ms)
-        if step.loss is not None:
-            self._series("loss", phase).append(x, step.loss)
+        for key, phase, y in step_points(step, self._is_lm):
+            self._series(key, phase).append(x, y)
 
     def add_phase(self, phase: Phase) -> None:
         """Mark a phase change: a labelled line; the warm-up is also shaded."""
@@ -407,7 +389,7 @@ class LivePlots(QWidget):
 
     def set_telemetry_status(self, status: TelemetryStatus) -> None:
         """Show why GPU plots are empty (no driver, unsupported readings), if they are."""
-        self.set_gpu_available(status.gpu_available, status.message)
+        self.set_gpu_available(status.gpu_available, said(status.msg, status.message))
         supported = status.supported
         self._unsupported = {
             key
@@ -483,11 +465,11 @@ class LivePlots(QWidget):
             self._x_max = latest
             self._set_x_range(max(1.0, latest))
         if self._warmup_open and self._warmup_region:
-            latest = self._latest_x()
-            if latest is not None:
+            end = self._latest_x()
+            if end is not None:
                 for region in self._warmup_region:
                     lo, _ = region.getRegion()
-                    region.setRegion((lo, max(lo, latest)))
+                    region.setRegion((lo, max(lo, end)))
 
     def _set_x_range(self, x_max: float) -> None:
         """Every plot that follows the run shows 0 .. x_max seconds: one shared time axis."""
@@ -607,5 +589,5 @@ class LivePlots(QWidget):
         dashboard_export.export_dashboard(self, path, width)
 
     def export_dashboard_with_dialog(self) -> None:
-        """Ask for a size and a file name, then export the dashboard (errors: on_error)."""
-        dashboard_export.export_dashboard_with_dialog(self, self._on_error)
+        """Ask for a size and a file name, then export the dashboard (errors: the sink)."""
+        dashboard_export.export_dashboard_with_dialog(self)

@@ -20,9 +20,9 @@ import numpy as np
 import pyqtgraph as pg
 
 from engine.core.events import Sample, StepStats
+from gui.live.event_series import sample_points, step_points
 from gui.live.series import Series
 from gui.widgets.plot_panel import PlotPanel
-from gui.widgets.units import GIB
 
 KEYS = (
     "throughput", "step_time", "loss", "gpu_util", "gpu_mem", "power", "energy",
@@ -73,26 +73,18 @@ def overlay_series(events: Iterable[Any], language_model: bool) -> dict[str, XY]
     buf = {key: Series() for key in KEYS}
     for ev in events:
         if isinstance(ev, Sample):
-            x = ev.t_s
-            buf["gpu_util"].append(x, ev.gpu_util_pct)
-            mem = ev.mem_used_bytes
-            buf["gpu_mem"].append(x, None if mem is None else mem / GIB)
-            buf["power"].append(x, ev.power_w)
-            if ev.energy_j is not None:
-                buf["energy"].append(x, ev.energy_j)
-            buf["cpu_util"].append(x, ev.cpu_util_pct)
-            rss = ev.process_rss_bytes
-            buf["rss"].append(x, rss / GIB if rss else None)
+            points = sample_points(ev)
         elif isinstance(ev, StepStats) and ev.phase == "measure":
-            rate = ev.tokens_per_s if language_model else ev.samples_per_s
-            buf["throughput"].append(ev.t_s, rate)
-            buf["step_time"].append(ev.t_s, ev.step_ms)
-            if ev.loss is not None:
-                buf["loss"].append(ev.t_s, ev.loss)
+            points = step_points(ev, language_model)
+        else:
+            continue
+        for key, variant, y in points:
+            if variant == "measure":  # the main curves only: one colour per run
+                buf[key].append(ev.t_s, y)
     out = {}
     for key, series in buf.items():
-        x, y = series.view()
-        out[key] = (x.copy(), y.copy())
+        xs, ys = series.view()
+        out[key] = (xs.copy(), ys.copy())
     return out
 
 

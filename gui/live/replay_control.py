@@ -1,45 +1,36 @@
-"""Replays in the window: recorded runs played again through the live view.
+"""Replays: recorded runs played again through the same bridge as a live run.
 
-A :class:`engine.session.store.replay.Replay` has the same ``events()`` as a live session, so the
-window's one bridge reads it and the same slots fill the plots, the status bar and the
-Compare tab. :class:`ReplayControl` keeps the queue of runs (a recording holds several,
-played one after another), the speed, and the Live tab's REPLAY strip; reading a
-recording or stored runs happens on the window's loader thread.
+A :class:`engine.session.store.replay.Replay` has the same ``events()`` as a live session,
+so the bridge reads it and the same slots fill the plots, the status bar and the Compare
+tab. :class:`ReplayControl` keeps the queue of runs (a recording holds several, played one
+after another) and the speed; reading a recording or stored runs happens on the loader
+thread. It touches no widget: the run controller and the window follow its signals.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from engine.core.catalog import CATALOG
 from engine.session.store.recording import RecordingError
 from engine.session.store.replay import Replay, ReplaySource
-from gui.history.run_loader import load_recording, load_sources
-from gui.run_status import ACTIVE_STATES
-from gui.widgets import file_dialogs
-from gui.widgets.run_text import device_text, run_description
-
-if TYPE_CHECKING:
-    from gui.main_window import MainWindow
+from gui import errors
+from gui.bridge import EventBridge
+from gui.history.run_loader import RunLoader, load_recording, load_sources
+from gui.tasks import Tasks
 
 log = logging.getLogger(__name__)
 GAP_MS = 700
 """Pause between replayed runs, so the last plot of a run stays visible a moment."""
 
 
-def retime(replay: Replay, speed: float) -> None:
-    """Change a running replay's speed without a jump (see :meth:`Replay.set_speed`)."""
-    replay.set_speed(speed)
-
-
-def _language_model(source: ReplaySource) -> bool:
+def language_model(source: ReplaySource) -> bool:
+    """Whether ``source`` counts tokens (the catalog says; else its steps carry tokens/s)."""
     info = CATALOG.get(source.model)
     if info is not None:
         return info.is_language_model
@@ -48,26 +39,39 @@ def _language_model(source: ReplaySource) -> bool:
 
 
 class ReplayControl(QObject):
-    """The replay queue, speed and strip of one window.
+    """The replay queue and speed.
+
+    Args:
+        bridge: Reads each replayed run.
+        loader: Reads recordings and stored runs off the GUI thread.
+        tasks: Where its asyncio tasks live.
+        busy: Whether a live run or an experiment is in progress (a replay waits).
 
     Signals:
-        started(): A replayed run began (one per run of the queue).
-        finished(): The replay ended: its last run played, or it was stopped.
+        began(int): A replay of that many runs starts.
+        run_started(object, str): A run of it starts: ``(ReplaySource, "2 of 3")``.
+        finished(bool): The replay ended (``True``: it was stopped).
         speed_changed(float): The replay speed changed.
     """
 
-    started = Signal()
-    finished = Signal()
+    began = Signal(int)
+    run_started = Signal(object, str)
+    finished = Signal(bool)
     speed_changed = Signal(float)
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self._w = window
+    def __init__(self, bridge: EventBridge, loader: RunLoader, tasks: Tasks,
+                 busy: Callable[[], bool], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._bridge = bridge
+        self._loader = loader
+        self._tasks = tasks
+        self._busy = busy
         self.current: Replay | None = None
         self._queue: list[ReplaySource] = []
         self._total = 0
         self._index = 0
         self._stopped = False
+        self._closed = False
         self._speed = 1.0
 
     # -- state -----------------------------------------------------------------------
@@ -86,57 +90,47 @@ class ReplayControl(QObject):
         if speed <= 0 or speed == self._speed:
             return
         self._speed = speed
-        self._w.live.source_banner.set_speed(speed)
         if self.current is not None:
-            retime(self.current, speed)
+            self.current.set_speed(speed)
         self.speed_changed.emit(speed)
 
     # -- starting --------------------------------------------------------------------
-    def play_file_with_dialog(self) -> asyncio.Task[None] | None:
-        """Ask for a recording, then replay its runs one after another."""
-        path = file_dialogs.ask_open_recording(self._w, self.tr("Open recording for replay"))
-        return self.play_recording(path) if path else None
-
-    def play_recording(self, path: str | Path, speed: float | None = None) -> asyncio.Task[None]:
+    def play_recording(self, path: str | Path, speed: float | None = None) -> Any:
         """Replay the runs of recording ``path`` one after another (read off the GUI thread)."""
-        return self._w.spawn(self._load_and_play(load_recording, (Path(path),), speed))
+        return self._tasks.spawn(self._load_and_play(load_recording, (Path(path),), speed))
 
-    def play_runs(self, run_ids: list[int], speed: float | None = None) -> asyncio.Task[None]:
+    def play_runs(self, store: Any, run_ids: list[int], speed: float | None = None) -> Any:
         """Replay stored runs ``run_ids``, oldest first."""
-        return self._w.spawn(
-            self._load_and_play(load_sources, (self._w.store, list(run_ids)), speed))
+        return self._tasks.spawn(self._load_and_play(load_sources, (store, list(run_ids)),
+                                                     speed))
 
-    async def _load_and_play(
-        self, loader: Callable[..., list[ReplaySource]], args: tuple[Any, ...],
-        speed: float | None,
-    ) -> None:
-        w = self._w
+    async def _load_and_play(self, loader: Callable[..., list[ReplaySource]],
+                             args: tuple[Any, ...], speed: float | None) -> None:
         try:
-            sources = await w.loader.run(loader, *args)
-        except (RecordingError, OSError) as exc:
-            w.report_error(
-                self.tr("Could not open the recording: {0}").format(exc),
-                self.tr("Choose a .trainfer file saved by Trainfer (File → Export runs as "
-                        "recording…)."),
-            )
+            sources = await self._loader.run(loader, *args)
+        except RecordingError as exc:
+            errors.report(exc.msg, self.tr("Choose a .trainfer file saved by Trainfer (File → "
+                                           "Export runs as recording…)."))
+            return
+        except OSError as exc:
+            errors.report(self.tr("Could not open the recording: {0}").format(exc),
+                          self.tr("Choose a .trainfer file saved by Trainfer (File → Export "
+                                  "runs as recording…)."))
             return
         except KeyError as exc:
-            w.report_error(
-                self.tr("Run {0} is no longer in the store.").format(exc.args[0]),
-                self.tr("It was deleted, perhaps from the command line."),
-            )
+            errors.report(self.tr("Run {0} is no longer in the store.").format(exc.args[0]),
+                          self.tr("It was deleted, perhaps from the command line."))
             return
-        except Exception as exc:  # noqa: BLE001 - any read failure goes to the one handler
+        except Exception as exc:  # noqa: BLE001 - any read failure goes to the one sink
             log.exception("could not read the runs to replay")
-            w.report_error(
-                self.tr("Could not read the runs to replay: {0}").format(exc),
-                self.tr("The store may be damaged; `trainfer runs list` shows what it holds."),
-            )
+            errors.report(self.tr("Could not read the runs to replay: {0}").format(exc),
+                          self.tr("The store may be damaged; `trainfer runs list` shows what "
+                                  "it holds."))
             return
         self.play(sources, speed)
 
     def play(self, sources: list[ReplaySource], speed: float | None = None) -> bool:
-        """Play ``sources`` in the live view one after another, as they were recorded.
+        """Play ``sources`` one after another, as they were recorded.
 
         Args:
             sources: The runs.
@@ -145,55 +139,37 @@ class ReplayControl(QObject):
         Returns:
             False (and reports why) while a live run is in progress or with no runs.
         """
-        w = self._w
         if not sources:
-            w.report_error(self.tr("There is nothing to replay: no runs were found."),
-                           self.tr("Choose a recording or runs that hold events."))
+            errors.report(self.tr("There is nothing to replay: no runs were found."),
+                          self.tr("Choose a recording or runs that hold events."))
             return False
-        if w.running and not self.active:
-            w.report_error(self.tr("A run is in progress."),
-                           self.tr("Stop it or wait for it to end, then replay."))
+        if self._busy() and not self.active:
+            errors.report(self.tr("A run is in progress."),
+                          self.tr("Stop it or wait for it to end, then replay."))
             return False
         if self.active:
             self._stop_quietly()
-        w.cancel_other_tasks()
+        self._tasks.cancel_others()
         if speed is not None:
             self.set_speed(speed)
         self._queue = list(sources)
         self._total = len(sources)
         self._index = 0
         self._stopped = False
-        w.banner.clear()
-        w.live.clear()
-        w.panel.set_running(True)
-        w.tabs.setCurrentWidget(w.live)
+        self.began.emit(self._total)
         self._next()
         return True
 
     def _next(self) -> None:
-        w = self._w
-        if w.closed or not self._queue or self._stopped:
+        if self._closed or not self._queue or self._stopped:
             return
         source = self._queue.pop(0)
         self._index += 1
         self.current = Replay(source, self._speed)
-        w.begin_stream(source.mode, source.model)
-        w.live.begin_run(source.mode, source.model, _language_model(source), time.monotonic())
-        w.live.set_x_note(self.tr("x: seconds since the recorded run started"))
-        w.compare.set_model(source.model)
         position = (self.tr("{0} of {1}").format(self._index, self._total)
                     if self._total > 1 else "")
-        strip = w.live.source_banner
-        strip.set_speed(self._speed)
-        strip.show_replay(
-            run_description(source.title, source.mode, source.device, source.device_name,
-                            source.started_unix_s),
-            position,
-        )
-        w.status.set_device(device_text(source.device, source.device_name))
-        w.set_state("building")
-        w.bridge.watch(self.current)
-        self.started.emit()
+        self.run_started.emit(source, position)
+        self._bridge.watch(self.current)
 
     # -- ending ----------------------------------------------------------------------
     def stream_ended(self) -> bool:
@@ -201,7 +177,7 @@ class ReplayControl(QObject):
         if self.current is None:
             return False
         self.current = None
-        if self._queue and not self._stopped and not self._w.closed:
+        if self._queue and not self._stopped and not self._closed:
             QTimer.singleShot(GAP_MS, self._next)
         else:
             self._done(self._stopped)
@@ -219,20 +195,16 @@ class ReplayControl(QObject):
         self._queue.clear()
         if self.current is not None:
             self.current.stop()
-            self._w.bridge.cancel()  # at once, even during a long pause between events
+            self._bridge.cancel()  # at once, even during a long pause between events
             self.current = None
-            if self._w.state in ACTIVE_STATES:
-                self._w.set_state("stopped")
 
     def _done(self, stopped: bool) -> None:
         self._queue.clear()
-        self._w.live.source_banner.replay_ended(stopped)
-        self._w.panel.set_running(False)
-        self._w.show_planned_device()
-        self.finished.emit()
+        self.finished.emit(stopped)
 
     def shutdown(self) -> None:
         """The window is closing: drop the queue and stop the current run's events."""
+        self._closed = True
         self._queue.clear()
         if self.current is not None:
             self.current.stop()

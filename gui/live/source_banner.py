@@ -50,9 +50,9 @@ class SourceBanner(QFrame):
         self._text = ""
         self._label = QLabel()
         self._label.setObjectName("source_text")
-        self._label.setTextFormat(Qt.RichText)
+        self._label.setTextFormat(Qt.TextFormat.RichText)
         self._label.setWordWrap(True)
-        self._label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self._label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.speed_combo = QComboBox()
         self.speed_combo.setObjectName("replay_speed")
         self.speed_combo.setToolTip(self.tr("Replay speed (× real time)"))
@@ -76,7 +76,7 @@ class SourceBanner(QFrame):
         layout.addWidget(self._speed_label)
         layout.addWidget(self.speed_combo)
         layout.addWidget(self.stop_button)
-        layout.addWidget(self.close_button, 0, Qt.AlignTop)
+        layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
         self.setVisible(False)
 
     # -- state -----------------------------------------------------------------------

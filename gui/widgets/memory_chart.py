@@ -13,7 +13,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
 
 from engine.core.events import Summary
-from gui.widgets.plot_panel import ErrorSink, PlotPanel
+from gui.widgets.plot_panel import PlotPanel
 
 # (Summary field, colour); colours avoid the two mode colours
 PARTS = (
@@ -46,8 +46,8 @@ def part_names() -> dict[str, str]:
 class MemoryChart(PlotPanel):
     """Stacked bars of where memory went, training beside inference."""
 
-    def __init__(self, on_error: ErrorSink | None = None, parent: QWidget | None = None) -> None:
-        super().__init__("memory_breakdown", _tr("Memory breakdown"), "GiB", on_error, parent)
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("memory_breakdown", _tr("Memory breakdown"), "GiB", parent)
         item = self.plot_item
         item.setLabel("bottom", "")
         item.setMouseEnabled(x=False, y=False)
@@ -104,7 +104,8 @@ class MemoryChart(PlotPanel):
         if missing:
             note = (_tr("No training run yet.") if missing == ["train"]
                     else _tr("No inference run yet."))
-        method = next(iter(summaries[m] for m in MODES if m in self.values)).mem_method
+        shown = next(s for s in (summaries[m] for m in MODES if m in self.values) if s)
+        method = shown.mem_method
         self.method = method
         self.setToolTip(_tr("optimizer: optimizer state; activations: activations and "
                             "workspace; other (CPU only): resident memory that none of the "

@@ -33,12 +33,12 @@ class MessageBanner(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("message_banner")
-        self.setFrameShape(QFrame.StyledPanel)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
         self._label = QLabel()
         self._label.setObjectName("message_text")
         self._label.setWordWrap(True)
-        self._label.setTextFormat(Qt.RichText)
-        self._label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self._label.setTextFormat(Qt.TextFormat.RichText)
+        self._label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         close = QToolButton()
         close.setText("×")
         close.setToolTip(self.tr("Dismiss"))
@@ -51,8 +51,8 @@ class MessageBanner(QFrame):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 6, 6, 6)
         layout.addWidget(self._label, 1)
-        layout.addWidget(self.action_button, 0, Qt.AlignVCenter)
-        layout.addWidget(close, 0, Qt.AlignTop)
+        layout.addWidget(self.action_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        layout.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
         self._message = ""
         self._hint = ""
         self._kind = ""

@@ -21,6 +21,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction, QGuiApplication, QImage
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from gui import errors
 from gui.widgets import png_size_dialog, svg_compat
 
 FORMATS = ("png", "svg")
@@ -128,7 +129,7 @@ def export_plot(
         raise ValueError(f"cannot export {path.name!r}: use a .png or .svg file name")
     if suffix == "png":
         image = render_plot(plot_item, width, title)
-        if not image.save(str(path), "PNG"):
+        if not image.save(str(path), "PNG"):  # type: ignore[call-overload]  # stub: bytes
             raise OSError(f"could not write {path}")
         return path
     if title:
@@ -169,9 +170,8 @@ def export_with_dialog(
     plot_item: pg.PlotItem,
     title: str,
     fmt: str,
-    on_error: Callable[[str, str], None] | None = None,
 ) -> Path | None:
-    """Ask the size (PNG) and where to save, then export; errors go to ``on_error``.
+    """Ask the size (PNG) and where to save, then export; errors go to the error sink.
 
     Returns:
         The path written, or ``None`` when cancelled or failed.
@@ -189,9 +189,7 @@ def export_with_dialog(
     try:
         return export_plot(plot_item, path, width=width, title=title)
     except (OSError, ValueError) as exc:
-        if on_error is None:
-            raise
-        on_error(
+        errors.report(
             _tr("Could not export the plot: {0}").format(exc),
             _tr("Choose a folder you can write to and a .png or .svg name."),
         )
@@ -201,15 +199,12 @@ def export_with_dialog(
 def copy_with_feedback(
     plot_item: pg.PlotItem,
     title: str,
-    on_error: Callable[[str, str], None] | None = None,
 ) -> QImage | None:
-    """Copy the plot to the clipboard; a failure goes to ``on_error(message, hint)``."""
+    """Copy the plot to the clipboard; a failure goes to the error sink."""
     try:
         return copy_plot(plot_item, title=title)
     except ValueError as exc:
-        if on_error is None:
-            raise
-        on_error(
+        errors.report(
             _tr("Could not copy the plot: {0}").format(exc),
             _tr("Show the plot on screen, then copy it again."),
         )
@@ -220,7 +215,6 @@ def add_export_actions(
     parent: QWidget,
     plot_item: pg.PlotItem,
     title: str | Callable[[], str],
-    on_error: Callable[[str, str], None] | None = None,
 ) -> list[QAction]:
     """Add "Export as PNG…", "Export as SVG…" and "Copy to clipboard" to the plot's menu.
 
@@ -238,8 +232,7 @@ def add_export_actions(
         action.setObjectName(f"export_{fmt}")
         action.triggered.connect(
             lambda _checked=False, f=fmt: export_with_dialog(
-                parent, plot_item, title() if callable(title) else title, f, on_error
-            )
+                parent, plot_item, title() if callable(title) else title, f)
         )
         menu.addAction(action)
         actions.append(action)
@@ -247,8 +240,7 @@ def add_export_actions(
     copy.setObjectName("copy_image")
     copy.triggered.connect(
         lambda _checked=False: copy_with_feedback(
-            plot_item, title() if callable(title) else title, on_error
-        )
+            plot_item, title() if callable(title) else title)
     )
     menu.addAction(copy)
     actions.append(copy)

@@ -7,7 +7,6 @@ exported images too.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from html import escape
 
 import pyqtgraph as pg
@@ -26,7 +25,6 @@ from PySide6.QtWidgets import (
 
 from gui.widgets import plot_export, theme
 
-ErrorSink = Callable[[str, str], None]
 DOWNSAMPLE_FACTOR = 1.0
 """Samples drawn per pixel column before peak downsampling (which keeps each column's
 minimum and maximum, so nothing visible is lost); pyqtgraph's default of 5 makes a
@@ -40,7 +38,8 @@ class PlotPanel(QWidget):
         key: Stable identifier (``"gpu_util"``), used for object names and tests.
         title: Translated title shown in the header and in exported files.
         unit: Translated unit shown on the left axis (``"%"``, ``"GiB"``).
-        on_error: Receives ``(message, hint)`` when an export fails.
+
+    An export that fails goes to the error sink (:mod:`gui.errors`).
     """
 
     def __init__(
@@ -48,14 +47,12 @@ class PlotPanel(QWidget):
         key: str,
         title: str,
         unit: str,
-        on_error: ErrorSink | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.key = key
         self.title = title
         self.setObjectName(f"plot_{key}")
-        self._on_error = on_error
         self._phase_items: list[pg.GraphicsObject] = []
 
         self._title_label = QLabel(title)
@@ -87,7 +84,7 @@ class PlotPanel(QWidget):
 
         self.plot_widget = pg.PlotWidget(background=theme.PLOT_BACKGROUND)
         self.plot_widget.setMinimumHeight(140)
-        self.plot_widget.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
+        self.plot_widget.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         item = self.plot_item
         item.setClipToView(True)
         item.setDownsampling(auto=True, mode="peak")
@@ -101,8 +98,7 @@ class PlotPanel(QWidget):
             axis.enableAutoSIPrefix(False)  # "GiB (x0.001)" would confuse; units are fixed
             axis.label.setFont(QFont(self.font().family(), 8))
         self.export_actions = plot_export.add_export_actions(
-            self, item, lambda: self.title, on_error
-        )
+            self, item, lambda: self.title)
 
         self._note = QGraphicsTextItem(item.getViewBox())
         self._note.setDefaultTextColor(QColor(theme.NA_TEXT))
@@ -113,7 +109,7 @@ class PlotPanel(QWidget):
         self._note.setVisible(False)
         self._note_bg = QGraphicsRectItem(item.getViewBox())  # keeps the note legible
         self._note_bg.setBrush(QBrush(QColor(255, 255, 255, 235)))
-        self._note_bg.setPen(QPen(Qt.NoPen))
+        self._note_bg.setPen(QPen(Qt.PenStyle.NoPen))
         self._note_bg.setZValue(999)
         self._note_bg.setVisible(False)
         item.getViewBox().sigResized.connect(self._place_note)
@@ -148,7 +144,7 @@ class PlotPanel(QWidget):
             [], [], pen=pen, connect="finite", autoDownsampleFactor=DOWNSAMPLE_FACTOR, **kwargs
         )
         qpen = pg.mkPen(pen)
-        if qpen.style() == Qt.SolidLine and qpen.color().alpha() == 255:
+        if qpen.style() == Qt.PenStyle.SolidLine and qpen.color().alpha() == 255:
             curve.curve.setSegmentedLineMode("on")
         self.plot_item.addItem(curve, ignoreBounds=ignore_bounds)
         return curve
@@ -197,7 +193,7 @@ class PlotPanel(QWidget):
             pos=x,
             angle=90,
             movable=False,
-            pen=pg.mkPen(theme.PHASE_LINE, width=1, style=Qt.DashLine),
+            pen=pg.mkPen(theme.PHASE_LINE, width=1, style=Qt.PenStyle.DashLine),
             label=label,
             labelOpts={
                 "position": 0.92,
@@ -240,7 +236,7 @@ class PlotPanel(QWidget):
 
     def copy_to_clipboard(self) -> None:
         """Put this plot (with its title) on the clipboard as an image."""
-        plot_export.copy_with_feedback(self.plot_item, self.title, self._on_error)
+        plot_export.copy_with_feedback(self.plot_item, self.title)
 
     def _tool_button(self, text: str, tip: str, fmt: str) -> QToolButton:
         button = QToolButton(self)
@@ -250,7 +246,7 @@ class PlotPanel(QWidget):
         button.setObjectName(f"export_{fmt}_button")
         button.clicked.connect(
             lambda: plot_export.export_with_dialog(
-                self, self.plot_item, self.title, fmt, self._on_error
+                self, self.plot_item, self.title, fmt
             )
         )
         return button

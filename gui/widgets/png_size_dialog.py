@@ -46,7 +46,8 @@ class PngSizeDialog(QDialog):
         self.height_label = QLabel()
         self.presets.currentIndexChanged.connect(self._preset_chosen)
         self.width_spin.valueChanged.connect(self._width_changed)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
@@ -83,4 +84,4 @@ def ask_png_width(parent: QWidget | None, width: int, aspect: float) -> int | No
     Tests replace this function to avoid the modal dialog.
     """
     dialog = PngSizeDialog(width, aspect, parent)
-    return dialog.value() if dialog.exec() == QDialog.Accepted else None
+    return dialog.value() if dialog.exec() == QDialog.DialogCode.Accepted else None

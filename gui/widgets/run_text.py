@@ -1,18 +1,20 @@
 """How a stored run is named on screen: mode, device, date, and its headline numbers.
 
 Shared by the History table, the Live tab's source strip, the Compare tab's title and the
-dashboard export, so a run reads the same everywhere. Numbers come from a stored summary
-dict (``RunRecord.summary``); a missing reading is ``N/A``, a run without a summary ``—``.
+dashboard export, so a run reads the same everywhere. Numbers come from the run's decoded
+:class:`~engine.core.events.Summary` through the engine's one formatter; a missing
+reading is ``N/A``, a run without a summary ``—``.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
-from gui.widgets.units import fmt_joules, fmt_mem, fmt_ms, fmt_rate, not_available
+from engine.core.events import Summary
+from engine.core.values import Quantity, joules, rate, singular
+from gui.widgets.words import words
 
 NO_SUMMARY = "—"
 """Shown for a number of a run that has no summary (failed, interrupted, running)."""
@@ -51,32 +53,19 @@ def run_description(
     )
 
 
-def throughput_cell(summary: dict[str, Any] | None) -> str:
+def throughput_value(summary: Summary | None) -> Quantity | None:
     """tokens/s for language models, else samples/s in the run's sample unit."""
-    if not summary:
-        return NO_SUMMARY
-    if summary.get("tokens_per_s") is not None:
-        return fmt_rate(summary["tokens_per_s"], "tokens/s")
-    unit = summary.get("sample_unit") or "samples"
-    return fmt_rate(summary.get("samples_per_s"), f"{unit}/s")
+    return rate(summary.rate, summary.rate_unit) if summary is not None else None
 
 
-def step_cell(summary: dict[str, Any] | None) -> str:
-    """Median step time."""
-    return fmt_ms(summary.get("step_ms_median")) if summary else NO_SUMMARY
+def energy_value(summary: Summary | None) -> Quantity | None:
+    """Energy per token (language models) or per sample; ``None`` value without NVML."""
+    if summary is None:
+        return None
+    item = "token" if summary.is_language_model else singular(summary.sample_unit)
+    return joules(summary.energy_per_unit_j, item)
 
 
-def memory_cell(summary: dict[str, Any] | None) -> str:
-    """Peak memory (allocated on a GPU, resident on a CPU)."""
-    return fmt_mem(summary.get("peak_mem_bytes")) if summary else NO_SUMMARY
-
-
-def energy_cell(summary: dict[str, Any] | None) -> str:
-    """Energy per token (language models) or per sample; ``N/A`` without NVML."""
-    if not summary:
-        return NO_SUMMARY
-    if summary.get("energy_per_token_j") is not None:
-        return f"{fmt_joules(summary['energy_per_token_j'])}/token"
-    if summary.get("energy_per_sample_j") is not None:
-        return f"{fmt_joules(summary['energy_per_sample_j'])}/sample"
-    return not_available()
+def cell(value: Quantity | None) -> str:
+    """A History cell: the quantity in words, ``—`` for a run without a summary."""
+    return words(value) if value is not None else NO_SUMMARY

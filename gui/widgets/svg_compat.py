@@ -71,5 +71,5 @@ def install() -> None:
             for path, closes in held:
                 path.setAttribute("d", _join_closes(path.getAttribute("d"), closes))
 
-    module.correctCoordinates = correct_coordinates
+    module.correctCoordinates = correct_coordinates  # type: ignore[attr-defined]
     _installed = True

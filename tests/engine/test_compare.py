@@ -5,8 +5,11 @@ from pathlib import Path
 import pytest
 from summaries import summary
 
-from engine.claims.compare import build, load_document
+from engine.claims.compare import build
+from engine.claims.document import load_document
 from engine.cli.report import comparison_text
+from engine.core.format import text
+from engine.core.values import nbytes
 
 SEED = Path(__file__).parent.parent / "data" / "treinamento-vs-inferencia.md"
 
@@ -31,17 +34,20 @@ def test_reference_h200_numbers_give_the_reference_ratios():
     energy = rows["energy_consumption"]
     assert energy.ratio == pytest.approx(0.137 / 0.043)  # 3.2x less energy per image
     assert "624 W" in energy.ratio_text and "676 W" in energy.ratio_text  # power says both
-    assert rows["objective"].measured_train.startswith("weights changed; loss 6.900 → 2.100")
-    assert rows["gpu_utilization"].measured_infer == "100% NVML utilization"
+    assert text(rows["objective"].measured_train).startswith(
+        "weights changed; loss 6.900 → 2.100")
+    assert text(rows["gpu_utilization"].measured_infer) == "99.9% NVML utilization"
+    assert rows["memory_use"].value_train == nbytes(11 * 2**30)  # the metric, typed
 
 
 def test_missing_mode_and_cpu_runs_say_why():
     cmp = build(summary("train", device="cpu", energy_j=None, energy_per_sample_j=None,
                         mean_power_w=None, mean_gpu_util_pct=None), None)
     rows = {r.id: r for r in cmp.rows}
-    assert rows["memory_use"].measured_infer == "not run yet" and rows["memory_use"].ratio is None
-    assert rows["energy_consumption"].measured_train.startswith("N/A: ran on the CPU")
-    assert rows["gpu_utilization"].measured_train.startswith("N/A: ran on the CPU")
+    assert text(rows["memory_use"].measured_infer) == "not run yet"
+    assert rows["memory_use"].ratio is None
+    assert text(rows["energy_consumption"].measured_train).startswith("N/A: ran on the CPU")
+    assert text(rows["gpu_utilization"].measured_train).startswith("N/A: ran on the CPU")
 
 
 def test_mismatched_summaries_are_refused():
@@ -53,7 +59,7 @@ def test_mismatched_summaries_are_refused():
 
 @pytest.mark.parametrize("lang", ["en", "pt"])
 def test_text_table_has_every_row(lang):
-    out = comparison_text(build(summary("train"), summary("infer")), lang=lang, width=140)
+    out = comparison_text(build(summary("train"), summary("infer")), doc=lang, width=140)
     for r in load_document():
         assert r.aspect[lang].split()[0] in out
     assert "3.19×" in out  # the energy-per-image ratio

@@ -18,7 +18,7 @@ def cmp():
 
 def test_markdown_has_every_row_and_claim(cmp):
     md = to_markdown(cmp, "pt")
-    assert md.startswith("## Training vs inference: resnet50 on NVIDIA H200")
+    assert md.startswith("## Training vs inference: resnet50 on cuda:0 (NVIDIA H200), bf16")
     for r in cmp.rows:
         assert f"| {r.aspect['pt']} |" in md
     assert md.count("\n| Treinamento |") == 4 and md.count("\n| Inferência |") == 4
@@ -48,8 +48,14 @@ def test_html_is_a_page_with_both_tables(cmp):
 def test_csv_reads_back(cmp):
     rows = list(csv.reader(io.StringIO(to_csv(cmp, "en"))))
     assert rows[0][0] == "section" and len(rows) == 1 + 8 + 8
-    energy = next(r for r in rows if r[1] == "energy_consumption")
-    assert float(energy[-2]) == pytest.approx(0.137 / 0.043) and energy[-1] == "confirmed"
+    head = rows[0]
+    energy = dict(zip(head, next(r for r in rows if r[1] == "energy_consumption")))
+    assert float(energy["ratio"]) == pytest.approx(0.137 / 0.043)
+    assert energy["verdict_status"] == "confirmed"
+    assert float(energy["train_value"]) == pytest.approx(0.137)  # numbers, not text
+    assert energy["unit"] == "J/image"
+    memory = dict(zip(head, next(r for r in rows if r[1] == "memory_use")))
+    assert int(float(memory["train_value"])) == 11 * 2**30 and memory["unit"] == "B"
 
 
 def test_write_picks_the_format_by_suffix(cmp, tmp_path):

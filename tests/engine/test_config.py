@@ -49,9 +49,10 @@ def test_unknown_key_in_dict():
 
 
 def test_cuda_without_gpu_is_a_config_error_before_spawning():
+    from engine.core.values import msg
     from engine.session.devices import DevicesReport, preflight
 
-    report = DevicesReport(False, "no NVIDIA driver found")
+    report = DevicesReport(False, msg("nvml.no_driver"))
     with pytest.raises(ConfigError) as err:
         preflight(RunConfig(model="mlp", device="cuda"), report)
     assert err.value.field == "device" and "no NVIDIA driver found" in err.value.message
@@ -78,7 +79,7 @@ def test_cuda_index_out_of_range(tmp_path):
 def test_resolve_device_refuses_cuda_without_cuda(monkeypatch):
     import torch
 
-    from engine.run.loop import check_precision, resolve_device
+    from engine.run.device import check_precision, resolve_device
 
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     assert resolve_device("auto").type == "cpu"
@@ -93,7 +94,7 @@ def test_resolve_device_refuses_cuda_without_cuda(monkeypatch):
 def test_kernels_choices_and_cuda_graphs_need_a_gpu():
     import torch
 
-    from engine.run.loop import check_kernels
+    from engine.run.device import check_kernels
 
     with pytest.raises(ConfigError, match="eager, compile, cudagraphs"):
         RunConfig(model="mlp", kernels="tensorrt")

@@ -5,6 +5,7 @@ from summaries import summary
 from engine.claims.experiment_verdicts import VERDICTS
 from engine.claims.experiments import EXPERIMENTS, CaseResult
 from engine.claims.verdicts import CONFIRMED, NOT_CONFIRMED, NOT_MEASURABLE
+from engine.core.values import msg
 
 
 def case(label, mode, **kw):
@@ -12,7 +13,7 @@ def case(label, mode, **kw):
 
 
 def missing(label, mode, status="not_available"):
-    return CaseResult(label, mode, status, message="needs an NVIDIA GPU")
+    return CaseResult(label, mode, status, reason=msg("device.cudagraphs_gpu_only"))
 
 
 def test_every_experiment_has_a_verdict():
@@ -90,7 +91,7 @@ def test_kernels_and_quantization_and_generation():
     eager = case("eager", "infer", step_ms_median=4.0, kernels="eager")
     graphs = case("CUDA graphs", "infer", step_ms_median=1.5, kernels="cudagraphs")
     v = VERDICTS["kernels"]([eager, missing("torch.compile", "infer"), graphs])
-    assert v.status == CONFIRMED and "cudagraphs 1.50 ms vs eager 4.00 ms" in v.text
+    assert v.status == CONFIRMED and "CUDA graphs 1.50 ms vs eager 4.00 ms" in v.text
     slower = case("torch.compile", "infer", step_ms_median=15.0, kernels="compile")
     assert VERDICTS["kernels"]([eager, slower]).status == NOT_CONFIRMED
 

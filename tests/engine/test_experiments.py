@@ -5,8 +5,9 @@ import subprocess
 import sys
 
 import pytest
+from summaries import experiment
 
-from engine.claims.experiments import EXPERIMENTS, run_experiment
+from engine.claims.experiments import EXPERIMENTS, plan_experiment
 from engine.core.config import ConfigError
 from engine.session.store.db import Store
 
@@ -17,38 +18,42 @@ def store(tmp_path_factory):
 
 
 def test_train_vs_infer(store):
+    from engine.claims.experiment_runner import CaseStarted
+
     seen = []
-    r = run_experiment("train-vs-infer", "mlp", "cpu", 0.5, store=store,
-                       on_event=lambda label, ev: seen.append(label))
+    r, columns, rows = experiment(
+        "train-vs-infer", "mlp", "cpu", 0.5, store=store,
+        on_event=lambda ev: seen.append(ev.case.label) if isinstance(ev, CaseStarted) else None)
     assert [c.status for c in r.cases] == ["ok", "ok"] and not r.stopped
-    assert set(seen) == {"training", "inference"}  # progress names the running case
+    assert seen == ["training", "inference"]  # each case announced before its events
     assert all(c.run_id is not None for c in r.cases)  # stored like any run
-    assert len(r.rows) == 8 and all(len(row) == len(r.columns) for row in r.rows)
-    assert r.rows[0][-1].startswith("confirmed")  # the objective row's verdict
+    assert len(rows) == 8 and all(len(row) == len(columns) for row in rows)
+    assert rows[0][-1].startswith("confirmed")  # the objective row's verdict
     train, infer = (c.summary for c in r.cases)
     assert infer.weights_from.startswith("trained")  # the training case's weights
     assert infer.heldout_accuracy == train.heldout_accuracy
     assert infer.weights_from_id == train.saved_weights_id != ""
-    assert "with this training run's weights" in r.rows[0][-1]
+    assert "with this training run's weights" in rows[0][-1]
 
 
 def test_precision_marks_what_the_cpu_cannot_run(store):
-    r = run_experiment("precision", "mlp", "cpu", 0.3, store=store)
+    r, columns, rows = experiment("precision", "mlp", "cpu", 0.3, store=store)
     status = {c.label: c.status for c in r.cases}
     assert status["tf32 train"] == status["tf32 infer"] == "not_available"
     assert status["fp16 train"] == "not_available"  # emulated on a CPU: not worth minutes
     assert status["fp32 train"] == status["bf16 infer"] == "ok"
-    fp32 = next(row for row in r.rows if row[0] == "fp32" and row[1] == "train")
+    fp32 = next(row for row in rows if row[0] == "fp32" and row[1] == "train")
     assert fp32[6] == "1.00×"  # the baseline of the speed-up column
-    tf32 = next(row for row in r.rows if row[0] == "tf32")
+    tf32 = next(row for row in rows if row[0] == "tf32")
     assert "NVIDIA" in tf32[-1]
 
 
 def test_batch_sweep_covers_every_batch(store):
-    r = run_experiment("batch-sweep", "mlp", "cpu", 0.3, store=store, batches=(1, 256))
-    assert [row[0] for row in r.rows] == ["1", "256"] * 2
+    r, columns, rows = experiment("batch-sweep", "mlp", "cpu", 0.3, store=store,
+                                  batches=(1, 256))
+    assert [row[0] for row in rows] == ["1", "256"] * 2
     assert all(c.status == "ok" for c in r.cases)
-    latency = {row[0]: float(row[2].split()[0].replace(",", "")) for row in r.rows[:2]}
+    latency = {row[0]: float(row[2].split()[0].replace(",", "")) for row in rows[:2]}
     assert all(v > 0 for v in latency.values())  # measured (which is faster is not a test)
     planned = EXPERIMENTS["batch-sweep"].plan("mlp", "cpu", 1.0, None)
     assert [c.config.batch_size for c in planned] == [1, 8, 64, 256] * 2
@@ -59,11 +64,12 @@ class FakeSession:
 
     run_id = None
     terminal = None
+    running = False
 
     def start(self, cfg):
         self.cfg = cfg
 
-    def stop(self):
+    def stop(self, now=False):
         pass
 
     def iter_events(self):
@@ -77,9 +83,9 @@ def test_out_of_memory_is_marked_not_fatal():
     from engine.core.events import Failed
 
     FakeSession.terminal = Failed(0.0, "oom", "out of memory: tried to allocate 9 GiB", "x")
-    r = run_experiment("batch-sweep", "mlp", "cpu", 0.1, session_factory=FakeSession)
+    r, columns, rows = experiment("batch-sweep", "mlp", "cpu", 0.1, session=FakeSession())
     assert all(c.status == "out_of_memory" for c in r.cases)
-    assert "out of memory" in r.rows[0][-1]
+    assert "out of memory" in rows[0][-1]
 
 
 def test_stop_ends_the_experiment_after_the_current_case():
@@ -92,17 +98,17 @@ def test_stop_ends_the_experiment_after_the_current_case():
         calls["n"] += 1
         return calls["n"] > 4
 
-    r = run_experiment("batch-sweep", "mlp", "cpu", 0.1, session_factory=FakeSession,
-                       should_stop=stop_after_two_cases)
+    r, columns, rows = experiment("batch-sweep", "mlp", "cpu", 0.1, session=FakeSession(),
+                                  should_stop=stop_after_two_cases)
     assert r.stopped and [c.status for c in r.cases][-1] == "stopped"
     assert sum(c.status == "stopped" for c in r.cases) >= 5
 
 
 def test_unknown_names_are_config_errors():
     with pytest.raises(ConfigError):
-        run_experiment("quantum", "mlp")
+        plan_experiment("quantum", "mlp")
     with pytest.raises(ConfigError):
-        run_experiment("precision", "nope")
+        plan_experiment("precision", "nope")
     assert set(EXPERIMENTS) >= {"train-vs-infer", "precision", "batch-sweep", "memory"}
 
 
@@ -113,27 +119,31 @@ def test_cli_json_field_names(tmp_path):
         capture_output=True, text=True, timeout=300)
     assert p.returncode == 0, p.stderr
     d = json.loads(p.stdout)
-    assert set(d) == {"experiment", "model", "device", "stopped", "columns", "rows", "verdict",
-                      "cases"}
+    assert set(d) == {"experiment", "model", "device", "stopped", "columns", "rows", "table",
+                      "verdict", "cases"}
     assert d["verdict"]["status"] == "confirmed", d["verdict"]  # training holds more memory
-    assert set(d["cases"][0]) == {"label", "mode", "status", "message", "run_id", "summary"}
+    assert set(d["cases"][0]) == {"label", "mode", "status", "message", "reason", "run_id",
+                                  "summary"}
+    peak = [c for c in d["table"]["columns"] if c["id"] == "peak"]
+    assert peak and d["table"]["rows"][0][7]["unit"] == "B"  # numbers with units, not text
     bad = subprocess.run([sys.executable, "-m", "engine", "experiment", "quantum"],
                          capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "unknown experiment" in bad.stderr
 
 
 def test_generation_reports_time_to_first_token(store):
-    r = run_experiment("generation", "gpt2-tiny", "cpu", 0.5, store=store, batches=(1, 4))
+    r, columns, rows = experiment("generation", "gpt2-tiny", "cpu", 0.5, store=store,
+                                  batches=(1, 4))
     assert [c.status for c in r.cases] == ["ok", "ok", "ok"]
     gen = r.cases[1].summary
     assert gen.generated_tokens == 32 and gen.ttft_ms_median > 0 and gen.decode_tokens_per_s > 0
-    assert r.rows[1][1] == "1" and r.rows[2][1] == "4" and "ms" in r.rows[1][2]
+    assert rows[1][1] == "1" and rows[2][1] == "4" and "ms" in rows[1][2]
 
 
 def test_data_flow_feeds_from_a_dataloader(store):
-    r = run_experiment("data-flow", "resnet18", "cpu", 1.0, store=store)
+    r, columns, rows = experiment("data-flow", "resnet18", "cpu", 1.0, store=store)
     assert [c.status for c in r.cases] == ["ok", "ok", "ok"], [c.message for c in r.cases]
-    assert r.rows[0][2] == "100 %"  # the on-device baseline
+    assert rows[0][2] == "100%"  # the on-device baseline
     assert all(c.summary.samples_per_s > 0 for c in r.cases)
     curve = r.cases[1].summary.loss_curve  # warm-up included: at least 4 steps
     assert curve[-1][1] < curve[0][1]  # real data, learnt
@@ -153,24 +163,24 @@ def test_dataloader_samples_do_cpu_work_and_repeat():
 
 
 def test_kernels_compiles_and_marks_cuda_graphs_unavailable_on_the_cpu(store):
-    r = run_experiment("kernels", "mlp", "cpu", 0.5, store=store)
+    r, columns, rows = experiment("kernels", "mlp", "cpu", 0.5, store=store)
     status = {c.label: c.status for c in r.cases}
     assert status == {"eager": "ok", "torch.compile": "ok", "CUDA graphs": "not_available"}
     compiled = r.cases[1].summary
     assert compiled.kernels == "compile" and compiled.compile_s > 0
-    assert r.rows[0][4] == "1.00×" and "NVIDIA" in r.rows[2][-1]
+    assert rows[0][4] == "1.00×" and "NVIDIA" in rows[2][-1]
     assert r.cases[0].summary.batch_size == 1  # latency at batch 1
 
 
 def test_quantization_measures_the_change_in_outputs(store):
-    r = run_experiment("quantization", "mlp", "cpu", 0.5, store=store)
+    r, columns, rows = experiment("quantization", "mlp", "cpu", 0.5, store=store)
     status = {c.label: c.status for c in r.cases}
     assert status == {"fp32": "ok", "bf16": "ok", "int8": "ok", "fp8": "not_available"}
     fp32, int8 = r.cases[0].summary, r.cases[2].summary
     assert int8.quantized_layers == 3 and 0 < int8.output_rel_error < 0.2
     assert int8.top1_agreement > 0.9
     assert int8.mem_params_bytes < fp32.mem_params_bytes / 3  # int8 weights: a quarter
-    assert "top-1 unchanged" in r.rows[2][5]
+    assert "top-1 unchanged" in rows[2][6]
 
 
 def test_quantization_is_for_inference_and_linear_layers():
@@ -200,14 +210,15 @@ def test_gpt2_projections_are_quantized_and_its_tied_head_is_not():
     attention = torch.nn.ModuleDict({"mha": torch.nn.MultiheadAttention(8, 2),
                                      "fc": torch.nn.Linear(8, 8)})
     assert untied_linears(attention) == ["fc"]  # out_proj is read by the fused attention
+    from summaries import run_here as execute
+
     from engine.core.config import RunConfig
-    from engine.run.loop import execute
 
     s = execute(RunConfig(model="gpt2-tiny", mode="infer", device="cpu", steps=1,
                           batch_size=2, input_size=32, quantize="int8", heldout_samples=0),
                 lambda ev: None, lambda: False)
     assert s.quantized_layers == 8  # 2 blocks x (qkv, attention out, MLP in, MLP out)
-    assert "1 tied layer kept as it was" in s.quantize_method
+    assert s.quantized_tied_layers == 1 and s.quantize_method.startswith("torch.ao")
     vit = execute(RunConfig(model="vit_b_16", mode="infer", device="cpu", steps=1,
                             batch_size=1, input_size=32, quantize="int8", heldout_samples=0),
                   lambda ev: None, lambda: False)

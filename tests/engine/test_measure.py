@@ -1,9 +1,9 @@
 """FLOPs, the memory breakdown, the step-time split and MFU."""
 
 import pytest
+from summaries import run_here as execute
 
 from engine.core.config import RunConfig
-from engine.run.loop import execute
 from engine.run.peaks import peak_tflops
 
 
@@ -39,7 +39,7 @@ def test_adamw_fp32_training_memory_identities():
     assert s.mem_grads_bytes == s.mem_params_bytes  # one gradient per parameter
     assert s.mem_optimizer_bytes == 2 * s.mem_params_bytes  # exp_avg and exp_avg_sq
     assert s.mem_inputs_bytes == 16 * 784 * 4 + 16 * 8  # float32 inputs, int64 labels
-    assert s.mem_activations_bytes > 0 and "saved for backward" in s.mem_method
+    assert s.mem_activations_bytes > 0 and s.mem_method == "cpu_saved_tensors"
 
 
 def test_sgd_momentum_state_is_one_copy():
@@ -50,12 +50,13 @@ def test_sgd_momentum_state_is_one_copy():
 def test_inference_has_no_gradients_or_optimizer_state():
     s = run(model="resnet18", mode="infer", input_size=32)
     assert s.mem_grads_bytes == 0 and s.mem_optimizer_bytes == 0
-    assert s.mem_activations_bytes > 0 and "largest layer output" in s.mem_method
+    assert s.mem_activations_bytes > 0 and s.mem_method == "cpu_largest_output"
 
 
 PEAK_CHECK = """
 import json, torch
 from engine.core.config import RunConfig
+from engine.core.summary import summarize
 from engine.run.loop import execute
 from engine.run.measure import RssPeak
 
@@ -65,8 +66,8 @@ before = peak.peak()
 block = torch.ones(64 << 20, dtype=torch.uint8)  # 64 MiB, touched, then freed
 del block
 grown = peak.peak() - before
-s = execute(RunConfig(model="gpt2-tiny", mode="infer", device="cpu", batch_size=4,
-                      input_size=64, steps=2, warmup_steps=1), lambda e: None, lambda: False)
+s = summarize(execute(RunConfig(model="gpt2-tiny", mode="infer", device="cpu", batch_size=4,
+                      input_size=64, steps=2, warmup_steps=1), lambda e: None, lambda: False))
 print(json.dumps({"exact": peak.exact, "grown": grown, "summary": s.to_dict()}))
 """
 
@@ -97,13 +98,13 @@ def test_the_cpu_peak_sees_tensors_that_live_only_inside_a_step():
 
 def test_training_split_adds_up_to_the_step():
     from engine.claims.compare import build
-    from engine.core.events import step_split
-    from engine.core.format import fmt_num
+    from engine.core.format import text
+    from engine.core.values import millis
 
     s = run(model="mlp", mode="train", steps=5)
     parts = s.forward_ms_median + s.backward_ms_median + s.optimizer_ms_median
     assert parts == pytest.approx(s.step_ms_median, rel=0.5)  # medians: roughly
-    split = step_split(s)  # means: exactly, so the row's "a + b + c = step" adds up
+    split = s.step_split()  # means: exactly, so the row's "a + b + c = step" adds up
     assert split.statistic == "mean"
     assert split.forward_ms + split.backward_ms + split.optimizer_ms == pytest.approx(
         s.step_ms_mean, rel=1e-9)
@@ -113,9 +114,9 @@ def test_training_split_adds_up_to_the_step():
     i = run(model="mlp", mode="infer")
     assert i.forward_ms_median == pytest.approx(i.step_ms_median, rel=0.5)
     assert i.backward_ms_median is None and i.optimizer_ms_median is None
-    assert step_split(i) is None
+    assert i.step_split() is None
     verdict = {r.id: r for r in build(s, i).rows}["key_operations"].verdict.text
-    assert f"of {fmt_num(split.step_ms, 'ms')}, means" in verdict
+    assert f"of {text(millis(split.step_ms))}, means" in verdict
 
 
 def test_training_saves_more_activations_than_inference_holds():

@@ -2,11 +2,12 @@
 
 import pytest
 import torch
+from summaries import run_here as execute
 
 from engine.core.catalog import CATALOG
 from engine.core.config import RunConfig
 from engine.core.events import Phase, Started, StepStats
-from engine.run.loop import _Runner, execute
+from engine.run.runner import ModelRunner
 
 SMALL = {"mlp": 64, "resnet18": 32, "resnet50": 32, "vit_b_16": 32, "gpt2": 16, "gpt2-tiny": 16}
 
@@ -47,7 +48,7 @@ def test_mlp_training_lowers_the_loss():
 
 def test_inference_leaves_weights_unchanged():
     cfg = RunConfig(model="resnet18", mode="infer", device="cpu", batch_size=2, input_size=32)
-    runner = _Runner(cfg, torch.device("cpu"))
+    runner = ModelRunner(cfg, torch.device("cpu"))
     before = {k: v.clone() for k, v in runner.module.state_dict().items()}  # incl. BN stats
     for _ in range(3):
         assert runner.step() is None
@@ -58,7 +59,7 @@ def test_inference_leaves_weights_unchanged():
 
 def test_training_changes_weights_and_sgd_works():
     cfg = RunConfig(model="mlp", mode="train", device="cpu", batch_size=8, optimizer="sgd")
-    runner = _Runner(cfg, torch.device("cpu"))
+    runner = ModelRunner(cfg, torch.device("cpu"))
     before = [p.clone() for p in runner.module.parameters()]
     loss = runner.step()
     assert loss is not None and loss.ndim == 0

@@ -17,9 +17,11 @@ from pathlib import Path
 
 import pytest
 from fake_nvml import FakeNvmlLib
+from summaries import cpu_summary
 
 from engine.core.config import RunConfig
 from engine.core.events import Failed, Phase, Sample, Started, Summary
+from engine.core.format import text
 from engine.session.session import Session
 from engine.session.store.codec import decode, encode
 from engine.session.store.db import _SCHEMA_V1, SCHEMA_VERSION, Store, StoreError, open_store
@@ -49,19 +51,14 @@ def fill(store, n_samples=10, nan=False, summary=True):
 
 
 def make_summary(t0=1000.0, **kw):
-    base = dict(
-        model="mlp", mode="train", device="cpu", device_name="Test CPU", precision="fp32",
-        batch_size=16, input_size=784, sample_unit="vectors", optimizer="adamw",
-        learning_rate=1e-3, params=10, param_bytes=40, warmup_steps=3, measured_steps=3,
-        measured_s=0.3, stopped_early=False, samples_per_s=160.0, tokens_per_s=None,
-        step_ms_median=100.0, step_ms_p95=110.0, step_ms_mean=101.0,
-        warmup_step_ms_first=300.0, peak_mem_bytes=1 << 20, peak_mem_source="process_rss_growth",
-        loss_first=2.3, loss_last=1.9, weights_changed=True, torch_version="2.x",
-        started_unix_s=time.time(), measure_start_t_s=t0 + 0.6, measure_end_t_s=t0 + 0.9,
-        mean_power_w=float("nan"),
-    )
+    base = dict(batch_size=16, params=10, param_bytes=40, measured_steps=3, measured_s=0.3,
+                samples_per_s=160.0, step_ms_median=100.0, step_ms_p95=110.0,
+                step_ms_mean=101.0, warmup_step_ms_first=300.0, peak_mem_bytes=1 << 20,
+                loss_first=2.3, loss_last=1.9, measure_start_t_s=t0 + 0.6,
+                measure_end_t_s=t0 + 0.9, mean_power_w=float("nan"), mean_cpu_util_pct=None,
+                telemetry_note="")
     base.update(kw)
-    return Summary(**base)
+    return cpu_summary("train", **base)
 
 
 def test_recorded_run_round_trip(tmp_path):
@@ -69,8 +66,8 @@ def test_recorded_run_round_trip(tmp_path):
     run_id = fill(store)
     rec = store.get(run_id)
     assert rec.status == "completed" and rec.device_name == "Test CPU"
-    assert rec.config["model"] == "mlp" and rec.summary["samples_per_s"] == 160.0
-    assert rec.summary["mean_power_w"] is None  # NaN stored as null
+    assert rec.config["model"] == "mlp" and rec.summary.samples_per_s == 160.0
+    assert rec.summary.mean_power_w is None  # NaN stored as null
     kinds = [k for _, k, _ in store.events(run_id)]
     assert kinds.count("Sample") == 10 and kinds[-1] == "Summary"
     again = [decode(k, f) for _, k, f in store.events(run_id)]
@@ -99,7 +96,7 @@ def test_session_records_a_real_run(tmp_path):
     events = list(s.iter_events())
     s.close()
     rec = store.get(s.run_id)
-    assert rec.status == "completed" and rec.summary["measured_steps"] == 3
+    assert rec.status == "completed" and rec.summary.measured_steps == 3
     stored = [k for _, k, _ in store.events(s.run_id)]
     assert stored.count("Sample") == sum(isinstance(e, Sample) for e in events)
     assert "StepStats" in stored and "Phase" in stored and stored[-1] == "Summary"
@@ -129,7 +126,7 @@ def test_killed_run_process_leaves_an_interrupted_run(tmp_path):
             os.kill(pid, signal.SIGKILL)
     s.close()
     rec = store.get(s.run_id)
-    assert rec.status == "interrupted" and rec.failure["kind"] == "crash"
+    assert rec.status == "interrupted" and rec.failure.kind == "crash"
     kinds = [k for _, k, _ in store.events(s.run_id)]
     assert kinds.count("StepStats") >= 3 and kinds.count("Sample") >= 20
 
@@ -209,7 +206,7 @@ def test_damaged_stores_are_reported_and_left_untouched(tmp_path):
             assert "newer Trainfer" in str(err.value)
         assert path.read_bytes() == before, name  # untouched
         store, warning = open_store(folder)  # the app still starts, elsewhere
-        assert warning and "recovered" in warning and store.list_runs() == []
+        assert warning and "recovered" in text(warning) and store.list_runs() == []
         store.close()
 
 

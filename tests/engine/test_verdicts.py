@@ -15,6 +15,7 @@ from engine.claims.verdicts import (
     SOME_TRAINING,
     weights_used,
 )
+from engine.core.format import text
 
 
 def verdicts(train, infer):
@@ -54,7 +55,7 @@ def test_gpu_utilization_at_batch_256_is_not_confirmed_with_the_numbers():
     rows, _ = verdicts(*h200())
     v = rows["gpu_utilization"]
     assert v.status == NOT_CONFIRMED
-    assert "100%" in v.text and "batch 256" in v.text and "batch-sweep" in v.text
+    assert "99.9% vs 99.8%" in v.text and "batch 256" in v.text and "batch-sweep" in v.text
 
 
 def test_batch_1_inference_confirms_lower_utilization():
@@ -109,10 +110,10 @@ def test_objective_quotes_the_weight_change_and_what_inference_predicted():
                                   heldout_chance=0.1, weights_from="trained 103 steps",
                                   weights_from_id="a1")
     rows, _ = verdicts(train, trained)
-    text = rows["objective"].text
-    assert rows["objective"].status == CONFIRMED and "(‖Δθ‖₂ 41.2)" in text
+    said = rows["objective"].text
+    assert rows["objective"].status == CONFIRMED and "(‖Δθ‖₂ 41.2)" in said
     assert ("with this training run's weights it predicted 91% of held-out samples "
-            "correctly") in text
+            "correctly") in said
     random = dataclasses.replace(trained, heldout_accuracy=0.09, weights_from="")
     rows, _ = verdicts(train, random)
     assert "ran on random weights: 9% correct (chance 10%; training reached 91%)" in (
@@ -122,9 +123,9 @@ def test_objective_quotes_the_weight_change_and_what_inference_predicted():
     assert rows["objective"].status == NOT_CONFIRMED
     assert "inference changed the weights" in rows["objective"].text
     cell = build(train, trained).rows[0]
-    assert cell.measured_infer.startswith("weights unchanged (‖Δθ‖₂ = 0)")
-    assert "held-out accuracy 91% (chance 10%" in cell.measured_infer
-    assert "‖Δθ‖₂ 41.2" in cell.measured_train
+    assert text(cell.measured_infer).startswith("weights unchanged (‖Δθ‖₂ = 0)")
+    assert "held-out accuracy 91% (chance 10%" in text(cell.measured_infer)
+    assert "‖Δθ‖₂ 41.2" in text(cell.measured_train)
 
 
 def test_inference_with_another_training_runs_weights_says_so():

@@ -7,11 +7,11 @@ import os
 
 import pytest
 import torch
+from summaries import run_here as execute
 
 from engine.core.config import ConfigError, RunConfig
-from engine.core.events import loss_curve
-from engine.run import weights
-from engine.run.loop import execute
+from engine.core.summary import loss_curve
+from engine.run import checkpoint, objective
 from engine.run.models import build_spec
 from engine.session.handover import TrainedWeights
 
@@ -72,16 +72,16 @@ def test_weights_that_do_not_fit_are_config_errors(trained, tmp_path):
     junk = tmp_path / "junk.pt"
     junk.write_bytes(b"not a checkpoint")
     with pytest.raises(ConfigError, match="damaged or not a weights file") as err:
-        weights.read(str(junk))
+        checkpoint.read(str(junk))
     assert "weights_only" not in err.value.message  # torch's advice to run code: not ours
-    torch.save({"format": weights.FORMAT, "model": "mlp"}, tmp_path / "cut.pt")
+    torch.save({"format": checkpoint.FORMAT, "model": "mlp"}, tmp_path / "cut.pt")
     with pytest.raises(ConfigError, match="its 'input_size' field is missing"):
-        weights.read(str(tmp_path / "cut.pt"))
+        checkpoint.read(str(tmp_path / "cut.pt"))
     torch.save({"state_dict": {}}, tmp_path / "other.pt")
     with pytest.raises(ConfigError, match="not written by Trainfer"):
-        weights.read(str(tmp_path / "other.pt"))
+        checkpoint.read(str(tmp_path / "other.pt"))
     with pytest.raises(ConfigError, match="no such file"):
-        weights.read(str(tmp_path / "missing.pt"))
+        checkpoint.read(str(tmp_path / "missing.pt"))
     with pytest.raises(ConfigError, match="--mode train") as err:
         RunConfig(model="mlp", mode="infer", save_weights="x.pt")
     assert err.value.field == "save_weights"
@@ -102,13 +102,13 @@ def test_task_is_drawn_on_the_cpu_and_heldout_data_is_its_own_stream():
 def test_parameter_change_needs_matching_parameters():
     a, b = torch.nn.Linear(3, 2), torch.nn.Linear(3, 2)
     start = {n: p.detach().clone() for n, p in a.named_parameters()}
-    assert weights.parameter_change(a, start) == (0.0, 0.0)
-    change, rel = weights.parameter_change(b, start)
+    assert objective.parameter_change(a, start) == (0.0, 0.0)
+    change, rel = objective.parameter_change(b, start)
     with torch.no_grad():
         expected = torch.cat([(pb - pa).flatten() for pa, pb in zip(a.parameters(),
                                                                    b.parameters())]).norm()
     assert change == pytest.approx(float(expected)) and rel > 0
-    assert weights.parameter_change(torch.nn.Linear(4, 2), start) is None
+    assert objective.parameter_change(torch.nn.Linear(4, 2), start) is None
 
 
 def test_loss_curve_keeps_short_runs_and_averages_long_ones():
@@ -195,8 +195,8 @@ def test_settings_that_cannot_work_are_refused_before_the_run(tmp_path):
 def test_generation_and_experiment_limits():
     with pytest.raises(ConfigError, match="0 to 4096"):
         RunConfig(model="gpt2-tiny", mode="infer", generate_tokens=100_000)
-    from engine.claims.experiments import run_experiment
+    from engine.claims.experiments import plan_experiment
 
     with pytest.raises(ConfigError, match="more than 0 s") as err:
-        run_experiment("memory", "mlp", "cpu", 0.0)
+        plan_experiment("memory", "mlp", "cpu", 0.0)
     assert err.value.field == "seconds"

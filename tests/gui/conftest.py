@@ -19,9 +19,10 @@ import time
 import pytest
 import qasync
 from fake_nvml import FakeNvmlLib  # tests/fake_nvml.py, on sys.path via tests/conftest.py
+from summaries import cpu_summary
 
 from engine.core.config import RunConfig
-from engine.core.events import Phase, Sample, Started, StepStats, Summary, TelemetryStatus
+from engine.core.events import Phase, Sample, Started, StepStats, TelemetryStatus
 from engine.session.store.codec import encode
 from engine.session.store.db import Store
 from engine.session.telemetry.nvml import Nvml
@@ -35,47 +36,7 @@ def no_driver_nvml() -> Nvml:
     return Nvml(lib=FakeNvmlLib(missing_library=True))
 
 
-def make_summary(mode: str = "train", model: str = "mlp", **changes) -> Summary:
-    """A plausible CPU Summary; ``changes`` override fields."""
-    now = time.monotonic()
-    fields = dict(
-        model=model,
-        mode=mode,
-        device="cpu",
-        device_name="Test CPU",
-        precision="fp32",
-        batch_size=64,
-        input_size=784,
-        sample_unit="vectors",
-        optimizer="adamw" if mode == "train" else None,
-        learning_rate=1e-3 if mode == "train" else None,
-        params=5_824_522,
-        param_bytes=23_298_088,
-        warmup_steps=3,
-        measured_steps=40,
-        measured_s=2.0,
-        stopped_early=False,
-        samples_per_s=1280.0 if mode == "train" else 4100.0,
-        tokens_per_s=None,
-        step_ms_median=50.0 if mode == "train" else 15.6,
-        step_ms_p95=55.0 if mode == "train" else 17.0,
-        step_ms_mean=50.5 if mode == "train" else 15.8,
-        warmup_step_ms_first=200.0,
-        peak_mem_bytes=(600 if mode == "train" else 400) << 20,
-        peak_mem_source="process_rss",
-        loss_first=2.3 if mode == "train" else None,
-        loss_last=0.4 if mode == "train" else None,
-        weights_changed=mode == "train",
-        torch_version="2.x",
-        started_unix_s=time.time(),
-        measure_start_t_s=now - 2.0,
-        measure_end_t_s=now,
-        mean_cpu_util_pct=95.0,
-        telemetry_note="ran on the CPU: power, energy and GPU utilization are measured for "
-        "NVIDIA GPUs only",
-    )
-    fields.update(changes)
-    return Summary(**fields)
+make_summary = cpu_summary  # the one summary factory of the tests (tests/summaries.py)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -233,8 +194,8 @@ def add_run(
     if status == "running":
         return run_id
     store.finish_run(run_id, status, summary=summary.to_dict() if summary else None,
-                     failure={"kind": "oom", "message": "out of memory"} if status == "failed"
-                     else None, device=device, device_name=device_name)
+                     failure={"t_s": end, "kind": "oom", "message": "out of memory"}
+                     if status == "failed" else None, device=device, device_name=device_name)
     if name:
         store.rename(run_id, name)
     if tags:
@@ -252,3 +213,18 @@ def stored_run():
 def summary_factory():
     """``summary_factory(mode, model, **changes)`` makes a plausible CPU Summary."""
     return make_summary
+
+
+@pytest.fixture
+def reported(qapp):
+    """``(message, hint)`` of every error that reached the one error sink in this test."""
+    from gui import errors
+
+    got: list[tuple[str, str]] = []
+
+    def collect(message, hint, _field):
+        got.append((message, hint))
+
+    errors.sink().error.connect(collect)
+    yield got
+    errors.sink().error.disconnect(collect)

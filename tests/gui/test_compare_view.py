@@ -18,10 +18,9 @@ from gui.widgets import theme
 
 
 @pytest.fixture
-def view(qtbot):
-    errors = []
-    widget = CompareView(on_error=lambda m, h: errors.append((m, h)))
-    widget.errors = errors
+def view(qtbot, reported):
+    widget = CompareView()
+    widget.errors = reported
     qtbot.addWidget(widget)
     widget.set_model("mlp")
     return widget

@@ -1,8 +1,8 @@
 """The Experiments tab driven like a user: pick an experiment, Run, Stop, read, export.
 
-Fast tests give the runner a fake session class (no run process): each case replays a
-few events and ends with a Summary shaped by its configuration. One test runs a real
-experiment (``memory`` with the mlp model on the CPU) end to end.
+Fast tests give the window's run controller a fake session (no run process): each case
+replays a few events and ends with a Summary shaped by its configuration. One test runs a
+real experiment (``memory`` with the mlp model on the CPU) end to end.
 """
 
 from __future__ import annotations
@@ -14,13 +14,15 @@ import time
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThreadPool
 
 from engine.claims.experiments import EXPERIMENTS
 from engine.core.config import ConfigError
 from engine.core.events import Phase, Sample, Started, StepStats
+from engine.core.format import text
+from engine.core.values import msg
+from gui.experiments import experiments_view
 from gui.experiments import export as experiment_export
-from gui.experiments import runner as experiment_runner
 from gui.experiments.experiments_view import STATUS_COLORS
 
 RESULT_TIMEOUT_MS = 10_000
@@ -41,6 +43,8 @@ def fake_session_class(make_summary, *, block: threading.Event | None = None):
 
     class FakeSession:
         run_id = None
+        running = False
+        store = None
         started: list = []
 
         def __init__(self):
@@ -48,12 +52,16 @@ def fake_session_class(make_summary, *, block: threading.Event | None = None):
 
         def start(self, cfg):
             if cfg.precision == "tf32" and cfg.device == "cpu":  # as the preflight says
-                raise ConfigError("precision", "tf32 needs an NVIDIA GPU (Ampere or newer)")
+                raise ConfigError("precision", msg("devices.tf32_cpu"))
             self.cfg = cfg
+            self._stop = threading.Event()
             type(self).started.append(cfg)
 
-        def stop(self):
+        def stop(self, now=False):
             self._stop.set()
+
+        def stop_grace_s(self):
+            return 1.0
 
         def iter_events(self):
             cfg = self.cfg
@@ -113,8 +121,23 @@ def tab(window):
     return window.experiments
 
 
+def use_fake(tab, make_summary, **kw):
+    """The window's session becomes a fake (no run process); returns its class."""
+    cls = fake_session_class(make_summary, **kw)
+    tab.controller.session = cls()
+    return cls
+
+
+def table_text(tab):
+    """The shown table: ``(headers, rows)`` as the user reads them."""
+    model = tab.table.model()
+    heads = [model.headerData(c, Qt.Horizontal) for c in range(tab.column_count())]
+    return heads, [[tab.cell_text(r, c) for c in range(tab.column_count())]
+                   for r in range(tab.row_count())]
+
+
 def run_fake(qtbot, tab, make_summary, name: str, model: str = "mlp", seconds: float = 0.5):
-    tab.runner.session_factory = fake_session_class(make_summary)
+    use_fake(tab, make_summary)
     tab.set_experiment(name)
     tab.set_model(model)
     tab.set_seconds(seconds)
@@ -129,7 +152,7 @@ def test_the_tab_lists_every_experiment_with_its_claim_and_default_model(window,
     for name, exp in EXPERIMENTS.items():
         tab.set_experiment(name)
         assert tab.model_id == exp.default_model
-        assert exp.claim in tab.description.text()
+        assert text(exp.claim) in tab.description.text()
     assert window.tabs.tabText(window.tabs.indexOf(tab)) == "Experiments"
     assert not tab.csv_button.isEnabled() and not tab.stop_button.isEnabled()
 
@@ -137,26 +160,25 @@ def test_the_tab_lists_every_experiment_with_its_claim_and_default_model(window,
 def test_precision_table_marks_what_the_cpu_cannot_run(qtbot, tab, summary_factory):
     seen_while_running = {}
 
-    def on_event(label, ev):  # the next case starts: the skipped one already says why
-        if label == "bf16 train" and not seen_while_running:
+    def on_case(ev):  # the next case starts: the skipped one already says why
+        if ev.case.label == "bf16 train" and not seen_while_running:
             seen_while_running["tf32"] = tab.cell_text(1, 3)
 
-    tab.runner.event.connect(on_event)
+    tab.controller.case_started.connect(on_case)
     result = run_fake(qtbot, tab, summary_factory, "precision")
-    assert seen_while_running["tf32"].startswith("not available: tf32 needs an NVIDIA GPU")
+    assert seen_while_running["tf32"].startswith("not available: tf32 exists only on NVIDIA")
     assert not tab.running and tab.run_button.isEnabled()
-    table = tab.table
-    assert table.columnCount() == len(result.columns) == 8
-    assert [table.horizontalHeaderItem(c).text() for c in range(8)] == result.columns
-    assert table.rowCount() == len(result.rows) == 8
-    assert [[tab.cell_text(r, c) for c in range(8)] for r in range(8)] == result.rows
+    heads, rows = table_text(tab)
+    assert (heads, rows) == result.table.text() and len(heads) == 8 and len(rows) == 8
     statuses = dict(zip((c.label for c in result.cases), tab.row_statuses()))
     assert statuses["tf32 train"] == statuses["fp16 infer"] == "not_available"
     assert statuses["fp32 train"] == statuses["bf16 infer"] == "ok"
     na_row = [c.label for c in result.cases].index("tf32 train")
-    na_item = table.item(na_row, 0)
-    assert na_item.background().color().name().upper() == STATUS_COLORS["not_available"][1]
-    assert na_item.font().italic() and "NVIDIA" in na_item.toolTip()
+    model = tab.table.model()
+    na = model.index(na_row, 0)
+    assert model.data(na, Qt.BackgroundRole).color().name().upper() == (
+        STATUS_COLORS["not_available"][1])
+    assert model.data(na, Qt.FontRole).italic() and "NVIDIA" in model.data(na, Qt.ToolTipRole)
     assert "measured" in tab.status_label.text()
 
     chart = tab.charts.precision
@@ -171,18 +193,18 @@ def test_precision_table_marks_what_the_cpu_cannot_run(qtbot, tab, summary_facto
 
 def test_progress_names_the_case_and_stop_marks_the_rest(qtbot, window, tab, summary_factory):
     release = threading.Event()
-    tab.runner.session_factory = fake_session_class(summary_factory, block=release)
+    fake = use_fake(tab, summary_factory, block=release)
     tab.set_experiment("batch-sweep")
     tab.set_model("mlp")
     click(qtbot, tab.run_button)
     assert tab.running and tab.stop_button.isEnabled() and not tab.run_button.isEnabled()
-    assert window.state == "experiment"  # the status bar says where the work is
-    assert "batch-sweep" in window.status.state_label.text()
     qtbot.waitUntil(lambda: "measuring" in tab.status_label.text(), timeout=RESULT_TIMEOUT_MS)
+    assert window.state == "measuring" and window.controller.experimenting
+    assert "batch-sweep, case 1 of 8" in window.status.state_label.text()  # where the work is
     assert tab.status_label.text() == "case 1 of 8: batch 1 infer — measuring"
     assert "step 1" in tab.live_label.text() and "vectors/s" in tab.live_label.text()
     assert tab.progress.maximum() == 8 and tab.progress.value() == 0
-    assert tab.table.rowCount() == 8  # the planned cases, filled in as they run
+    assert tab.row_count() == 8  # the planned cases, filled in as they run
     assert [tab.cell_text(0, c) for c in (0, 3)] == ["batch 1 infer", "measuring"]
     assert "vectors/s" in tab.cell_text(0, 1) and tab.cell_text(1, 3) == "waiting"
     with qtbot.waitSignal(tab.finished, timeout=RESULT_TIMEOUT_MS) as blocker:
@@ -191,13 +213,14 @@ def test_progress_names_the_case_and_stop_marks_the_rest(qtbot, window, tab, sum
     assert result.stopped
     assert [c.status for c in result.cases] == ["stopped"] * 8
     assert tab.row_statuses() == ["stopped"] * 8
-    assert "stopped early" in tab.cell_text(0, len(result.columns) - 1)  # the case cut short
-    assert "not run" in tab.cell_text(7, len(result.columns) - 1)  # the cases never started
+    last = len(result.table.columns) - 1
+    assert "stopped early" in tab.cell_text(0, last)  # the case cut short
+    assert "not run" in tab.cell_text(7, last)  # the cases never started
     assert "stopped early, so from shorter runs: batch 1 infer" in tab.verdict_text() or (
         "not measurable" in tab.verdict_text())
     assert tab.status_label.text().startswith("Stopped")
-    assert len(tab.runner.session_factory.started) == 1  # no case after Stop
-    assert window.state == "idle"
+    assert len(fake.started) == 1  # no case after Stop
+    assert window.state == "stopped" and not window.running
 
 
 def test_batch_sweep_chart_is_latency_and_throughput_against_batch(qtbot, tab,
@@ -223,7 +246,7 @@ def test_generation_and_data_flow_charts(qtbot, tab, summary_factory):
     result = run_fake(qtbot, tab, summary_factory, "data-flow", model="mlp")
     chart = tab.charts.throughput
     assert tab.charts.panels() == [chart]
-    assert chart.categories == [c.label for c in result.cases]
+    assert chart.categories == [text(c.title) for c in result.cases]
     assert len(chart.values["train"]) == 3
 
 
@@ -238,7 +261,7 @@ def test_kernels_chart_is_latency_and_marks_what_did_not_run(qtbot, tab, summary
     missing = [c for c in result.cases if c.status == "not_available"]
     assert missing  # CUDA graphs on the CPU
     for c in missing:
-        assert chart.categories[result.cases.index(c)] == f"{c.label} (N/A)"
+        assert chart.categories[result.cases.index(c)] == f"{text(c.title)} (N/A)"
 
 
 def test_bar_legend_sits_above_the_bars(qtbot, tab, summary_factory):
@@ -270,9 +293,13 @@ def test_memory_result_exports_as_csv_and_markdown(qtbot, tab, summary_factory, 
     click(qtbot, tab.csv_button)
     click(qtbot, tab.md_button)
     rows = list(csv.reader(io.StringIO((tmp_path / "table.csv").read_text("utf-8"))))
-    assert rows == [result.columns, *result.rows]
+    head = rows[0]
+    assert head[:3] == ["case", "status", "mode"] and "peak (B)" in head  # units in headers
+    train = dict(zip(head, rows[1]))
+    assert int(float(train["gradients (B)"])) == 20 << 20  # numbers, not "20.00 MiB"
+    assert len(rows) == 1 + len(result.cases)
     md = (tmp_path / "table.md").read_text("utf-8")
-    assert EXPERIMENTS["memory"].claim in md
+    assert text(EXPERIMENTS["memory"].claim) in md
     assert result.verdict.status == "confirmed"  # the fake holds grads and optimizer state
     assert tab.verdict_text().startswith("✔ confirmed: training held gradients")
     assert f"Verdict: {result.verdict.text}." in md
@@ -284,7 +311,7 @@ def test_memory_result_exports_as_csv_and_markdown(qtbot, tab, summary_factory, 
 
 def test_train_vs_infer_opens_in_the_compare_tab(qtbot, window, tab, summary_factory):
     run_fake(qtbot, tab, summary_factory, "train-vs-infer")
-    assert tab.table.rowCount() == len(tab.result.rows) > 0
+    assert tab.row_count() == len(tab.result.table.rows) > 0
     assert "of 8 rows confirmed" in tab.verdict_text()
     assert tab.compare_button.isVisible()
     click(qtbot, tab.compare_button)
@@ -305,12 +332,12 @@ def test_weights_an_experiment_trained_serve_the_live_tabs_next_inference(qtbot,
 
 def test_a_failed_start_goes_to_the_banner(qtbot, window, tab, monkeypatch):
     def refuse(*_a, **_k):
-        raise ConfigError("model", "unknown model 'x'")
+        raise ConfigError("model", msg("config.model.unknown", model="x", choices=["mlp"]))
 
-    monkeypatch.setattr(experiment_runner, "run_experiment", refuse)
+    monkeypatch.setattr(experiments_view, "plan_experiment", refuse)
     with qtbot.waitSignal(window.error_shown, timeout=RESULT_TIMEOUT_MS) as blocker:
         click(qtbot, tab.run_button)
-    assert blocker.args[0] == "unknown model 'x'"
+    assert blocker.args[0] == "unknown model 'x'; choose one of: mlp"
     assert window.banner.isVisible() and window.banner.kind() == "error"
     assert "border" in tab.model_combo.styleSheet()  # the setting at fault is outlined
     assert not tab.running and tab.run_button.isEnabled()
@@ -318,7 +345,7 @@ def test_a_failed_start_goes_to_the_banner(qtbot, window, tab, monkeypatch):
 
 def test_runs_and_experiments_never_overlap(qtbot, window, tab, summary_factory):
     release = threading.Event()
-    tab.runner.session_factory = fake_session_class(summary_factory, block=release)
+    use_fake(tab, summary_factory, block=release)
     tab.set_experiment("memory")
     click(qtbot, tab.run_button)
     with qtbot.waitSignal(window.error_shown, timeout=RESULT_TIMEOUT_MS):
@@ -333,13 +360,16 @@ def test_a_real_memory_experiment_end_to_end(qtbot, window, tab, store):
     tab.set_model("mlp")
     tab.set_seconds(0.5)
     seen = []
-    tab.runner.event.connect(lambda label, _ev: seen.append(label), Qt.QueuedConnection)
+    tab.controller.case_started.connect(lambda ev: seen.append(ev.case.label))
     click(qtbot, tab.run_button)
     qtbot.waitUntil(lambda: tab.result is not None, timeout=REAL_RUN_TIMEOUT_MS)
-    assert tab.table.rowCount() == 2 and tab.table.columnCount() == len(tab.result.columns)
+    assert tab.row_count() == 2 and tab.column_count() == len(tab.result.table.columns)
     assert tab.row_statuses() == ["ok", "ok"], [c.message for c in tab.result.cases]
     assert [tab.cell_text(r, 0) for r in range(2)] == ["train", "infer"]
-    assert set(seen) == {"training", "inference"}
+    assert seen == ["training", "inference"]
+    # every case went through the Live tab's plots, in its mode's colour
+    for mode in ("train", "infer"):
+        assert len(window.live.curve("throughput", mode).xData) > 0
     assert set(tab.charts.memory.values) == {"train", "infer"}
     runs = store.list_runs()
     assert {r.id for r in runs} == {c.run_id for c in tab.result.cases}
@@ -358,9 +388,20 @@ def test_command_line_opens_the_tab_and_checks_the_experiment(capsys):
 
 def test_closing_the_window_stops_the_experiment_and_its_thread(qtbot, window, tab,
                                                                 summary_factory):
-    tab.runner.session_factory = fake_session_class(summary_factory, block=threading.Event())
+    use_fake(tab, summary_factory, block=threading.Event())
     tab.set_experiment("precision")
     click(qtbot, tab.run_button)
     qtbot.waitUntil(lambda: "measuring" in tab.status_label.text(), timeout=RESULT_TIMEOUT_MS)
     window.close()
-    assert not any(t.name == "trainfer-experiment" for t in threading.enumerate())
+    assert QThreadPool.globalInstance().activeThreadCount() == 0  # the worker has ended
+
+
+def test_the_live_tab_plots_every_case_as_it_runs(qtbot, window, tab, summary_factory):
+    started = []
+    window.controller.stream_started.connect(started.append)
+    run_fake(qtbot, tab, summary_factory, "batch-sweep")
+    assert [s.kind for s in started] == ["case"] * 8
+    assert [s.mode for s in started] == ["infer"] * 4 + ["train"] * 4
+    window.live.refresh()
+    for mode in ("train", "infer"):  # the last case of each mode stays on the plots
+        assert len(window.live.curve("throughput", mode).xData) == 1

@@ -86,15 +86,12 @@ def test_export_actions_in_the_plot_context_menu(live, tmp_path, monkeypatch):
     _check_svg(targets["svg"])
 
 
-def test_export_failure_goes_to_the_error_handler(live, tmp_path, monkeypatch):
-    errors = []
+def test_export_failure_goes_to_the_error_handler(live, tmp_path, monkeypatch, reported):
     panel = live.panel("cpu_util")
     bad = tmp_path / "missing-dir" / "x.png"
     monkeypatch.setattr(plot_export, "ask_export_path", lambda *_a: str(bad))
-    result = plot_export.export_with_dialog(
-        panel, panel.plot_item, "CPU", "png", lambda m, h: errors.append((m, h))
-    )
-    assert result is None and errors and "export" in errors[0][0].lower()
+    result = plot_export.export_with_dialog(panel, panel.plot_item, "CPU", "png")
+    assert result is None and reported and "export" in reported[0][0].lower()
 
 
 def test_cancelled_dialog_writes_nothing(live, monkeypatch):

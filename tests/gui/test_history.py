@@ -38,10 +38,9 @@ def runs(store, stored_run):
 
 
 @pytest.fixture
-def history(qtbot, store, runs):
-    errors = []
-    view = HistoryView(store, on_error=lambda m, h: errors.append((m, h)))
-    view.errors = errors
+def history(qtbot, store, runs, reported):
+    view = HistoryView(store)
+    view.errors = reported
     qtbot.addWidget(view)
     return view
 
@@ -51,21 +50,22 @@ def test_runs_are_listed_newest_first_with_their_key_numbers(history, runs):
     row = history.row_of(runs["train"])
     assert history.cell_text(row, COL_MODE) == "training"
     assert history.cell_text(row, COL_RATE) == "1,280 vectors/s"
-    assert history.cell_text(row, COL_STEP) == "50 ms"
+    assert history.cell_text(row, COL_STEP) == "50.0 ms"
     assert history.cell_text(row, COL_ENERGY) == "N/A"  # a CPU run: no energy reading
     assert history.cell_text(row, COL_DATE)[:2] == "20"
     gpu = history.row_of(runs["gpu"])
-    assert history.cell_text(gpu, COL_ENERGY) == "0.137 J/sample"
+    assert history.cell_text(gpu, COL_ENERGY) == "137 mJ/vector"  # the engine's formatter
     assert "NVIDIA H200" in history.cell_text(gpu, 4)
     assert not history.errors
 
 
 def test_interrupted_runs_are_marked(history, runs):
     row = history.row_of(runs["broken"])
-    status = history.table.item(row, COL_STATUS)
-    assert "interrupted" in status.text() and "⚠" in status.text()
-    assert status.font().bold() and status.toolTip()
-    assert history.table.item(row, COL_DATE).background().color().name() != "#000000"
+    status = history.cell_text(row, COL_STATUS)
+    assert "interrupted" in status and "⚠" in status
+    assert history.cell_data(row, COL_STATUS, Qt.FontRole).bold()
+    assert history.cell_data(row, COL_STATUS, Qt.ToolTipRole)
+    assert history.cell_data(row, COL_DATE, Qt.BackgroundRole).color().name() != "#000000"
     assert history.cell_text(row, COL_RATE) == "—"  # no summary
 
 
@@ -80,10 +80,11 @@ def test_filter_narrows_the_list(history, runs, qtbot):
     assert history.row_count() == 4
 
 
-def test_rename_in_place_and_find_by_name(history, runs, store):
+def test_rename_in_place_and_find_by_name(history, runs, store, qtbot):
     row = history.row_of(runs["train"])
-    history.table.item(row, COL_NAME).setText("baseline")  # what an inline edit commits
-    assert store.get(runs["train"]).name == "baseline"
+    index = history.proxy.index(row, COL_NAME)
+    assert history.proxy.setData(index, "baseline")  # what an inline edit commits
+    qtbot.waitUntil(lambda: store.get(runs["train"]).name == "baseline", timeout=2000)
     assert history.cell_text(history.row_of(runs["train"]), COL_NAME) == "baseline"
     history.filter_edit.setText("baseline")
     assert history.run_ids() == [runs["train"]]
@@ -101,13 +102,13 @@ def test_rename_action_opens_the_editor(history, runs, qtbot):
     qtbot.waitUntil(lambda: history.record(runs["infer"]).name == "fast one", timeout=2000)
 
 
-def test_tags_are_comma_separated_and_filterable(history, runs, store):
+def test_tags_are_comma_separated_and_filterable(history, runs, store, qtbot):
     history.set_tags(runs["gpu"], ["h200", " talk ", ""])
     assert store.get(runs["gpu"]).tags == ["h200", "talk"]
     row = history.row_of(runs["gpu"])
     assert history.cell_text(row, COL_TAGS) == "h200, talk"
-    history.table.item(row, COL_TAGS).setText("talk, demo")
-    assert store.get(runs["gpu"]).tags == ["demo", "talk"]
+    history.proxy.setData(history.proxy.index(row, COL_TAGS), "talk, demo")
+    qtbot.waitUntil(lambda: store.get(runs["gpu"]).tags == ["demo", "talk"], timeout=2000)
     history.filter_edit.setText("demo")
     assert history.run_ids() == [runs["gpu"]]
 

@@ -7,13 +7,16 @@ import dataclasses
 import json
 import sys
 
-from engine.cli.outcome import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, fail, open_store
+from engine.claims.verdicts import mode_word
+from engine.cli.outcome import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, error, fail, open_store
 from engine.cli.parser import run_config
 from engine.cli.progress import Progress
 from engine.cli.running import run_one
 from engine.core.config import ConfigError
 from engine.core.events import Failed, Summary
 from engine.core.files import check_writable
+from engine.core.format import text
+from engine.core.values import msg
 
 
 def main(args: argparse.Namespace) -> int:
@@ -23,7 +26,7 @@ def main(args: argparse.Namespace) -> int:
 
     train_cfg = run_config(args, "train", args.batch_size)
     if args.out and not args.out.lower().endswith((".md", ".html", ".htm", ".csv")):
-        raise ConfigError("out", f"{args.out!r}: the table is written as .md, .html or .csv")
+        raise ConfigError("out", msg("cli.out_suffix", path=repr(args.out)))
     if args.out:
         check_writable(args.out, "out")  # before the runs, not after them
     store = open_store(args, required=False)
@@ -38,7 +41,7 @@ def main(args: argparse.Namespace) -> int:
                 batch = summaries["train"].batch_size  # same batch in both modes
             cfg = trained.prepare(train_cfg if mode == "train"
                                   else run_config(args, "infer", batch, save_weights=""))
-            print(f"== {args.model}: {'training' if mode == 'train' else 'inference'} ==",
+            print(text(msg("cli.mode_head", model=args.model, mode=mode_word(mode))),
                   file=sys.stderr)
             result = run_one(cfg, Progress(), store)
             if isinstance(result, Failed):
@@ -50,23 +53,22 @@ def main(args: argparse.Namespace) -> int:
             if not args.json:
                 print(summary_text(result) + "\n")
             if result.stopped_early and mode == "train":
-                print("trainfer: stopped during training, so inference did not run and there "
-                      "is no table", file=sys.stderr)
+                print(text(msg("cli.stopped_training")), file=sys.stderr)
                 return EXIT_INTERRUPTED
     finally:
         trained.close()
     cmp = build(summaries["train"], summaries["infer"])
     if summaries["infer"].stopped_early:
-        print("trainfer: inference was stopped early: its column is from a shorter run",
-              file=sys.stderr)
-    print(json.dumps(cmp.to_dict()) if args.json else comparison_text(cmp, args.lang))
+        print(text(msg("cli.stopped_inference")), file=sys.stderr)
+    print(json.dumps(cmp.to_dict()) if args.json else comparison_text(cmp, doc=args.lang))
     if args.out:
         from engine.claims.export import write
 
         try:
-            print(f"wrote {write(cmp, args.out, args.lang)}", file=sys.stderr)
+            print(text(msg("cli.wrote", path=str(write(cmp, args.out, args.lang)))),
+                  file=sys.stderr)
         except (ValueError, OSError) as exc:
-            print(f"trainfer: error: --out: {exc}", file=sys.stderr)
+            error(msg("cli.out_failed", reason=str(exc)))
             return EXIT_USAGE
     return EXIT_INTERRUPTED if summaries["infer"].stopped_early else EXIT_OK
 

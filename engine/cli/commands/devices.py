@@ -6,6 +6,8 @@ import argparse
 import json
 
 from engine.cli.outcome import EXIT_OK
+from engine.core.format import text
+from engine.core.values import msg, nbytes, watts
 
 
 def main(args: argparse.Namespace) -> int:
@@ -17,17 +19,15 @@ def main(args: argparse.Namespace) -> int:
         print(json.dumps(report.to_dict()))
         return EXIT_OK
     if not report.available:
-        print(f"No NVIDIA GPU: {report.message}. Runs use the CPU; power, energy and GPU "
-              "utilization cannot be measured.")
+        print(text(msg("devices.none", why=report.msg)))
         return EXIT_OK
-    print(report.message)
+    print(text(report.msg))
     for g in report.gpus:
         ok = [k for k, v in g.supported.items() if v]
         no = [k for k, v in g.supported.items() if not v]
-        mem = f"{g.memory_total_bytes / 2**30:.1f} GiB" if g.memory_total_bytes else "N/A"
-        print(f"cuda:{g.index}  {g.name}  {mem}  power limit "
-              f"{g.power_limit_w if g.power_limit_w is not None else 'N/A'} W")
-        print(f"        reads: {', '.join(ok) or 'nothing'}"
-              + (f"; not supported: {', '.join(no)}" if no else ""))
+        print(text(msg("devices.gpu", index=str(g.index), name=g.name,
+                       memory=nbytes(g.memory_total_bytes), limit=watts(g.power_limit_w))))
+        print(text(msg("devices.reads", reads=ok or msg("devices.nothing"),
+                       unsupported=msg("devices.unsupported", readings=no) if no else "")))
     return EXIT_OK
 

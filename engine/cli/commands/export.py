@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 
-from engine.cli.outcome import EXIT_OK, EXIT_USAGE, open_store
+from engine.cli.outcome import EXIT_OK, EXIT_USAGE, error, open_store
+from engine.core.format import text
+from engine.core.values import msg
 
 
 def main(args: argparse.Namespace) -> int:
@@ -16,14 +17,11 @@ def main(args: argparse.Namespace) -> int:
 
     suffix = os.path.splitext(args.out)[1].lower().lstrip(".")
     if suffix in ("csv", "json", "trainfer") and suffix != args.format:
-        print(f"trainfer: error: --out {args.out} ends in .{suffix} but --format is "
-              f"{args.format}; use --format {suffix} or an --out ending in .{args.format}",
-              file=sys.stderr)
+        error(msg("export.suffix_mismatch", path=args.out, suffix=suffix, format=args.format))
         return EXIT_USAGE
     store = open_store(args, required=True)
     if args.format != "trainfer" and len(args.ids) != 1:
-        print("trainfer: error: csv and json take one run id; use --format trainfer for "
-              "several", file=sys.stderr)
+        error(msg("export.one_id"))
         return EXIT_USAGE
     try:
         if args.format == "csv":
@@ -33,13 +31,11 @@ def main(args: argparse.Namespace) -> int:
         else:
             path = export_recording(store, args.ids, args.out)
     except KeyError as exc:
-        print(f"trainfer: error: no run with id {exc.args[0]}; see `trainfer runs list`",
-              file=sys.stderr)
+        error(msg("runs.no_such", id=str(exc.args[0])))
         return EXIT_USAGE
     except OSError as exc:
-        print(f"trainfer: error: cannot write {args.out}: {exc.strerror or exc}",
-              file=sys.stderr)
+        error(msg("export.cannot_write", path=args.out, reason=str(exc.strerror or exc)))
         return EXIT_USAGE
-    print(f"wrote {path}")
+    print(text(msg("cli.wrote", path=str(path))))
     return EXIT_OK
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from engine.cli.outcome import EXIT_OK, EXIT_USAGE, open_store
+from engine.cli.outcome import EXIT_OK, EXIT_USAGE, error, open_store
+from engine.core.format import text
+from engine.core.values import msg
 
 
 def main(args: argparse.Namespace) -> int:
@@ -16,10 +17,11 @@ def main(args: argparse.Namespace) -> int:
     try:
         added, skipped = import_recording(store, args.file)
     except (RecordingError, OSError) as exc:
-        print(f"trainfer: error: cannot import {args.file}: {exc}", file=sys.stderr)
+        reason = exc.msg if isinstance(exc, RecordingError) else str(exc.strerror or exc)
+        error(msg("import.failed", path=args.file, reason=reason))
         return EXIT_USAGE
-    print(f"imported {len(added)} run(s)" + (f" (ids {', '.join(map(str, added))})"
-                                             if added else "")
-          + (f"; {len(skipped)} already stored" if skipped else ""))
+    print(text(msg("import.done", n=len(added),
+                   ids=msg("import.ids", ids=[str(i) for i in added]) if added else "",
+                   skipped=msg("import.skipped", n=len(skipped)) if skipped else "")))
     return EXIT_OK
 

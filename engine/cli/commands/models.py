@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 
 from engine.cli.outcome import EXIT_OK
 from engine.core.catalog import CATALOG
+from engine.core.format import text
+from engine.core.values import msg, number
 
 
 def main(args: argparse.Namespace) -> int:
     """``trainfer models``."""
     if args.json:
-        print(json.dumps([dataclasses.asdict(m) for m in CATALOG.values()]))
+        print(json.dumps([m.to_dict() for m in CATALOG.values()]))
         return EXIT_OK
     for m in CATALOG.values():
-        print(f"{m.id:<10} {m.title} · {m.approx_params / 1e6:.1f} M parameters · "
-              f"default batch {m.default_batch_gpu['train']} on a GPU, "
-              f"{m.default_batch_cpu['train']} on the CPU · {m.input_size_label} "
-              f"{m.default_input_size_gpu} (GPU), {m.default_input_size_cpu} (CPU)")
-        print(f"{'':<10} {m.description}")
+        print(f"{m.id:<10} " + text(msg(
+            "models.line", title=m.title, params=number(m.approx_params / 1e6),
+            gpu_batch=m.default_batch_gpu["train"], cpu_batch=m.default_batch_cpu["train"],
+            what=m.input_size_label, gpu_size=m.default_input_size_gpu,
+            cpu_size=m.default_input_size_cpu)))
+        print(f"{'':<10} {text(m.description)}")
     return EXIT_OK
 

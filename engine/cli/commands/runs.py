@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 
-from engine.cli.outcome import EXIT_OK, EXIT_USAGE, open_store
+from engine.cli.outcome import EXIT_OK, EXIT_USAGE, error, open_store
+from engine.core.format import text
+from engine.core.values import msg, rate
 
 
 def _when(unix_s: float) -> str:
@@ -17,7 +18,6 @@ def _when(unix_s: float) -> str:
 def main(args: argparse.Namespace) -> int:
     """``trainfer runs list|show|delete``."""
     from engine.cli.report import summary_text
-    from engine.session.store.codec import decode
 
     store = open_store(args, required=True)
     if args.runs_command == "list":
@@ -26,39 +26,40 @@ def main(args: argparse.Namespace) -> int:
             print(json.dumps([r.to_dict() for r in runs]))
             return EXIT_OK
         if not runs:
-            print("no stored runs" + (f" match {args.filter!r}" if args.filter else ""))
+            print(text(msg("runs.none_match", filter=repr(args.filter)) if args.filter
+                       else msg("runs.none")))
         for r in runs:
-            s = r.summary or {}
-            rate = s.get("tokens_per_s") or s.get("samples_per_s")
-            unit = "tokens/s" if s.get("tokens_per_s") else f"{s.get('sample_unit', '')}/s"
-            rate_text = f"{rate:,.1f} {unit}" if isinstance(rate, (int, float)) and rate else ""
+            s = r.summary
+            rate_text = text(rate(s.rate, s.rate_unit)) if s is not None and s.rate else ""
             tags = f" [{', '.join(r.tags)}]" if r.tags else ""
+            damaged = " " + text(msg("runs.damaged", problem=r.problem)) if r.problem else ""
             print(f"{r.id:>5}  {_when(r.started_unix_s)}  {r.title:<32} {r.status:<11} "
-                  f"{rate_text}{tags}")
+                  f"{rate_text}{tags}{damaged}")
         return EXIT_OK
     try:
         rec = store.get(args.id)
     except KeyError:
-        print(f"trainfer: error: no run with id {args.id}; see `trainfer runs list`",
-              file=sys.stderr)
+        error(msg("runs.no_such", id=str(args.id)))
         return EXIT_USAGE
     if args.runs_command == "delete":
         store.delete(rec.id)
         store.purge()
-        print(f"deleted run {rec.id} ({rec.title}, {_when(rec.started_unix_s)})")
+        print(text(msg("runs.deleted", id=str(rec.id), title=rec.title,
+                       when=_when(rec.started_unix_s))))
         return EXIT_OK
     if args.json:
         print(json.dumps(rec.to_dict()))
         return EXIT_OK
-    print(f"run {rec.id}: {rec.title} · {rec.status} · {_when(rec.started_unix_s)}"
-          + (f" · tags: {', '.join(rec.tags)}" if rec.tags else "")
-          + (f" · imported from {rec.source}" if rec.source else ""))
-    if rec.summary:
-        print(summary_text(decode("Summary", rec.summary)))
-    elif rec.failure:
-        print(f"  failed: {rec.failure.get('message')}")
+    print(text(msg("runs.head", id=str(rec.id), title=rec.title, status=rec.status,
+                   when=_when(rec.started_unix_s),
+                   tags=msg("runs.tags", tags=rec.tags) if rec.tags else "",
+                   source=msg("runs.source", source=rec.source) if rec.source else "")))
+    if rec.summary is not None:
+        print(summary_text(rec.summary))
+    elif rec.failure is not None:
+        print(text(msg("runs.failed", reason=rec.failure.msg or rec.failure.message)))
+    elif rec.problem:
+        print(text(msg("runs.unreadable", problem=rec.problem, id=str(rec.id))))
     else:
-        print("  no summary (the run was interrupted); its samples up to the last second "
-              "are stored: trainfer export", rec.id, "--format csv --out FILE")
+        print(text(msg("runs.interrupted", id=str(rec.id))))
     return EXIT_OK
-

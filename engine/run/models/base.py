@@ -1,4 +1,4 @@
-"""The spec every catalog model implements, and the factory that picks one."""
+"""The spec every catalog model implements (STYLE.md 7: one interface for every mode)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from engine.core.catalog import CATALOG, ModelInfo
+from engine.core.catalog import ModelInfo
 
 HELDOUT_SEED_OFFSET = 1_000_003  # held-out data stream: seed + this (a prime, far from seed + 1)
 
@@ -30,12 +30,15 @@ class ModelSpec(ABC):
         batch_size: Samples per batch.
         device: Where batches are made.
         seed: Seeds the data generator.
+        max_new_tokens: Tokens a generation step adds after the prompt (language models;
+            sizes the position table), ``0`` otherwise.
     """
 
     module: nn.Module
 
     def __init__(
-        self, info: ModelInfo, input_size: int, batch_size: int, device: torch.device, seed: int
+        self, info: ModelInfo, input_size: int, batch_size: int, device: torch.device, seed: int,
+        max_new_tokens: int = 0,
     ) -> None:
         self.info = info
         self.input_size = input_size
@@ -110,44 +113,3 @@ class ModelSpec(ABC):
     def default_learning_rate(self, optimizer: str) -> float:
         """A learning rate at which this model's loss visibly falls within seconds."""
         return {"sgd": 0.05, "adamw": 1e-3}[optimizer]
-
-
-def preload(model_id: str) -> None:
-    """Import the libraries ``model_id`` needs (torchvision, transformers) ahead of time.
-
-    A CPU run's peak memory is counted from after this, so it measures the run (model,
-    optimizer, activations), not the libraries' code and tables.
-    """
-    family = CATALOG[model_id].family
-    if family in ("cnn", "vit"):
-        import engine.run.models.vision  # noqa: F401  (imports torchvision)
-    elif family == "lm":
-        from transformers import GPT2LMHeadModel  # noqa: F401
-
-        import engine.run.models.gpt2  # noqa: F401
-
-
-def build_spec(
-    model_id: str, input_size: int, batch_size: int, device: torch.device, seed: int,
-    max_new_tokens: int = 0,
-) -> ModelSpec:
-    """Build the spec for ``model_id`` with random weights (nothing is downloaded).
-
-    Raises:
-        KeyError: ``model_id`` is not in the catalog (RunConfig validation prevents this).
-    """
-    info = CATALOG[model_id]
-    torch.manual_seed(seed)
-    if info.family == "mlp":
-        from engine.run.models.mlp import MlpSpec
-
-        return MlpSpec(info, input_size, batch_size, device, seed)
-    if info.family in ("cnn", "vit"):
-        from engine.run.models.vision import VisionSpec
-
-        return VisionSpec(info, input_size, batch_size, device, seed)
-    if info.family == "lm":
-        from engine.run.models.gpt2 import Gpt2Spec
-
-        return Gpt2Spec(info, input_size, batch_size, device, seed, max_new_tokens)
-    raise KeyError(model_id)

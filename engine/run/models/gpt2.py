@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import torch
 import torch.nn.functional as F
+from transformers import GPT2Config, GPT2LMHeadModel
 
 from engine.core.catalog import ModelInfo
 from engine.run.models.base import ModelSpec
@@ -36,10 +37,8 @@ class Gpt2Spec(ModelSpec):
         self, info: ModelInfo, input_size: int, batch_size: int, device: torch.device, seed: int,
         max_new_tokens: int = 0,
     ) -> None:
-        super().__init__(info, input_size, batch_size, device, seed)
+        super().__init__(info, input_size, batch_size, device, seed, max_new_tokens)
         logging.getLogger("transformers").setLevel(logging.ERROR)
-        from transformers import GPT2Config, GPT2LMHeadModel
-
         size = _SIZES[info.id]
         config = GPT2Config(
             vocab_size=VOCAB_SIZE,

@@ -25,9 +25,10 @@ class MlpSpec(ModelSpec):
     """
 
     def __init__(
-        self, info: ModelInfo, input_size: int, batch_size: int, device: torch.device, seed: int
+        self, info: ModelInfo, input_size: int, batch_size: int, device: torch.device, seed: int,
+        max_new_tokens: int = 0,
     ) -> None:
-        super().__init__(info, input_size, batch_size, device, seed)
+        super().__init__(info, input_size, batch_size, device, seed, max_new_tokens)
         self.module = nn.Sequential(
             nn.Linear(input_size, HIDDEN),
             nn.GELU(),

@@ -28,9 +28,10 @@ class VisionSpec(ModelSpec):
     """
 
     def __init__(
-        self, info: ModelInfo, input_size: int, batch_size: int, device: torch.device, seed: int
+        self, info: ModelInfo, input_size: int, batch_size: int, device: torch.device, seed: int,
+        max_new_tokens: int = 0,
     ) -> None:
-        super().__init__(info, input_size, batch_size, device, seed)
+        super().__init__(info, input_size, batch_size, device, seed, max_new_tokens)
         builder = getattr(torchvision.models, info.id)
         if info.family == "vit":
             self.module = builder(weights=None, num_classes=NUM_CLASSES, image_size=input_size)

@@ -1,7 +1,8 @@
 """Events to stored rows and back.
 
 A stored event is ``(t_s, kind, json)``: ``kind`` is the event's class name and the JSON
-holds its fields (NaN as ``null``). Decoding ignores fields it does not know, so a
+holds its fields (NaN as ``null``; messages and quantities in their tagged form,
+:func:`engine.core.values.to_plain`). Decoding ignores fields it does not know, so a
 recording from a newer Trainfer with extra fields still loads.
 """
 
@@ -14,7 +15,7 @@ import typing
 from typing import Any
 
 from engine.core import events as ev
-from engine.session.store.db import plain_json
+from engine.core.values import Msg, from_plain, plain_json
 
 KINDS: dict[str, type] = {
     cls.__name__: cls
@@ -32,7 +33,7 @@ def event_time(event: Any) -> float:
 
 def encode(event: Any) -> tuple[float, str, str]:
     """``(t_s, kind, json)`` for one event."""
-    return event_time(event), type(event).__name__, plain_json(dataclasses.asdict(event))
+    return event_time(event), type(event).__name__, plain_json(event)
 
 
 def decode(kind: str, fields: dict[str, Any]) -> Any:
@@ -41,10 +42,11 @@ def decode(kind: str, fields: dict[str, Any]) -> Any:
     Raises:
         KeyError: ``kind`` is not an event Trainfer knows.
         TypeError: A required field is missing.
+        ValueError: A message or quantity field is malformed.
     """
     cls = KINDS[kind]
     names = {f.name for f in dataclasses.fields(cls)}
-    return cls(**{k: v for k, v in fields.items() if k in names})
+    return cls(**{k: from_plain(v) for k, v in fields.items() if k in names})
 
 
 def field_problem(kind: str, fields: dict[str, Any]) -> str:
@@ -88,6 +90,10 @@ def _value_problem(value: Any, hint: Any) -> str:
         if ok and isinstance(value, float) and not math.isfinite(value):
             return ""  # NaN travels as null, but a finite check is not this function's job
         return "" if ok else f"is {type(value).__name__}, not a number"
+    if hint is Msg:
+        ok = isinstance(value, dict) and value.get("type") == "message" and isinstance(
+            value.get("id"), str)
+        return "" if ok else f"is {type(value).__name__}, not a message"
     if hint is bool:
         return "" if isinstance(value, bool) else f"is {type(value).__name__}, not true/false"
     if hint is str:

@@ -14,7 +14,6 @@ version. A database that is corrupt, truncated or from a newer Trainfer raises
 from __future__ import annotations
 
 import json
-import math
 import os
 import sqlite3
 import threading
@@ -24,6 +23,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from engine.core.errors import ExplainedError
+from engine.core.events import Failed, Summary
+from engine.core.values import Msg, msg, plain_json
 
 SCHEMA_VERSION = 2
 DB_NAME = "trainfer.sqlite"
@@ -73,7 +76,7 @@ CREATE TABLE tags (
 STATUSES = ("running", "completed", "stopped", "failed", "interrupted")
 
 
-class StoreError(RuntimeError):
+class StoreError(ExplainedError, RuntimeError):
     """The database cannot be used; ``str(exc)`` says why and what to do.
 
     The file is left untouched.
@@ -92,21 +95,6 @@ def default_data_dir() -> Path:
     return Path(user_data_dir("trainfer", appauthor=False))
 
 
-def plain_json(value: Any) -> str:
-    """Strict JSON: NaN and infinities become ``null`` (``allow_nan=False`` holds)."""
-
-    def clean(v: Any) -> Any:
-        if isinstance(v, float) and not math.isfinite(v):
-            return None
-        if isinstance(v, dict):
-            return {k: clean(x) for k, x in v.items()}
-        if isinstance(v, (list, tuple)):
-            return [clean(x) for x in v]
-        return v
-
-    return json.dumps(clean(value), allow_nan=False, separators=(",", ":"))
-
-
 @dataclass(frozen=True)
 class RunRecord:
     """One stored run (without its events).
@@ -121,10 +109,12 @@ class RunRecord:
         updated_unix_s: Last write (Unix seconds).
         t0_s: Monotonic time of the start (event times are relative to it).
         config: The :class:`engine.core.config.RunConfig` as a dict.
-        summary: The :class:`engine.core.events.Summary` as a dict, or ``None``.
-        failure: The :class:`engine.core.events.Failed` as a dict, or ``None``.
+        summary: The run's :class:`~engine.core.events.Summary`, or ``None``.
+        failure: The run's :class:`~engine.core.events.Failed`, or ``None``.
         tags: Sorted tags.
         source: ``""`` for a run recorded here, else where it was imported from.
+        problem: Why a stored summary or failure could not be read (``""``: it could);
+            the run is listed without it.
     """
 
     id: int
@@ -139,10 +129,11 @@ class RunRecord:
     updated_unix_s: float
     t0_s: float
     config: dict[str, Any]
-    summary: dict[str, Any] | None
-    failure: dict[str, Any] | None
+    summary: Summary | None
+    failure: Failed | None
     tags: list[str] = field(default_factory=list)
     source: str = ""
+    problem: str = ""
 
     @property
     def title(self) -> str:
@@ -156,8 +147,9 @@ class RunRecord:
             "mode": self.mode, "device": self.device, "device_name": self.device_name,
             "status": self.status, "started_unix_s": self.started_unix_s,
             "updated_unix_s": self.updated_unix_s, "config": self.config,
-            "summary": self.summary, "failure": self.failure, "tags": self.tags,
-            "source": self.source,
+            "summary": self.summary.to_dict() if self.summary else None,
+            "failure": self.failure.to_dict() if self.failure else None,
+            "tags": self.tags, "source": self.source,
         }
 
 
@@ -184,7 +176,7 @@ class Store:
             self.data_dir.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=10.0)
         except (OSError, sqlite3.Error) as exc:
-            raise StoreError(f"cannot open the run store {self.path}: {exc}") from exc
+            raise StoreError(msg("store.cannot_open", path=str(self.path), error=str(exc))) from exc
         self._db.row_factory = sqlite3.Row
         try:
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -194,8 +186,7 @@ class Store:
             self.interrupted_on_open = self._mark_interrupted()
         except sqlite3.DatabaseError as exc:
             self._db.close()
-            raise StoreError(f"the run store {self.path} is damaged ({exc}); it was left "
-                             "as it is") from exc
+            raise StoreError(msg("store.damaged", path=str(self.path), error=str(exc))) from exc
 
     # ---- opening -------------------------------------------------------------------
 
@@ -215,19 +206,14 @@ class Store:
             finally:
                 db.close()
         except (sqlite3.Error, ValueError) as exc:
-            raise StoreError(
-                f"{self.path} is not a readable Trainfer database ({exc}); it was left as "
-                "it is. Move it away or choose another data directory (--data-dir)"
-            ) from exc
+            raise StoreError(msg("store.unreadable", path=str(self.path), error=str(exc))) from exc
         if ok != "ok":
-            raise StoreError(f"{self.path} is corrupt ({ok}); it was left as it is")
+            raise StoreError(msg("store.corrupt", path=str(self.path), error=str(ok)))
         if version is None:
-            raise StoreError(f"{self.path} is not a Trainfer database; it was left as it is")
+            raise StoreError(msg("store.not_trainfer", path=str(self.path)))
         if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"{self.path} was written by a newer Trainfer (schema {version}, this one "
-                f"reads up to {SCHEMA_VERSION}); it was left as it is. Update Trainfer"
-            )
+            raise StoreError(msg("store.newer", path=str(self.path), version=str(version),
+                                 supported=str(SCHEMA_VERSION)))
 
     def _migrate(self, existed: bool) -> None:
         with self._lock, self._db:
@@ -364,14 +350,16 @@ class Store:
     def _record(self, r: sqlite3.Row) -> RunRecord:
         tags = [t[0] for t in self._db.execute(
             "SELECT tag FROM tags WHERE run_id=? ORDER BY tag", (r["id"],))]
+        problems: list[str] = []
+        summary = _decoded("Summary", r["summary_json"], problems)
+        failure = _decoded("Failed", r["failure_json"], problems)
         return RunRecord(
             id=r["id"], uuid=r["uuid"], name=r["name"], model=r["model"], mode=r["mode"],
             device=r["device"], device_name=r["device_name"], status=r["status"],
             started_unix_s=r["started_unix_s"], updated_unix_s=r["updated_unix_s"],
             t0_s=r["t0_s"], config=json.loads(r["config_json"]),
-            summary=json.loads(r["summary_json"]) if r["summary_json"] else None,
-            failure=json.loads(r["failure_json"]) if r["failure_json"] else None,
-            tags=tags, source=r["source"],
+            summary=summary, failure=failure, tags=tags, source=r["source"],
+            problem="; ".join(problems),
         )
 
     def list_runs(self, text: str = "", include_deleted: bool = False) -> list[RunRecord]:
@@ -421,6 +409,23 @@ class Store:
             yield r["t_s"], r["kind"], json.loads(r["json"])
 
 
+def _decoded(kind: str, text: str | None, problems: list[str]) -> Any:
+    """The stored event of ``kind`` in ``text``, or ``None`` (and why, in ``problems``)."""
+    if not text:
+        return None
+    from engine.session.store.codec import decode, field_problem
+
+    try:
+        fields = json.loads(text)
+        problem = field_problem(kind, fields) if isinstance(fields, dict) else "not a mapping"
+        if not problem:
+            return decode(kind, fields)
+    except (ValueError, TypeError, KeyError) as exc:
+        problem = str(exc)
+    problems.append(f"{kind}: {problem}")
+    return None
+
+
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -434,11 +439,11 @@ def _pid_alive(pid: int) -> bool:
 FALLBACK_DIR = "recovered"
 
 
-def open_store(data_dir: str | Path | None = None) -> tuple[Store, str | None]:
+def open_store(data_dir: str | Path | None = None) -> tuple[Store, Msg | None]:
     """Open the store, or a fresh one beside a store that cannot be used.
 
     Returns:
-        ``(store, warning)``: ``warning`` is ``None``, or a sentence saying that the usual
+        ``(store, warning)``: ``warning`` is ``None``, or a message saying that the usual
         store is damaged, that it was left untouched, and where runs go instead.
 
     Raises:
@@ -446,8 +451,7 @@ def open_store(data_dir: str | Path | None = None) -> tuple[Store, str | None]:
     """
     base = Path(data_dir) if data_dir is not None else default_data_dir()
     if base.exists() and not base.is_dir():
-        raise StoreError(f"the data folder {base} is a file, not a folder; give --data-dir "
-                         "(or TRAINFER_DATA_DIR) a folder")
+        raise StoreError(msg("store.folder_is_file", path=str(base)))
     try:
         return Store(base), None
     except StoreError as exc:
@@ -455,6 +459,6 @@ def open_store(data_dir: str | Path | None = None) -> tuple[Store, str | None]:
         try:
             store = Store(fallback)
         except StoreError as again:
-            raise StoreError(f"{exc}; the fallback {fallback} cannot be used either "
-                             f"({again}); give --data-dir a folder you can write to") from again
-        return store, f"{exc}. Runs are saved in {fallback} instead."
+            raise StoreError(msg("store.no_fallback", problem=exc.msg, fallback=str(fallback),
+                                 again=again.msg)) from again
+        return store, msg("store.using_fallback", problem=exc.msg, fallback=str(fallback))

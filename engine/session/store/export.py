@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from engine.core.events import Phase, Sample, StepStats
-from engine.session.store.db import Store, plain_json
+from engine.core.values import plain_json
+from engine.session.store.db import Store
 
 _SERIES = (Sample, StepStats, Phase)
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from engine.core.config import RunConfig
 from engine.core.events import Failed, Started, StepStats, Summary
+from engine.core.values import Msg, msg
 from engine.session.store.codec import encode
 from engine.session.store.db import Store
 
@@ -52,7 +53,7 @@ class Recorder:
     """
 
     def __init__(self, store: Store, config: RunConfig, t0_s: float,
-                 on_error: Callable[[str], None] | None = None) -> None:
+                 on_error: Callable[[Msg], None] | None = None) -> None:
         self.store = store
         self.run_id = store.create_run(config.to_dict(), t0_s)
         self._on_error = on_error
@@ -114,4 +115,5 @@ class Recorder:
             self._failed = True
             log.error("recording run %s failed: %s", self.run_id, exc)
             if self._on_error is not None:
-                self._on_error(f"this run could not be saved to {self.store.path}: {exc}")
+                self._on_error(msg("recorder.failed", path=str(self.store.path),
+                                   error=str(exc)))

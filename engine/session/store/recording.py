@@ -17,14 +17,16 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+from engine.core.errors import ExplainedError
+from engine.core.values import Msg, msg, plain_json
 from engine.session.store.codec import KINDS, field_problem
-from engine.session.store.db import STATUSES, Store, plain_json
+from engine.session.store.db import STATUSES, Store
 
 FORMAT = "trainfer-recording"
 VERSION = 1
 
 
-class RecordingError(ValueError):
+class RecordingError(ExplainedError, ValueError):
     """A file that is not a readable recording; the message says why."""
 
 
@@ -74,68 +76,67 @@ def read_recording(path: str | Path) -> list[dict[str, Any]]:
         with gzip.open(path, "rt", encoding="utf-8") as f:
             doc = json.load(f)
     except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
-        raise RecordingError(f"{path.name} is not a Trainfer recording or is truncated "
-                             f"({exc})") from exc
+        raise RecordingError(msg("recording.truncated", name=path.name, error=str(exc))) from exc
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise RecordingError(f"{path.name} is damaged: {exc}") from exc
+        raise RecordingError(msg("recording.damaged", name=path.name, error=str(exc))) from exc
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        raise RecordingError(f"{path.name} is not a Trainfer recording")
+        raise RecordingError(msg("recording.not_recording", name=path.name))
     if not isinstance(doc.get("version"), int) or doc["version"] > VERSION:
-        raise RecordingError(
-            f"{path.name} was made by a newer Trainfer (recording version "
-            f"{doc.get('version')}); update Trainfer to open it")
+        raise RecordingError(msg("recording.newer", name=path.name,
+                                 version=str(doc.get("version"))))
     runs = doc.get("runs")
     if not isinstance(runs, list) or not all(
         isinstance(r, dict) and {"uuid", "model", "mode", "config", "events"} <= set(r)
         for r in runs
     ):
-        raise RecordingError(f"{path.name} is damaged: its runs are incomplete")
+        raise RecordingError(msg("recording.incomplete", name=path.name))
     for i, r in enumerate(runs, 1):
         problem = _run_problem(r)
         if problem:
-            raise RecordingError(f"{path.name} is damaged: run {i} ({r.get('model')} "
-                                 f"{r.get('mode')}) {problem}; nothing was imported")
+            raise RecordingError(msg("recording.bad_run", name=path.name, index=str(i),
+                                     model=str(r.get("model")), mode=str(r.get("mode")),
+                                     problem=problem))
     return runs
 
 
-def _run_problem(r: dict[str, Any]) -> str:
-    """What is wrong with one run of a recording, or ``""``."""
+def _run_problem(r: dict[str, Any]) -> Msg | None:
+    """What is wrong with one run of a recording, or ``None``."""
     if not isinstance(r["config"], dict) or not isinstance(r["uuid"], str):
-        return "has no valid configuration"
+        return msg("recording.no_config")
     events = r["events"]
     if not isinstance(events, list):
-        return "has no event list"
+        return msg("recording.no_events")
     for n, e in enumerate(events, 1):
         if not (isinstance(e, list) and len(e) == 3 and isinstance(e[1], str)
                 and isinstance(e[2], dict) and isinstance(e[0], (int, float))
                 and not isinstance(e[0], bool) and math.isfinite(e[0])):
-            return f"has an unreadable event (number {n})"
+            return msg("recording.unreadable_event", n=str(n))
         if e[1] not in KINDS:
-            return f"has an event of unknown kind {e[1]!r} (number {n})"
+            return msg("recording.unknown_kind", kind=repr(e[1]), n=str(n))
         problem = field_problem(e[1], e[2])
         if problem:
-            return f"has a damaged event (number {n}: {problem})"
+            return msg("recording.damaged_event", n=str(n), detail=problem)
     for key, kind in (("summary", "Summary"), ("failure", "Failed")):
         if r.get(key) is None:
             continue
         if not isinstance(r[key], dict):
-            return f"has an unreadable {key}"
+            return msg("recording.unreadable_part", part=key)
         problem = field_problem(kind, r[key])
         if problem:
-            return f"has a damaged {key} ({problem})"
+            return msg("recording.damaged_part", part=key, detail=problem)
     if r.get("status", "completed") not in STATUSES:
-        return f"has an unknown status {r.get('status')!r}"
+        return msg("recording.unknown_status", status=repr(r.get("status")))
     for key in ("t0_s", "started_unix_s"):
         value = r.get(key, 0.0)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return f"has a {key} that is not a number"
+            return msg("recording.not_number", field=key)
     for key in ("name", "device", "device_name"):
         if r.get(key) is not None and not isinstance(r[key], str):
-            return f"has a {key} that is not text"
+            return msg("recording.not_text", field=key)
     if r.get("tags") is not None and not (
             isinstance(r["tags"], list) and all(isinstance(t, str) for t in r["tags"])):
-        return "has tags that are not a list of text"
-    return ""
+        return msg("recording.bad_tags")
+    return None
 
 
 def import_recording(store: Store, path: str | Path) -> tuple[list[int], list[str]]:

@@ -20,6 +20,9 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
+from engine.core.errors import ExplainedError
+from engine.core.values import msg
+
 READINGS = (
     "gpu_util", "memory", "power", "power_instant", "energy", "temperature", "sm_clock",
     "mem_clock", "clock_events", "pcie", "gpm",
@@ -81,12 +84,16 @@ _DRIVER_NOT_LOADED = 9  # NVML_ERROR_DRIVER_NOT_LOADED
 _NO_PERMISSION = 4  # NVML_ERROR_NO_PERMISSION
 
 
-class NvmlUnavailable(RuntimeError):
-    """NVML cannot be used on this machine; ``str(exc)`` says why, for the user."""
+class NvmlUnavailable(ExplainedError, RuntimeError):
+    """NVML cannot be used on this machine; ``exc.msg`` says why, for the user."""
 
 
-class GpuLost(RuntimeError):
+class GpuLost(ExplainedError, RuntimeError):
     """The GPU fell off the bus or stopped answering (``NVML_ERROR_GPU_IS_LOST``)."""
+
+
+def _lost(index: int) -> GpuLost:
+    return GpuLost(msg("nvml.gpu_lost", index=str(index)))
 
 
 @dataclass(frozen=True)
@@ -200,23 +207,18 @@ class Nvml:
             try:
                 import pynvml
             except ImportError as exc:
-                raise NvmlUnavailable(
-                    "the nvidia-ml-py package is not installed (pip install nvidia-ml-py)"
-                ) from exc
+                raise NvmlUnavailable(msg("nvml.no_binding")) from exc
             self._lib = pynvml
         try:
             self._lib.nvmlInit()
         except Exception as exc:
             value = _error_value(exc)
-            if value == _LIBRARY_NOT_FOUND:
-                msg = "no NVIDIA driver found (libnvidia-ml could not be loaded)"
-            elif value == _DRIVER_NOT_LOADED:
-                msg = "the NVIDIA driver is not loaded (is the kernel module running?)"
-            elif value == _NO_PERMISSION:
-                msg = "no permission to read the NVIDIA driver (NVML); check device permissions"
-            else:
-                msg = f"NVML failed to initialize: {exc}"
-            raise NvmlUnavailable(msg) from exc
+            why = {_LIBRARY_NOT_FOUND: msg("nvml.no_driver"),
+                   _DRIVER_NOT_LOADED: msg("nvml.driver_not_loaded"),
+                   _NO_PERMISSION: msg("nvml.no_permission")}.get(
+                       value if value is not None else -1,
+                       msg("nvml.init_failed", error=str(exc)))
+            raise NvmlUnavailable(why) from exc
         self._initialized = True
 
     def shutdown(self) -> None:
@@ -264,7 +266,7 @@ class Nvml:
         except Exception as exc:
             code = _error_value(exc)
             if code == _GPU_IS_LOST:
-                raise GpuLost(f"GPU {index} is lost (fell off the bus or hung)") from exc
+                raise _lost(index) from exc
             if code in (_NOT_SUPPORTED, _FUNCTION_NOT_FOUND):
                 supported[reading] = False
             if code == _FUNCTION_NOT_FOUND:  # the driver lacks the symbol
@@ -286,7 +288,7 @@ class Nvml:
             # nvmlDeviceGetName) answer NVML_ERROR_GPU_IS_LOST here, outside _call: raise
             # the typed error the callers (Sampler, list_devices) catch, not pynvml's.
             if _error_value(exc) == _GPU_IS_LOST:
-                raise GpuLost(f"GPU {index} is lost (fell off the bus or hung)") from exc
+                raise _lost(index) from exc
             raise
         name = name.decode() if isinstance(name, bytes) else str(name)
         try:
@@ -420,7 +422,7 @@ class Nvml:
                 self._gpm[index] = [spare, now, prev]
         except Exception as exc:
             if _error_value(exc) == _GPU_IS_LOST:
-                raise GpuLost(f"GPU {index} is lost (fell off the bus or hung)") from exc
+                raise _lost(index) from exc
             if _error_value(exc) in (_NOT_SUPPORTED, _FUNCTION_NOT_FOUND):
                 self._supported[index]["gpm"] = False
             return None

@@ -31,6 +31,7 @@ from collections.abc import Callable
 from typing import Any
 
 from engine.core.events import Sample, TelemetryStatus
+from engine.core.values import Msg, joules, msg, seconds
 from engine.session.telemetry.host import HostProbe
 from engine.session.telemetry.nvml import GpuLost, Nvml, NvmlUnavailable
 
@@ -118,8 +119,8 @@ class Sampler:
         self._host = HostProbe()
         self._tracks: list[_GpuTrack] = []
         self._primary: _GpuTrack | None = None
-        self._note = ""
-        self.status = TelemetryStatus(time.monotonic(), False, "not started")
+        self._notes: list[Msg] = []
+        self.status = TelemetryStatus.of(False, msg("sampler.not_started"))
         self.ticks = 0
 
     # ---- lifecycle -----------------------------------------------------------------
@@ -149,16 +150,18 @@ class Sampler:
 
     # ---- status --------------------------------------------------------------------
 
-    def _set_status(self, message: str | None = None) -> None:
+    def _set_status(self, what: Msg | None = None) -> None:
         p = self._primary
         available = p is not None and not p.lost
-        if message is None:
-            message = f"sampling {p.name} (GPU {p.index}){self._note}" if p else self.status.message
+        if what is None and p is not None:
+            what = (msg("sampler.sampling_notes", name=p.name, index=str(p.index),
+                        notes=self._notes) if self._notes
+                    else msg("sampler.sampling", name=p.name, index=str(p.index)))
+        elif what is None:
+            what = self.status.msg or msg("sampler.not_started")
         supported = self._nvml.supported(p.index) if p is not None else {}
-        self.status = TelemetryStatus(
-            time.monotonic(), available, message,
-            p.index if p else None, p.name if p else None, supported,
-        )
+        self.status = TelemetryStatus.of(available, what, p.index if p else None,
+                                         p.name if p else None, supported)
         if self._on_status is not None:
             self._on_status(self.status)
 
@@ -167,24 +170,24 @@ class Sampler:
             self._nvml.init()
             count = self._nvml.device_count()
         except NvmlUnavailable as exc:
-            self._set_status(str(exc))
+            self._set_status(exc.msg)
             return
         except Exception as exc:  # noqa: BLE001 - any NVML failure leaves host sampling on
-            self._set_status(f"NVML failed: {exc}")
+            self._set_status(msg("sampler.nvml_failed", error=str(exc)))
             return
         if count == 0:
-            self._set_status("NVML found no NVIDIA GPU")
+            self._set_status(msg("sampler.no_gpu"))
             return
         primary = self._gpu_index if self._gpu_index is not None else 0
         if primary >= count:
-            self._set_status(f"GPU {primary} does not exist (NVML sees {count})")
+            self._set_status(msg("sampler.no_such_gpu", index=str(primary), count=count))
             return
         for index in range(count):
             try:
                 info = self._nvml.info(index)
             except GpuLost as exc:
                 if index == primary:
-                    self._set_status(str(exc))
+                    self._set_status(exc.msg)
                     return
                 continue
             estimate = not info.supported.get("energy") and bool(info.supported.get("power"))
@@ -194,11 +197,12 @@ class Sampler:
             if index == primary:
                 self._primary = track
                 missing = [k for k, ok in info.supported.items() if not ok]
-                self._note = f"; not supported: {', '.join(missing)}" if missing else ""
+                if missing:
+                    self._notes.append(msg("sampler.not_supported", readings=missing))
                 if estimate:
-                    self._note += "; energy estimated from power"
+                    self._notes.append(msg("sampler.energy_estimated"))
                 if info.memory_api == "nvmlMemory_v1":
-                    self._note += "; memory from nvmlMemory_v1 (includes driver-reserved)"
+                    self._notes.append(msg("sampler.memory_v1"))
         self._set_status()
 
     # ---- one tick ------------------------------------------------------------------
@@ -212,10 +216,7 @@ class Sampler:
             resets = track.resets
             energy = track.counter(r.energy_j)
             if track.resets != resets and track is self._primary:
-                self._set_status(
-                    f"energy counter went backwards (driver reload?); cumulative energy "
-                    f"continues from {track.last_cum:.1f} J"
-                )
+                self._set_status(msg("sampler.counter_reset", energy=joules(track.last_cum)))
         elif track.estimate_energy:
             energy = track.integrate(t, r.power_w)
         fields: dict[str, Any] = {
@@ -259,15 +260,15 @@ class Sampler:
             except GpuLost as exc:
                 track.lost = True
                 if track is self._primary:
-                    self._set_status(f"{exc}; GPU readings stopped, host readings go on")
+                    self._set_status(msg("sampler.gpu_lost", reason=exc.msg))
                 continue
             except Exception as exc:  # noqa: BLE001 - a broken call must not stop sampling
                 if track is self._primary:
-                    self._set_status(f"NVML read failed: {exc}")
+                    self._set_status(msg("sampler.read_failed", error=str(exc)))
                 continue
             slow = time.monotonic() - t_call
             if slow > SLOW_CALL_S and track is self._primary:
-                self._set_status(f"NVML took {slow:.1f} s to answer; ticks were skipped")
+                self._set_status(msg("sampler.slow", seconds=seconds(slow)))
             sample = Sample(t_s=t, **common, **fields)
             self.samples_by_gpu[track.index].append(sample)
             if track is self._primary:

@@ -5,49 +5,15 @@ from __future__ import annotations
 import math
 from array import array
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
 
 from engine.core.events import Sample
+from engine.core.summary import WindowStats
 
 _NAN = float("nan")
 
 
 def _f(value: float | None) -> float:
     return _NAN if value is None else float(value)
-
-
-@dataclass(frozen=True)
-class WindowStats:
-    """Telemetry over ``[start, end]``.
-
-    Attributes:
-        energy_j: Energy (J): difference of the cumulative NVML energy counter, linearly
-            interpolated at both edges; or, without a counter, the trapezoid integral of
-            power (then ``energy_source`` is ``"estimated_from_power"``); ``None`` without
-            either.
-        energy_source: ``"nvml_counter"``, ``"estimated_from_power"`` or ``None``.
-        mean_power_w, peak_power_w: Power draw over the window (W).
-        mean_gpu_util_pct: Mean NVML utilization (%).
-        mean_cpu_util_pct: Mean whole-machine CPU utilization (%).
-        samples: Number of samples inside the window.
-        mean_power_instant_w, peak_power_instant_w: Instant power draw (W).
-        mean_sm_activity_pct, mean_sm_occupancy_pct, mean_tensor_activity_pct,
-            mean_dram_bw_util_pct: Means of the GPM readings inside the window.
-    """
-
-    energy_j: float | None
-    energy_source: str | None
-    mean_power_w: float | None
-    peak_power_w: float | None
-    mean_gpu_util_pct: float | None
-    mean_cpu_util_pct: float | None
-    samples: int
-    mean_power_instant_w: float | None = None
-    peak_power_instant_w: float | None = None
-    mean_sm_activity_pct: float | None = None
-    mean_sm_occupancy_pct: float | None = None
-    mean_tensor_activity_pct: float | None = None
-    mean_dram_bw_util_pct: float | None = None
 
 
 _MEANS = (
