@@ -283,12 +283,15 @@ def test_demo_is_not_offered_when_missing(window, monkeypatch):
 
 
 def test_a_long_run_opens_and_replays_completely(window, qtbot, store, stored_run):
-    # How long the window freezes meanwhile is measured by bench/open_long_run.py.
+    # How long the window freezes meanwhile is measured by bench/open_long_run.py; this
+    # test is about every point arriving, so the window is hidden: offscreen painting of
+    # eight plots at 10 Hz would take most of the 2-core machine's time (redraw cost is
+    # issue 15's GUI soak benchmark).
+    window.hide()
     long_id = stored_run(store, "train", seconds=600.0)  # 10 minutes: 18,000 events
     wait_task(qtbot, window.stored.open_runs([long_id]))
     assert points(window.live.curve("throughput", "train")) == 6_000
-    # 18,000 events through the bridge take tens of seconds on a loaded 2-core machine
-    with qtbot.waitSignal(window.replay_finished, timeout=180_000):
+    with qtbot.waitSignal(window.replay_finished, timeout=180_000):  # generous: a loaded machine
         window.replay_runs([long_id], speed=2000.0)
     window.live.refresh()  # the plots take new points at their next 10 Hz tick
     assert points(window.live.curve("cpu_util", "train")) == 12_018
