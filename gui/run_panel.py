@@ -119,9 +119,9 @@ class RunPanel(QWidget):
         self.device_note.setWordWrap(True)
         self.device_note.setStyleSheet("color: #868E96;")
         if not devices.available:
-            self.device_note.setText(self.tr("No GPU: {0}").format(devices.message))
+            self.device_note.setText(self.tr("No GPU: {0}").format(words(devices.msg)))
         else:
-            self.device_note.setText(devices.message)
+            self.device_note.setText(words(devices.msg))
 
         self.batch_spin = QSpinBox()
         self.batch_spin.setObjectName("batch_spin")
