@@ -45,6 +45,11 @@ def build_parser() -> argparse.ArgumentParser:
         "(e.g. mlp:train,mlp:infer); for demos and screenshots",
     )
     parser.add_argument(
+        "--complete", action="store_true",
+        help="after the --autostart runs, complete the Compare tab's table (run what its "
+        "claims need); for demos and screenshots",
+    )
+    parser.add_argument(
         "--experiment", metavar="NAME", default=None,
         help="run this guided experiment when the window opens (Experiments tab); "
         "for demos and screenshots",
@@ -211,7 +216,8 @@ def main(argv: list[str] | None = None) -> int:
         window.set_replay_speed(args.speed)
         QTimer.singleShot(300, lambda: window.replay_recording(args.replay, args.speed))
     elif specs:
-        AutoStarter(window, specs, seconds=args.seconds, device=args.device).begin()
+        AutoStarter(window, specs, seconds=args.seconds, device=args.device,
+                    complete=args.complete).begin()
     elif args.experiment:
         _start_experiment(window, args.experiment, args.model, args.device, args.seconds)
     elif not problem and not store_warning:

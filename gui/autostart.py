@@ -41,6 +41,8 @@ class AutoStarter(QObject):
         specs: ``(model, mode)`` pairs, run in order.
         seconds: Measured duration of each run (s); ``None`` keeps the panel's value.
         device: Device for every run (``"cpu"``, ``"cuda:0"``...); ``None`` keeps the panel's.
+        complete: After the last run, complete the Compare tab's table (as its *Complete
+            the table* button does).
     """
 
     def __init__(
@@ -49,12 +51,14 @@ class AutoStarter(QObject):
         specs: Sequence[tuple[str, str]],
         seconds: float | None = None,
         device: str | None = None,
+        complete: bool = False,
     ) -> None:
         super().__init__(window)
         self._window = window
         self._queue = list(specs)
         self._seconds = seconds
         self._device = device
+        self._complete = complete
         window.run_finished.connect(self._after_run)
 
     def begin(self, delay_ms: int = 300) -> None:
@@ -62,8 +66,13 @@ class AutoStarter(QObject):
         QTimer.singleShot(delay_ms, self._next)
 
     def _after_run(self) -> None:
-        if self._queue and self._window.state in ("done", "stopped"):
+        if self._window.state not in ("done", "stopped"):
+            return
+        if self._queue:
             QTimer.singleShot(GAP_MS, self._next)
+        elif self._complete:
+            self._complete = False
+            QTimer.singleShot(GAP_MS, self._window.compare.complete_button.click)
 
     def _next(self) -> None:
         if not self._queue:

@@ -27,6 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from engine.claims.completion import COMPLETE
+from engine.claims.experiment_runner import CaseStarted
+from engine.claims.experiments import ExperimentPlan
 from engine.core.catalog import CATALOG
 from engine.core.events import Started, StepStats, Summary
 from engine.core.resources import resources_dir
@@ -201,6 +204,12 @@ class MainWindow(QMainWindow):
         c.replay.finished.connect(self._on_replay_finished)
         c.speed_changed.connect(self._show_replay_speed)
         c.experiment_finished.connect(lambda _r: self.history.refresh())
+        self.compare.completion_requested.connect(self.complete_comparison)
+        c.experiment_finished.connect(
+            lambda r: self.compare.end_completion(r) if r.name == COMPLETE else None)
+        c.experiment_running.connect(
+            lambda on: None if on else self.compare.end_completion(None))
+        c.case_started.connect(self._on_case_started)
         bridge.started.connect(self._on_started)
         bridge.phase.connect(self.live.add_phase)
         bridge.step.connect(self._on_step)
@@ -417,9 +426,12 @@ class MainWindow(QMainWindow):
         except Exception:  # noqa: BLE001 - an unreadable store has been reported already
             return
         latest: dict[tuple[str, str], Any] = {}
-        for rec in records:  # newest first
-            if rec.summary is not None and rec.status in ("completed", "stopped"):
-                latest.setdefault((rec.model, rec.mode), rec)
+        measured = [rec for rec in records  # newest first
+                    if rec.summary is not None and rec.status in ("completed", "stopped")]
+        for rec in measured:
+            latest.setdefault((rec.model, rec.mode), rec)
+        self.compare.add_evidence([rec.summary for rec in reversed(measured)
+                                   if rec.summary is not None])
         for rec in sorted(latest.values(), key=lambda r: r.started_unix_s):
             self.compare.add_summary(rec.summary)
 
@@ -432,6 +444,23 @@ class MainWindow(QMainWindow):
             trained[model_id] = self.tr("{0}{1} steps").format(
                 loss, s.warmup_steps + s.measured_steps)
         self.panel.set_trained(trained)
+
+    def complete_comparison(self, plan: ExperimentPlan) -> bool:
+        """Run the missing runs of the Compare tab's table (``plan``); False if it can't now.
+
+        The Compare tab stays on screen; the Live tab plots each run.
+        """
+        if not plan.cases:
+            return False
+        if not self.controller.start_experiment(plan):
+            return False
+        self.compare.begin_completion()
+        return True
+
+    def _on_case_started(self, ev: CaseStarted) -> None:
+        plan = self.controller.plan
+        if self.compare.completing and plan is not None:
+            self.compare.completion_case(ev, len(plan.cases))
 
     def show_pair_in_compare(self, train: Summary, infer: Summary, label: str) -> None:
         """Show ``train`` beside ``infer`` in the Compare tab and switch to it."""

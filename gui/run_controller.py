@@ -161,6 +161,11 @@ class RunController(QObject):
         return self.replay.active
 
     @property
+    def plan(self) -> ExperimentPlan | None:
+        """The plan of the experiment in progress, or ``None``."""
+        return self._plan
+
+    @property
     def experimenting(self) -> bool:
         """True from the start of an experiment until its result (or failure) is known."""
         return self._experiment is not None

@@ -20,7 +20,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.claims.document import DocClaim, Text, load_claims, load_document
-from engine.claims.verdicts import CLAIM_VERDICTS, ROW_VERDICTS, Verdict, item
+from engine.claims.evidence import (
+    NO_EVIDENCE,
+    Evidence,
+    Need,
+    differences,
+    loader_workers,
+    not_comparable_msg,
+)
+from engine.claims.verdicts import (
+    CLAIM_VERDICTS,
+    CONFIRMED,
+    NOT_CONFIRMED,
+    NOT_MEASURABLE,
+    ROW_VERDICTS,
+    Verdict,
+    item,
+)
 from engine.core.events import Summary
 from engine.core.values import (
     Msg,
@@ -97,6 +113,9 @@ class Comparison:
         train, infer: The summaries used (either may be ``None``).
         rows: One :class:`ComparisonRow` per document row.
         claims: One :class:`ClaimResult` per bullet of the document's lists.
+        differences: The settings in which ``train`` and ``infer`` differ
+            (:func:`engine.claims.evidence.differences`; ``()``: comparable).
+        evidence: The other runs of the model the verdicts were judged on.
     """
 
     model: str
@@ -104,6 +123,32 @@ class Comparison:
     infer: Summary | None
     rows: list[ComparisonRow] = field(default_factory=list)
     claims: list[ClaimResult] = field(default_factory=list)
+    differences: tuple[str, ...] = ()
+    evidence: Evidence = NO_EVIDENCE
+
+    @property
+    def comparable(self) -> bool:
+        """The pair differs in the mode alone (or a side is missing)."""
+        return not self.differences
+
+    def verdicts(self) -> list[Verdict]:
+        """Every verdict: the rows', then the lists' claims'."""
+        return [r.verdict for r in self.rows if r.verdict] + [c.verdict for c in self.claims]
+
+    def counts(self) -> dict[str, int]:
+        """How many verdicts have each status (``confirmed``, ``not_confirmed`` ...)."""
+        out = {CONFIRMED: 0, NOT_CONFIRMED: 0, NOT_MEASURABLE: 0}
+        for v in self.verdicts():
+            out[v.status] += 1
+        return out
+
+    def needs(self) -> list[Need]:
+        """The runs that would test the claims this comparison cannot, once each."""
+        seen: dict[str, Need] = {}
+        for v in self.verdicts():
+            for n in v.needs:
+                seen.setdefault(n.key, n)
+        return list(seen.values())
 
     def title(self) -> Msg:
         """``Training vs inference: resnet18 on cpu (AMD EPYC), fp32``."""
@@ -119,6 +164,11 @@ class Comparison:
 
         return {
             "model": self.model,
+            "comparable": self.comparable,
+            "differences": list(self.differences),
+            "counts": self.counts(),
+            "needs": [n.key for n in self.needs()],
+            "evidence_runs": len(self.evidence.runs),
             "train": self.train.to_dict() if self.train else None,
             "infer": self.infer.to_dict() if self.infer else None,
             "rows": [
@@ -280,7 +330,8 @@ def _data_flow(s: Summary) -> Msg:
 
 def _energy(s: Summary) -> Msg:
     if s.energy_j is None and not s.on_gpu:
-        return msg("row.energy.na_cpu")
+        return (msg("row.energy.na_note", note=s.telemetry_note_msg)
+                if s.telemetry_note_msg is not None else msg("row.energy.na_cpu"))
     if s.energy_j is None:
         return msg("row.energy.na", note=s.telemetry_note_msg or s.telemetry_note
                    or msg("row.energy.no_reading"))
@@ -289,8 +340,58 @@ def _energy(s: Summary) -> Msg:
     if s.mean_power_instant_w is not None:
         power = msg("row.energy.both_powers", power=watts(s.mean_power_w),
                     instant=watts(s.mean_power_instant_w))
-    return msg("row.energy", per=per, estimated=msg("row.energy.estimated")
-               if s.energy_source == "estimated_from_power" else "", power=power)
+    label = {"estimated_from_power": msg("row.energy.estimated"),
+             "rapl": msg("row.energy.rapl")}.get(s.energy_source or "", "")
+    return msg("row.energy", per=per, estimated=label, power=power,
+               resets=msg("row.semicolon", part=counter_resets_msg(s))
+               if s.energy_counter_resets else "")
+
+
+def counter_resets_msg(s: Summary) -> Msg | None:
+    """``the energy counter reset 1 time during the run; the total carries on``, or ``None``."""
+    if not s.energy_counter_resets:
+        return None
+    return msg("row.energy.resets", n=s.energy_counter_resets)
+
+
+def _optimizations_beside(s: Summary, evidence: Evidence) -> list[Msg]:
+    """The runs beside ``s`` that the optimizations row is judged on."""
+    out: list[Msg] = []
+    if s.mode == "train":
+        for p in ("fp32", "bf16", "fp16"):
+            run = evidence.find(s, "train", precision=p)
+            if run is not None and run is not s:
+                out.append(msg("row.beside.precision", precision=p,
+                               rate=rate(run.rate, run.rate_unit),
+                               peak=nbytes(run.peak_mem_bytes)))
+        return out
+    for q in ("int8", "fp8"):
+        run = evidence.find(s, "infer", quantize=q)
+        if run is not None and run is not s:
+            out.append(msg("row.beside.quant", quantize=q, ms=millis(run.step_ms_median)))
+    return out + _batch1_beside(s, evidence)
+
+
+def _batch1_beside(s: Summary, evidence: Evidence) -> list[Msg]:
+    one = evidence.find(s, "infer", batch_size=1)
+    if one is None or one is s:
+        return []
+    return [msg("row.beside.batch1", ms=millis(one.step_ms_median),
+                tail=millis(one.step_ms_p99 if one.step_ms_p99 is not None
+                            else one.step_ms_p95),
+                stat="p99" if one.step_ms_p99 is not None else "p95")]
+
+
+def _data_flow_beside(s: Summary, evidence: Evidence) -> list[Msg]:
+    """The DataLoader runs beside a training ``s``, the batch-1 run beside an inference."""
+    if s.mode == "infer":
+        return _batch1_beside(s, evidence)
+    out = []
+    for n in (0, loader_workers()):
+        run = evidence.find(s, "train", loader_workers=n)
+        if run is not None and run is not s:
+            out.append(msg("row.beside.loader", n=n, rate=rate(run.rate, run.rate_unit)))
+    return out
 
 
 @dataclass(frozen=True)
@@ -302,6 +403,16 @@ class _RowSpec:
     get: Callable[[Summary], float | None] | None = None
     noun: str = ""  # message id of what the ratio compares
     value: Callable[[Summary, float | None], Quantity] | None = None
+    beside: Callable[[Summary, Evidence], list[Msg]] | None = None
+    """The other runs of the model this row is also judged on (after completion)."""
+
+    def cell(self, s: Summary | None, evidence: Evidence) -> Msg:
+        """What was measured on one side, with the runs beside it."""
+        if s is None:
+            return msg("row.not_run")
+        main = self.describe(s)
+        more = self.beside(s, evidence) if self.beside is not None else []
+        return msg("row.with_evidence", main=main, beside=more) if more else main
 
 
 ROWS: dict[str, _RowSpec] = {
@@ -317,8 +428,8 @@ ROWS: dict[str, _RowSpec] = {
     "gpu_utilization": _RowSpec(
         _gpu_util, "mean_gpu_util_pct", lambda s: s.mean_gpu_util_pct if s.on_gpu else None,
         "row.noun.gpu_util", lambda _s, v: percent(v)),
-    "specific_optimizations": _RowSpec(_optimizations),
-    "data_flow": _RowSpec(_data_flow),  # a batch size is not a cost
+    "specific_optimizations": _RowSpec(_optimizations, beside=_optimizations_beside),
+    "data_flow": _RowSpec(_data_flow, beside=_data_flow_beside),  # a batch is not a cost
     "energy_consumption": _RowSpec(
         _energy, "energy_per_sample_j", lambda s: s.energy_per_sample_j,
         "row.noun.energy_per_sample", lambda s, v: joules(v, singular(s.sample_unit))),
@@ -339,12 +450,15 @@ def _cost_ratio(train: Summary | None, infer: Summary | None,
     return r, msg(key, ratio=ratio(r), what=msg(spec.noun))
 
 
-def build(train: Summary | None, infer: Summary | None) -> Comparison:
+def build(train: Summary | None, infer: Summary | None,
+          evidence: Evidence = NO_EVIDENCE) -> Comparison:
     """Fill the document's rows with measurements.
 
     Args:
         train: Summary of a training run, or ``None`` if none ran yet.
         infer: Summary of an inference run of the same model, or ``None``.
+        evidence: Other runs of the model, for the claims one pair cannot test (mixed
+            precision, batch 1, quantization; :mod:`engine.claims.verdicts`).
 
     Raises:
         ValueError: The summaries are of different models, or of the wrong modes.
@@ -356,10 +470,16 @@ def build(train: Summary | None, infer: Summary | None) -> Comparison:
     if train is not None and infer is not None and train.model != infer.model:
         raise ValueError(f"cannot compare {train.model} with {infer.model}")
     model = train.model if train else infer.model if infer else ""
+    diffs = tuple(differences(train, infer)) if train and infer else ()
     rows = []
     for doc in load_document():
         spec = ROWS[doc.id]
+        judge = ROW_VERDICTS[doc.id]
         value, r_msg = _cost_ratio(train, infer, spec)
+        unlike = differences(train, infer, judge.allow) if train and infer else []
+        if unlike and r_msg is not None:
+            assert train is not None and infer is not None
+            value, r_msg = None, not_comparable_msg(train, infer, unlike)
         if doc.id == "energy_consumption" and train and infer and r_msg is not None and (
                 train.mean_power_w is not None and infer.mean_power_w is not None):
             # DESIGN.md: on an H200, ResNet-50 inference drew 676 W against 624 W for
@@ -375,20 +495,29 @@ def build(train: Summary | None, infer: Summary | None) -> Comparison:
         rows.append(ComparisonRow(
             id=doc.id, table=doc.table, aspect=doc.aspect, doc_train=doc.train,
             doc_infer=doc.infer,
-            measured_train=spec.describe(train) if train else msg("row.not_run"),
-            measured_infer=spec.describe(infer) if infer else msg("row.not_run"),
+            measured_train=spec.cell(train, evidence),
+            measured_infer=spec.cell(infer, evidence),
             ratio=value, ratio_msg=r_msg, metric=spec.metric,
-            verdict=ROW_VERDICTS[doc.id](train, infer),
+            verdict=judge(train, infer, evidence),
             value_train=metric(train), value_infer=metric(infer)))
-    claims = [ClaimResult(c, CLAIM_VERDICTS[c.id](train, infer)) for c in load_claims()]
-    return Comparison(model, train, infer, rows, claims)
+    claims = [ClaimResult(c, CLAIM_VERDICTS[c.id](train, infer, evidence))
+              for c in load_claims()]
+    return Comparison(model, train, infer, rows, claims, diffs, evidence)
 
 
 def headline(cmp: Comparison) -> Msg:
-    """*k of n confirmed* over the rows and the lists' claims (DESIGN.md: headlines count)."""
-    verdicts = [r.verdict for r in cmp.rows if r.verdict] + [c.verdict for c in cmp.claims]
-    confirmed = sum(v.status == "confirmed" for v in verdicts)
-    return msg("compare.headline", confirmed=confirmed, n=len(verdicts))
+    """The count of verdicts: *k of n confirmed, m not measurable here, j not confirmed*.
+
+    Over the rows and the lists' claims (DESIGN.md: headlines count), with what the pair
+    differs in, if anything.
+    """
+    c = cmp.counts()
+    line = msg("compare.headline", confirmed=c[CONFIRMED], n=sum(c.values()),
+               unmeasured=c[NOT_MEASURABLE], refuted=c[NOT_CONFIRMED])
+    if cmp.differences and cmp.train is not None and cmp.infer is not None:
+        return msg("compare.headline_unlike", headline=line,
+                   unlike=not_comparable_msg(cmp.train, cmp.infer, cmp.differences))
+    return line
 
 
 __all__ = ["ClaimResult", "Comparison", "ComparisonRow", "ROWS", "build", "change_msg",

@@ -125,7 +125,7 @@ def run_experiment(
         if own:
             trained.close()
     table = plan.experiment.table(results)
-    verdict = VERDICTS[plan.name](results)
+    verdict = (plan.experiment.verdict or VERDICTS[plan.name])(results)
     cut = [c.title for c in results if c.status == STOPPED and c.summary is not None]
     if cut and verdict.status != NOT_MEASURABLE:
         verdict = dataclasses.replace(verdict, message=msg(

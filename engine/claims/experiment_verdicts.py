@@ -18,6 +18,7 @@ from engine.claims.verdicts import (
     NOT_CONFIRMED,
     NOT_MEASURABLE,
     Verdict,
+    mixed_vs_fp32,
 )
 from engine.core.events import Summary
 from engine.core.values import Msg, Quantity, millis, msg, nbytes, rate, ratio, share
@@ -62,7 +63,11 @@ def _fastest_against(base: Summary | None,
 
 
 def train_vs_infer(results: list[CaseResult]) -> Verdict:
-    """Every row of the document: how many the pair of runs confirmed."""
+    """Every row of the document: how many the pair of runs confirmed, counted honestly.
+
+    Confirmed only when every row is; not confirmed when any row is not; otherwise not
+    measurable (some rows need a GPU or runs this pair does not have).
+    """
     from engine.claims.compare import build
 
     s = {c.mode: c.summary for c in results if c.summary is not None}
@@ -74,43 +79,25 @@ def train_vs_infer(results: list[CaseResult]) -> Verdict:
     parts = [msg("xverdict.rows_confirmed", confirmed=len(count[CONFIRMED]), n=len(rows))]
     if count[NOT_CONFIRMED]:
         parts.append(msg("xverdict.rows_not_confirmed", rows=count[NOT_CONFIRMED]))
-    if count[NOT_MEASURABLE]:  # no reading on this device, or needs another experiment
+    if count[NOT_MEASURABLE]:  # no reading on this device, or needs other runs
         parts.append(msg("xverdict.rows_not_measured", rows=count[NOT_MEASURABLE]))
     status = (NOT_CONFIRMED if count[NOT_CONFIRMED]
-              else CONFIRMED if count[CONFIRMED] else NOT_MEASURABLE)
+              else CONFIRMED if len(count[CONFIRMED]) == len(rows) else NOT_MEASURABLE)
     return Verdict(status, msg("xverdict.parts", parts=parts), None)
 
 
 def precision(results: list[CaseResult]) -> Verdict:
     """Mixed precision speeds training up and saves memory.
 
-    The faster 16-bit format's training against fp32 training (throughput, peak memory).
+    The faster 16-bit format's training against fp32 training (throughput, peak memory):
+    :func:`engine.claims.verdicts.mixed_vs_fp32`, as the Compare tab judges it.
     """
     s = _by_label(results)
-    found = _fastest_against(s.get("fp32 train"),
-                             [s[k] for k in ("bf16 train", "fp16 train") if k in s])
-    if found is None:
+    base = s.get("fp32 train")
+    mixed = [s[k] for k in ("bf16 train", "fp16 train") if k in s]
+    if base is None or not mixed:
         return _missing("precision")
-    base, best, speed = found
-    saving = (base.peak_mem_bytes / best.peak_mem_bytes
-              if base.peak_mem_bytes and best.peak_mem_bytes else None)
-    numbers = msg("xverdict.precision", precision=best.precision, rate=_rate(best),
-                  base=_rate(base), speed=ratio(speed), memory=nbytes(best.peak_mem_bytes),
-                  base_memory=nbytes(base.peak_mem_bytes))
-    faster, smaller = speed >= MARGIN, saving is not None and saving >= MARGIN
-    if faster and smaller:
-        return _judged(True, numbers, speed)
-    missing = [msg(f"xverdict.{w}") for w, ok in (("faster", faster), ("smaller", smaller))
-               if not ok]
-    why = None
-    if best.device == "cpu" and not faster:
-        why = msg("xverdict.precision.cpu_slow")
-    elif best.device == "cpu":
-        why = msg("xverdict.precision.cpu_memory")
-    return _judged(False, msg("xverdict.precision.not_by", numbers=numbers,
-                              missing=msg("xverdict.or", a=missing[0], b=missing[1])
-                              if len(missing) == 2 else missing[0],
-                              margin=share(MARGIN - 1)), speed, why)
+    return mixed_vs_fp32(base, mixed)
 
 
 def batch_sweep(results: list[CaseResult]) -> Verdict:

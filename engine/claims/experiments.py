@@ -17,11 +17,11 @@ Implemented: ``train-vs-infer``, ``precision``, ``batch-sweep``, ``data-flow``,
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, Union
 
+from engine.claims.evidence import loader_workers
 from engine.claims.verdicts import Verdict
 from engine.core.catalog import CATALOG
 from engine.core.config import ConfigError, RunConfig
@@ -40,6 +40,9 @@ from engine.core.values import (
     share,
     to_plain,
 )
+
+if TYPE_CHECKING:
+    from engine.claims.compare import Comparison
 
 Cell = Union[Quantity, Msg, str, int, dict[str, str], None]  # noqa: UP007
 """A table cell: a measured quantity, a message, a label (``"bf16"``), a count, the
@@ -183,12 +186,15 @@ class Experiment:
         default_model: Model used when none is given.
         plan: Its cases (see :data:`Plan`).
         table: ``results -> Table``.
+        verdict: ``results -> Verdict``; ``None``: the experiment's function in
+            :data:`engine.claims.experiment_verdicts.VERDICTS`.
     """
 
     name: str
     default_model: str
     plan: Plan
     table: Tabulate
+    verdict: Callable[[list[CaseResult]], Verdict] | None = None
 
     @property
     def title(self) -> Msg:
@@ -218,7 +224,8 @@ def on_cpu(device: str) -> bool:
     return not list_devices().available
 
 
-def _columns(*ids: str) -> tuple[Column, ...]:
+def table_columns(*ids: str) -> tuple[Column, ...]:
+    """Columns ``ids``, titled by their ``column.<id>`` messages."""
     return tuple(Column(i, msg(f"column.{i}")) for i in ids)
 
 
@@ -271,8 +278,12 @@ def _table_pair(results: list[CaseResult]) -> Table:
     from engine.claims.compare import build
 
     by_mode = {c.mode: c.summary for c in results}
-    cmp = build(by_mode.get("train"), by_mode.get("infer"))
-    cols = _columns("aspect", "training", "inference", "train_over_infer", "verdict")
+    return comparison_table(build(by_mode.get("train"), by_mode.get("infer")))
+
+
+def comparison_table(cmp: Comparison) -> Table:
+    """The document's rows of ``cmp``: aspect, both measurements, the ratio, the verdict."""
+    cols = table_columns("aspect", "training", "inference", "train_over_infer", "verdict")
     return Table(cols, tuple((r.aspect, r.measured_train, r.measured_infer, r.ratio_msg,
                               r.verdict.message if r.verdict else None) for r in cmp.rows))
 
@@ -290,7 +301,7 @@ def _plan_precision(model: str, device: str, seconds_: float | None,
 
 
 def _table_precision(results: list[CaseResult]) -> Table:
-    cols = _columns("precision", "mode", "throughput", "step_time", "peak_memory",
+    cols = table_columns("precision", "mode", "throughput", "step_time", "peak_memory",
                     "tensor_activity", "speed_up_fp32", "note")
     base = {c.mode: c.summary.rate for c in results
             if c.summary is not None and c.summary.precision == "fp32" and c.summary.rate}
@@ -324,7 +335,7 @@ def _plan_batches(model: str, device: str, seconds_: float | None,
 
 
 def _table_batches(results: list[CaseResult]) -> Table:
-    cols = _columns("batch", "mode", "latency", "throughput", "energy_per_sample",
+    cols = table_columns("batch", "mode", "latency", "throughput", "energy_per_sample",
                     "peak_memory", "note")
     rows = []
     for c in results:
@@ -340,7 +351,7 @@ def _table_batches(results: list[CaseResult]) -> Table:
 
 
 def _table_memory(results: list[CaseResult]) -> Table:
-    cols = _columns("mode", "parameters", "gradients", "optimizer_state", "inputs",
+    cols = table_columns("mode", "parameters", "gradients", "optimizer_state", "inputs",
                     "activations_workspace", "other_cpu", "peak", "method")
 
     def row(c: CaseResult, s: Summary) -> tuple[Cell, ...]:
@@ -365,14 +376,6 @@ def memory_method(s: Summary) -> Msg | str:
 # ---- data-flow -----------------------------------------------------------------------
 
 
-def loader_workers() -> int:
-    """Workers for the fast DataLoader case: the cores but one, at most 8.
-
-    DESIGN.md's H200 machine used 8 and 15.
-    """
-    return max(1, min(8, (os.cpu_count() or 2) - 1))
-
-
 def _plan_data(model: str, device: str, seconds_: float | None,
                batches: tuple[int, ...] | None = None) -> list[Case]:
     n = loader_workers()
@@ -390,7 +393,7 @@ def _plan_data(model: str, device: str, seconds_: float | None,
 
 
 def _table_data(results: list[CaseResult]) -> Table:
-    cols = _columns("input_pipeline", "throughput", "of_on_device", "gpu_util", "step_time",
+    cols = table_columns("input_pipeline", "throughput", "of_on_device", "gpu_util", "step_time",
                     "note")
     base = results[0].summary.rate if results and results[0].summary else None
 
@@ -422,7 +425,7 @@ def _plan_kernels(model: str, device: str, seconds_: float | None,
 
 
 def _table_kernels(results: list[CaseResult]) -> Table:
-    cols = _columns("kernels", "latency_median", "latency_p95", "throughput", "vs_eager",
+    cols = table_columns("kernels", "latency_median", "latency_p95", "throughput", "vs_eager",
                     "compile_time", "note")
     base = results[0].summary.step_ms_median if results and results[0].summary else None
 
@@ -464,7 +467,7 @@ def quantization_note(s: Summary) -> Msg | None:
 
 
 def _table_quant(results: list[CaseResult]) -> Table:
-    cols = _columns("weights", "throughput", "vs_fp32", "latency", "weight_memory",
+    cols = table_columns("weights", "throughput", "vs_fp32", "latency", "weight_memory",
                     "peak_memory", "outputs_vs_fp32", "note")
     base = results[0].summary.rate if results and results[0].summary else None
 
@@ -495,7 +498,7 @@ def _plan_generation(model: str, device: str, seconds_: float | None,
 
 
 def _table_generation(results: list[CaseResult]) -> Table:
-    cols = _columns("case", "batch", "ttft", "tokens_after_first", "tokens_over_run",
+    cols = table_columns("case", "batch", "ttft", "tokens_after_first", "tokens_over_run",
                     "step_time", "peak_memory", "note")
 
     def row(c: CaseResult, s: Summary) -> tuple[Cell, ...]:

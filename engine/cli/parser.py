@@ -86,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="language of the document's text (default en; pt as written)")
     cmp.add_argument("--out", default=None, metavar="PATH",
                      help="also write the table to PATH (.md, .html or .csv)")
+    cmp.add_argument("--complete", action="store_true",
+                     help="then run what the claims one pair cannot test need (fp32 beside "
+                     "bf16 training, batch 1 and int8 inference) and judge them too")
     cmp.add_argument("--save-weights", default="", metavar="PATH",
                      help="keep the trained weights in PATH (inference loads them from "
                      "there; default: a temporary file, deleted at the end)")

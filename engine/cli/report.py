@@ -10,7 +10,7 @@ import shutil
 import textwrap
 from typing import Any
 
-from engine.claims.compare import Comparison, change_msg, heldout_value
+from engine.claims.compare import Comparison, change_msg, counter_resets_msg, heldout_value
 from engine.claims.document import column_titles
 from engine.claims.experiments import memory_method, quantization_note
 from engine.claims.verdicts import weights_source
@@ -107,9 +107,13 @@ def _lines(s: Summary) -> list[tuple[str, Any]]:
     if s.energy_j is not None:
         per = joules(s.energy_per_unit_j, "token" if s.is_language_model
                      else s.sample_unit.rstrip("s"))
+        label = {"estimated_from_power": msg("report.estimated"),
+                 "rapl": msg("row.energy.rapl")}.get(s.energy_source or "", "")
         lines.append(("energy", msg("report.energy", energy=joules(s.energy_j), per=per,
-                                    estimated=msg("report.estimated")
-                                    if s.energy_source == "estimated_from_power" else "")))
+                                    estimated=label)))
+        resets = counter_resets_msg(s)
+        if resets is not None:
+            lines.append(("energy_resets", resets))
         lines.append(("power", msg("report.power", mean=watts(s.mean_power_w),
                                    peak=watts(s.peak_power_w))))
         if s.mean_power_instant_w is not None:
@@ -191,6 +195,12 @@ def comparison_text(cmp: Comparison, lang: str = "en", width: int | None = None,
             if c.claim.mode == mode:
                 verdicts += _hang(f"  {MARKS[c.verdict.status]} ", t(c.claim.text), width)
                 verdicts += _hang("      ", t(c.verdict.message), width)
+    from engine.claims.compare import headline
+
+    verdicts += ["", t(headline(cmp))]
+    needs = cmp.needs()
+    if needs:
+        verdicts += _hang("", t(msg("report.needs", runs=[n.title for n in needs])), width)
     return t(cmp.title()) + "\n" + table + "\n" + "\n".join(verdicts)
 
 

@@ -1,4 +1,4 @@
-"""One run from the command line: Ctrl-C and SIGTERM stop it and still report."""
+"""Runs from the command line: Ctrl-C and SIGTERM stop them and still report."""
 
 from __future__ import annotations
 
@@ -58,3 +58,43 @@ def run_one(cfg: RunConfig, progress: Progress, store: Any = None) -> Summary | 
         result = dataclasses.replace(result, stopped_early=True)
     return result
 
+
+
+def run_plan(plan: Any, store: Any = None) -> Any:
+    """Run an experiment plan's cases one after another, with a progress line each.
+
+    Ctrl-C (or SIGTERM) stops the case in progress after its step and skips the rest;
+    what was measured is kept. Returns the
+    :class:`~engine.claims.experiments.ExperimentResult`.
+    """
+    from engine.claims.experiment_runner import CaseDone, CaseStarted, run_to_end
+    from engine.session.session import Session
+
+    session = Session(store=store)
+    progress: list[Progress] = []
+    stop = {"asked": False}
+
+    def on_event(ev: Any) -> None:
+        if isinstance(ev, CaseStarted):
+            print(text(msg("cli.case", experiment=plan.name, case=ev.case.title)),
+                  file=sys.stderr)
+            progress.append(Progress())
+        elif isinstance(ev, CaseDone):
+            if progress:
+                progress[-1].done()
+        elif progress:
+            progress[-1].feed(ev)
+
+    def on_signal(signum: int, frame: Any) -> None:
+        stop["asked"] = True
+
+    previous = signal.signal(signal.SIGINT, on_signal)
+    previous_term = signal.signal(signal.SIGTERM, on_signal)
+    try:
+        return run_to_end(plan, session, should_stop=lambda: stop["asked"], on_event=on_event)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        signal.signal(signal.SIGTERM, previous_term)
+        session.close()
+        if progress:
+            progress[-1].done()

@@ -147,6 +147,9 @@ class Sample(_Event):
         process_rss_bytes: Resident set size of the run process.
         sys_mem_used_bytes: Host memory in use.
         sys_mem_total_bytes: Host memory total.
+        cpu_energy_j: Cumulative energy of the CPU packages and DRAM since the sampler
+            started (J), from the kernel's RAPL counters
+            (:mod:`engine.session.telemetry.rapl`); ``None`` where they cannot be read.
         power_instant_w: Instant power draw (``NVML_FI_DEV_POWER_INSTANT``, W).
         mem_clock_mhz: Memory clock (MHz).
         clock_event_reasons: Bitmask of clock-event (throttle) reasons
@@ -183,6 +186,7 @@ class Sample(_Event):
     dram_bw_util_pct: float | None = None
     fp32_activity_pct: float | None = None
     fp16_activity_pct: float | None = None
+    cpu_energy_j: float | None = None
 
 
 @dataclass(frozen=True)
@@ -236,7 +240,12 @@ class Summary(_Event):
         samples_per_s: Measured samples / measured seconds.
         tokens_per_s: The same in tokens for language models, else ``None``.
         step_ms_median, step_ms_p95, step_ms_mean: Step time statistics (ms) over
-            measured steps only.
+            measured steps only; step_ms_p99: the 99th percentile (``None`` in runs
+            recorded before it was kept). At batch 1 in inference, a step is one
+            request's latency.
+        loader_workers, pin_memory: How batches were fed: ``None`` made on the device,
+            ``0`` a DataLoader in the loop, ``n`` a DataLoader with ``n`` worker processes
+            (pinned memory for copies to a GPU).
         warmup_step_ms_first: Time of the first warm-up step (ms; includes one-off costs).
         peak_mem_bytes: Peak memory of the measured phase: the CUDA caching allocator's
             peak allocated bytes on a GPU; on a CPU, how far the run process's resident
@@ -249,7 +258,12 @@ class Summary(_Event):
             (compared through a float64 checksum of all parameters).
         energy_j: Energy over the measured phase from NVML's total-energy counter
             (``nvmlDeviceGetTotalEnergyConsumption``), ``None`` without NVML.
-        energy_source: ``"nvml_counter"``, ``"estimated_from_power"`` or ``None``.
+        energy_source: ``"nvml_counter"``, ``"estimated_from_power"`` (no counter on this
+            GPU: the trapezoid integral of power, shown as *estimated*), ``"rapl"`` (a CPU
+            run: the CPU packages and DRAM from the kernel's RAPL counters, and
+            ``mean_power_w`` their mean power) or ``None``.
+        energy_counter_resets: Resets of the energy counter during the measured phase
+            (the energy carries on across them); ``None`` without GPU telemetry.
         energy_per_sample_j: ``energy_j / samples``; per token for language models in
             ``energy_per_token_j``.
         mean_power_w, peak_power_w: Power draw over the measured phase (W).
@@ -416,6 +430,10 @@ class Summary(_Event):
     telemetry_note_msg: Msg | None = None
     weights_from_msg: Msg | None = None
     quantized_tied_layers: int | None = None
+    step_ms_p99: float | None = None
+    loader_workers: int | None = None
+    pin_memory: bool = False
+    energy_counter_resets: int | None = None
 
     # ---- derived values, computed once here ---------------------------------------
 

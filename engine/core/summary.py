@@ -76,6 +76,8 @@ class RunFacts:
             (the quantized ones, after quantization).
         torch_version: ``torch.__version__`` in the run process.
         started_unix_s: When the run process started the run (Unix seconds).
+        loader_workers, pin_memory: How the batches were fed (``None``: made on the
+            device; ``0``: a DataLoader in the training loop; ``n``: ``n`` workers).
     """
 
     model: str
@@ -97,6 +99,8 @@ class RunFacts:
     seed: int
     torch_version: str
     started_unix_s: float
+    loader_workers: int | None = None
+    pin_memory: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,7 +112,8 @@ class StepTiming:
         measured_s: Wall time of the measured phase (s).
         stopped_early: Stop was asked during the measured phase.
         warmup_start_t_s, measure_start_t_s, measure_end_t_s: Monotonic edges (s).
-        step_ms_median, step_ms_p95, step_ms_mean: Over measured steps only.
+        step_ms_median, step_ms_p95, step_ms_p99, step_ms_mean: Over measured steps only
+            (percentiles by :func:`percentile`).
         warmup_step_ms_first: The first warm-up step (one-off costs, compilation).
         part_ms_median, part_ms_mean: Per part of a measured step: ``(forward+loss,
             backward, optimizer)`` in training, ``(forward,)`` in inference,
@@ -128,6 +133,7 @@ class StepTiming:
     step_ms_p95: float | None
     step_ms_mean: float | None
     warmup_step_ms_first: float | None
+    step_ms_p99: float | None = None
     part_ms_median: tuple[float, ...] = ()
     part_ms_mean: tuple[float, ...] = ()
     loss_first: float | None = None
@@ -153,6 +159,7 @@ class StepTiming:
             measure_end_t_s=measure_end_t_s,
             step_ms_median=statistics.median(times) if times else None,
             step_ms_p95=percentile(times, 95) if times else None,
+            step_ms_p99=percentile(times, 99) if times else None,
             step_ms_mean=statistics.fmean(times) if times else None,
             warmup_step_ms_first=warmup_ms[0] if warmup_ms else None,
             part_ms_median=tuple(statistics.median(p) for p in parts),
@@ -275,7 +282,8 @@ class WindowStats:
             interpolated at both edges; or, without a counter, the trapezoid integral of
             power (then ``energy_source`` is ``"estimated_from_power"``); ``None`` without
             either.
-        energy_source: ``"nvml_counter"``, ``"estimated_from_power"`` or ``None``.
+        energy_source: ``"nvml_counter"``, ``"estimated_from_power"`` or ``None``
+            (a summary's ``"rapl"`` comes from :attr:`cpu_energy_j`).
         mean_power_w, peak_power_w: Power draw over the window (W).
         mean_gpu_util_pct: Mean NVML utilization (%).
         mean_cpu_util_pct: Mean whole-machine CPU utilization (%).
@@ -283,6 +291,8 @@ class WindowStats:
         mean_power_instant_w, peak_power_instant_w: Instant power draw (W).
         mean_sm_activity_pct, mean_sm_occupancy_pct, mean_tensor_activity_pct,
             mean_dram_bw_util_pct: Means of the GPM readings inside the window.
+        cpu_energy_j: Energy of the CPU packages and DRAM over the window (J), from the
+            RAPL counters (:mod:`engine.session.telemetry.rapl`); ``None`` without them.
     """
 
     energy_j: float | None
@@ -298,6 +308,7 @@ class WindowStats:
     mean_sm_occupancy_pct: float | None = None
     mean_tensor_activity_pct: float | None = None
     mean_dram_bw_util_pct: float | None = None
+    cpu_energy_j: float | None = None
 
 
 @dataclass(frozen=True)
@@ -308,11 +319,18 @@ class TelemetryReport:
         measured: Telemetry over the measured phase.
         warmup: Telemetry over warm-up (``None`` without warm-up steps).
         status: What the sampler could read (``None``: it never reported).
+        counter_resets: Resets of the GPU's energy counter during the measured phase
+            (the cumulative energy carries on across them, see
+            :mod:`engine.session.telemetry.sampler`).
+        cpu_energy_problem: Why the CPU's RAPL energy was not read (``None``: it was, or
+            nobody asked).
     """
 
     measured: WindowStats
     warmup: WindowStats | None
     status: TelemetryStatus | None
+    counter_resets: int = 0
+    cpu_energy_problem: Msg | None = None
 
 
 def _telemetry_note(run: RunFacts, telemetry: TelemetryReport | None,
@@ -321,9 +339,13 @@ def _telemetry_note(run: RunFacts, telemetry: TelemetryReport | None,
     status = telemetry.status if telemetry is not None else None
     reason = (status.msg or status.message) if status is not None else None
     if not run.device.startswith("cuda"):
+        if telemetry is not None and telemetry.measured.cpu_energy_j is not None:
+            return msg("summary.note.cpu_rapl")
+        rapl = telemetry.cpu_energy_problem if telemetry is not None else None
+        rapl_part = msg("summary.note.rapl", reason=rapl) if rapl is not None else ""
         if status is not None and not status.gpu_available:
-            return msg("summary.note.cpu_because", reason=reason)
-        return msg("summary.note.cpu")
+            return msg("summary.note.cpu_because", reason=reason, rapl=rapl_part)
+        return msg("summary.note.cpu", rapl=rapl_part)
     if not gpu_readings:
         return msg("summary.note.gpu_unread", reason=reason) if reason else msg(
             "summary.note.no_telemetry")
@@ -363,7 +385,11 @@ def summarize(report: RunReport, telemetry: TelemetryReport | None = None) -> Su
     win = telemetry.measured if telemetry is not None else None
     gpu = win if gpu_readings else None
     warm = telemetry.warmup if gpu_readings and telemetry is not None else None
-    energy = gpu.energy_j if gpu is not None else None
+    cpu_energy = win.cpu_energy_j if win is not None and not cuda else None
+    cpu_warm = telemetry.warmup if telemetry is not None and not cuda else None
+    energy = gpu.energy_j if gpu is not None else cpu_energy
+    source = (gpu.energy_source if gpu is not None
+              else "rapl" if cpu_energy is not None else None)
     tokens = samples * run.tokens_per_sample if run.tokens_per_sample else 0
     note = _telemetry_note(run, telemetry, bool(gpu_readings))
     parts_median, parts_mean = st.part_ms_median, st.part_ms_mean
@@ -380,16 +406,21 @@ def summarize(report: RunReport, telemetry: TelemetryReport | None = None) -> Su
         measured_s=st.measured_s, stopped_early=st.stopped_early,
         samples_per_s=sps, tokens_per_s=tps,
         step_ms_median=st.step_ms_median, step_ms_p95=st.step_ms_p95,
+        step_ms_p99=st.step_ms_p99,
         step_ms_mean=st.step_ms_mean, warmup_step_ms_first=st.warmup_step_ms_first,
         peak_mem_bytes=int(mem.peak_bytes), peak_mem_source=mem.source,
         loss_first=st.loss_first, loss_last=st.loss_last, weights_changed=w.changed,
         torch_version=run.torch_version, started_unix_s=run.started_unix_s,
         measure_start_t_s=st.measure_start_t_s, measure_end_t_s=st.measure_end_t_s,
         energy_j=energy,
-        energy_source=gpu.energy_source if gpu is not None else None,
+        energy_source=source,
+        energy_counter_resets=(telemetry.counter_resets
+                               if gpu is not None and telemetry is not None else None),
         energy_per_sample_j=energy / samples if energy is not None and samples else None,
         energy_per_token_j=energy / tokens if energy is not None and tokens else None,
-        mean_power_w=gpu.mean_power_w if gpu is not None else None,
+        mean_power_w=(gpu.mean_power_w if gpu is not None
+                      else cpu_energy / st.measured_s
+                      if cpu_energy is not None and st.measured_s > 0 else None),
         peak_power_w=gpu.peak_power_w if gpu is not None else None,
         mean_gpu_util_pct=gpu.mean_gpu_util_pct if gpu is not None else None,
         mean_cpu_util_pct=win.mean_cpu_util_pct if win is not None else None,
@@ -411,7 +442,9 @@ def summarize(report: RunReport, telemetry: TelemetryReport | None = None) -> Su
         mem_other_bytes=None if cuda else max(0, mem.peak_bytes - tensors),
         mem_method=mem.method,
         warmup_start_t_s=st.warmup_start_t_s,
-        energy_warmup_j=warm.energy_j if warm is not None and st.warmup_steps else None,
+        energy_warmup_j=(warm.energy_j if warm is not None and st.warmup_steps
+                         else cpu_warm.cpu_energy_j
+                         if cpu_warm is not None and st.warmup_steps else None),
         mean_power_instant_w=gpu.mean_power_instant_w if gpu is not None else None,
         peak_power_instant_w=gpu.peak_power_instant_w if gpu is not None else None,
         mean_sm_activity_pct=gpu.mean_sm_activity_pct if gpu is not None else None,
@@ -423,7 +456,7 @@ def summarize(report: RunReport, telemetry: TelemetryReport | None = None) -> Su
         decode_tokens_per_s=(
             run.batch_size * (run.generated_tokens - 1) * 1000.0 / decode_ms
             if decode_ms and run.generated_tokens > 1 else None),
-        kernels=run.kernels,
+        kernels=run.kernels, loader_workers=run.loader_workers, pin_memory=run.pin_memory,
         compile_s=(st.warmup_step_ms_first / 1000.0
                    if st.warmup_step_ms_first is not None and run.kernels != "eager"
                    else None),

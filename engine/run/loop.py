@@ -150,6 +150,7 @@ def execute(cfg: RunConfig, emit: Emit, should_stop: ShouldStop) -> RunReport | 
         learning_rate=runner.learning_rate, params=runner.params,
         param_bytes=runner.param_bytes, kernels=cfg.kernels, quantize=cfg.quantize,
         seed=cfg.seed, torch_version=str(torch.__version__), started_unix_s=started_unix,
+        loader_workers=cfg.loader_workers, pin_memory=cfg.pin_memory,
     )
     compute = ComputeReport(count.flops, peak_tflops(name, cfg.precision) if cuda else None)
     return RunReport(facts, timing, memory, compute, weights, quant)

@@ -27,7 +27,7 @@ from typing import Any
 
 import psutil
 import torch
-from torch.utils.flop_counter import FlopCounterMode
+from torch.utils.flop_counter import FlopCounterMode, sdpa_backward_flop_count, sdpa_flop_count
 
 from engine.core.summary import MemoryReport
 
@@ -60,6 +60,44 @@ class StepCount:
     saved_activation_bytes: int
     largest_output_bytes: int
     input_bytes: int
+
+
+def _cpu_flash_attention(query: Any, key: Any, value: Any, *_args: Any, **_kw: Any) -> int:
+    """FLOPs of ``aten._scaled_dot_product_flash_attention_for_cpu`` (shapes in)."""
+    return int(sdpa_flop_count(query, key, value))
+
+
+def _cpu_flash_attention_backward(grad_out: Any, query: Any, key: Any, value: Any,
+                                  *_args: Any, **_kw: Any) -> int:
+    """FLOPs of its backward (shapes in)."""
+    return int(sdpa_backward_flop_count(grad_out, query, key, value))
+
+
+def _missing_formulas() -> dict[Any, Any]:
+    """Attention kernels PyTorch's FLOP counter has no formula for, with their formulas.
+
+    The formula is that of the same math (``torch.utils.flop_counter.sdpa_flop_count``,
+    ``4·b·h·s_q·s_k·d`` forward, as for the fused GPU kernels; causal masking is not
+    halved, as there). The CPU flash-attention kernel is what
+    ``scaled_dot_product_attention`` runs on a CPU (ViT's and GPT-2's attention); without
+    a formula ViT-B/16 read 4.1% low.
+    """
+    aten = torch.ops.aten
+    table: dict[Any, Any] = {}
+    for name, formula in (
+        ("_scaled_dot_product_flash_attention_for_cpu", _cpu_flash_attention),
+        ("_scaled_dot_product_flash_attention_for_cpu_backward",
+         _cpu_flash_attention_backward),
+    ):
+        op = getattr(aten, name, None)
+        if op is not None and op not in torch.utils.flop_counter.flop_registry:
+            table[op] = formula
+    return table
+
+
+def flop_counter() -> FlopCounterMode:
+    """PyTorch's FLOP counter with the attention formulas it misses (see above)."""
+    return FlopCounterMode(display=False, custom_mapping=_missing_formulas())
 
 
 def count_step(runner: Any) -> StepCount:
@@ -96,7 +134,7 @@ def count_step(runner: Any) -> StepCount:
     try:
         if mha is not None:
             mha.set_fastpath_enabled(False)
-        with FlopCounterMode(display=False) as counter, torch.autograd.graph.saved_tensors_hooks(
+        with flop_counter() as counter, torch.autograd.graph.saved_tensors_hooks(
             pack, lambda t: t
         ):
             runner.step(batch)

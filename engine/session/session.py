@@ -360,9 +360,15 @@ class Session:
             if last is not None and last >= end:
                 break
             time.sleep(0.01)
+        sampler = self._sampler
+        counter = ("estimated_from_power" if sampler is not None and sampler.energy_estimated
+                   else "nvml_counter")
+        resets = sampler.counter_resets(steps.measure_start_t_s, end) if sampler else 0
         warm = None
         if steps.warmup_start_t_s is not None and steps.warmup_steps:
-            warm = self._columns.window(steps.warmup_start_t_s, steps.measure_start_t_s)
-        telemetry = TelemetryReport(self._columns.window(steps.measure_start_t_s, end), warm,
-                                    self.telemetry)
+            warm = self._columns.window(steps.warmup_start_t_s, steps.measure_start_t_s,
+                                        counter)
+        telemetry = TelemetryReport(self._columns.window(steps.measure_start_t_s, end, counter),
+                                    warm, self.telemetry, resets,
+                                    sampler.cpu_energy_problem if sampler else None)
         return summarize(report, telemetry)

@@ -5,11 +5,16 @@ fills its table from :func:`engine.claims.compare.build` whenever a summary arri
 selected model changes. :meth:`CompareView.show_pair` shows a chosen pair instead (two
 stored runs picked in History) until the user goes back to the latest runs. The
 document's text is shown in Portuguese, as written, with a switch to English.
+
+Every run it is given is also evidence (:class:`engine.claims.evidence.Evidence`) for the
+claims one pair cannot test; *Complete the table* asks for the runs they still need
+(:func:`engine.claims.completion.plan_completion`), which the window runs as an
+experiment; while they run the pair stays on screen and the runs join the evidence.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,6 +35,10 @@ from PySide6.QtWidgets import (
 from superqt import QElidingLabel
 
 from engine.claims import compare
+from engine.claims.completion import completed, plan_completion
+from engine.claims.evidence import Evidence
+from engine.claims.experiment_runner import CaseStarted
+from engine.claims.experiments import ExperimentResult
 from engine.claims.verdicts import OTHER_TRAINING, Verdict, weights_used
 from engine.core.catalog import CATALOG
 from engine.core.events import Summary
@@ -45,6 +54,8 @@ from gui.widgets.words import words
     COL_ASPECT, COL_DOC_TRAIN, COL_DOC_INFER, COL_MEAS_TRAIN, COL_MEAS_INFER, COL_RATIO,
     COL_VERDICT,
 ) = range(7)
+EVIDENCE_RUNS = 400
+"""Runs kept as evidence (the newest); older ones are still in History."""
 VERDICT_COLORS = theme.VERDICT_COLORS
 VERDICT_MARKS = theme.VERDICT_MARKS
 LANGUAGES = ("pt", "en")
@@ -54,13 +65,21 @@ class CompareView(QWidget):
     """Summary cards, the comparison table and the list of runs.
 
     A comparison that cannot be built or exported goes to the error sink.
+
+    Signals:
+        completion_requested(object): *Complete the table* was clicked: the
+            :class:`~engine.claims.experiments.ExperimentPlan` of the missing runs.
     """
+
+    completion_requested = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._model = next(iter(CATALOG))
         self._latest: dict[tuple[str, str], Summary] = {}
         self._pinned: tuple[Summary, Summary, str] | None = None
+        self._runs: list[Summary] = []
+        self._completing = False
         self.comparison: compare.Comparison | None = None
 
         self._title = QLabel()
@@ -99,6 +118,16 @@ class CompareView(QWidget):
         self.export_button.clicked.connect(self._export_table)
         top.addWidget(self.export_button)
         top.addWidget(self.language_combo)
+        self.complete_button = QPushButton(self.tr("Complete the table"))
+        self.complete_button.setObjectName("compare_complete")
+        self.complete_button.clicked.connect(self._request_completion)
+        self.headline = QLabel()
+        self.headline.setObjectName("compare_headline")
+        self.headline.setWordWrap(True)
+        self.headline.setStyleSheet("font-weight: bold;")
+        verdict_row = QHBoxLayout()
+        verdict_row.addWidget(self.headline, 1)
+        verdict_row.addWidget(self.complete_button)
 
         self.train_card = SummaryCard("train")
         self.infer_card = SummaryCard("infer")
@@ -169,6 +198,7 @@ class CompareView(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(top)
         layout.addLayout(cards)
+        layout.addLayout(verdict_row)
         layout.addWidget(splitter, 1)
         self.refresh()
 
@@ -196,18 +226,77 @@ class CompareView(QWidget):
     def add_summary(self, summary: Summary) -> None:
         """Keep ``summary`` as the latest of its model and mode, list it, and refresh.
 
-        A pair shown by :meth:`show_pair` gives way to the latest runs.
+        A pair shown by :meth:`show_pair` gives way to the latest runs, except while the
+        table is being completed: then ``summary`` is evidence for the pair on screen.
         """
-        self._latest[(summary.model, summary.mode)] = summary
+        self.add_evidence([summary])
         item = QListWidgetItem(history_line(summary))
         item.setForeground(QBrush(QColor(theme.mode_color(summary.mode))))
         self.history.insertItem(0, item)
+        if self._completing:
+            self.refresh()
+            return
+        self._latest[(summary.model, summary.mode)] = summary
         if self._pinned is not None:
             self._pinned = None
             self._model = summary.model
             self.refresh()
         elif summary.model == self._model:
             self.refresh()
+
+    def add_evidence(self, summaries: list[Summary]) -> None:
+        """Keep ``summaries`` (oldest first) as evidence for the claims; no refresh."""
+        kept = {id(s) for s in self._runs}
+        self._runs.extend(s for s in summaries if id(s) not in kept)
+        del self._runs[:-EVIDENCE_RUNS]
+
+    def evidence(self, model_id: str) -> Evidence:
+        """The runs of ``model_id`` kept as evidence, oldest first."""
+        return Evidence(tuple(s for s in self._runs if s.model == model_id))
+
+    # -- completing the table ---------------------------------------------------------
+    def _request_completion(self) -> None:
+        if self.comparison is None or not self.comparison.needs():
+            return
+        try:
+            plan = plan_completion(self.comparison)
+        except ValueError as exc:
+            errors.report(str(exc), self.tr("Run training or inference of this model first."))
+            return
+        self.completion_requested.emit(plan)
+
+    def begin_completion(self) -> None:
+        """The missing runs started: keep this pair on screen; new runs are evidence."""
+        cmp = self.comparison
+        if cmp is not None and cmp.train is not None and cmp.infer is not None:
+            label = self._pinned[2] if self._pinned is not None else ""
+            self._pinned = (cmp.train, cmp.infer, label)
+        self._completing = True
+        self.headline.setText(self.tr("Completing the table…"))
+        self.complete_button.setEnabled(False)
+
+    def completion_case(self, ev: CaseStarted, total: int) -> None:
+        """Say which missing run is measured now."""
+        if self._completing:
+            self.headline.setText(self.tr("Completing the table: run {0} of {1}, {2}…").format(
+                ev.index + 1, total, words(ev.case.title)))
+
+    def end_completion(self, result: ExperimentResult | None) -> None:
+        """The missing runs ended (``result``), or broke off (``None``): judge again."""
+        if not self._completing:
+            return
+        self._completing = False
+        if result is not None and self.comparison is not None:
+            done = completed(self.comparison, result.cases)
+            if done.train is not None and done.infer is not None:
+                label = self._pinned[2] if self._pinned is not None else ""
+                self._pinned = (done.train, done.infer, label)
+        self.refresh()
+
+    @property
+    def completing(self) -> bool:
+        """True while the missing runs of the table are measured."""
+        return self._completing
 
     def show_pair(self, train: Summary, infer: Summary, label: str) -> None:
         """Compare ``train`` with ``infer`` (two stored runs of one model).
@@ -281,7 +370,7 @@ class CompareView(QWidget):
         self.memory_chart.set_summaries(train, infer)
         self.objective_chart.set_summaries(train, infer)
         try:
-            self.comparison = compare.build(train, infer)
+            self.comparison = compare.build(train, infer, self.evidence(model))
         except (ValueError, OSError, KeyError) as exc:
             self.comparison = None
             self.table.setRowCount(0)
@@ -289,6 +378,18 @@ class CompareView(QWidget):
                           self.tr("Check that Trainfer's resources folder is installed."))
             return
         self._fill(self.comparison)
+        self._show_headline(self.comparison)
+
+    def _show_headline(self, cmp: compare.Comparison) -> None:
+        """The count of verdicts, and what *Complete the table* would run."""
+        needs = cmp.needs()
+        if not self._completing:
+            self.headline.setText(words(compare.headline(cmp), self.language))
+        self.complete_button.setEnabled(bool(needs) and not self._completing)
+        self.complete_button.setVisible(bool(needs) or self._completing)
+        self.complete_button.setToolTip(
+            self.tr("Run what the claims this pair cannot test need, then judge them: {0}")
+            .format(words([n.title for n in needs], self.language)) if needs else "")
 
     def _set_headers(self) -> None:
         self.table.setHorizontalHeaderLabels(

@@ -7,6 +7,7 @@ from html import escape
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from engine.claims.compare import counter_resets_msg
 from engine.core.catalog import CATALOG
 from engine.core.events import Summary
 from engine.core.values import (
@@ -40,6 +41,11 @@ def energy_text(summary: Summary) -> str:
     text = f"{words(energy_value(summary))} · {words(joules(summary.energy_j))}"
     if summary.energy_source == "estimated_from_power":
         text += " " + _tr("(estimated)")
+    elif summary.energy_source == "rapl":
+        text += " " + _tr("(CPU package and DRAM, RAPL)")
+    resets = counter_resets_msg(summary)
+    if resets is not None:
+        text += " · " + words(resets)
     return text
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
+from engine.claims.evidence import differences, not_comparable_msg
 from engine.core.events import Phase, Sample, StepStats, TelemetryStatus
 from engine.session.devices import DevicesReport
 from engine.session.store.db import RunRecord
@@ -226,6 +227,11 @@ class StoredRuns(QObject):
                 raise ValueError(self.tr("a run without a summary cannot be compared"))
             label = self.tr("stored runs {0} vs {1}").format(
                 self.short_label(train_rec), self.short_label(infer_rec))
+            unlike = differences(train, infer) if train.model == infer.model else []
+            if unlike:  # said before the table opens, and marked in every affected row
+                errors.notify(not_comparable_msg(train, infer, unlike), self.tr(
+                    "The rows that compare the two runs are marked not comparable; run both "
+                    "modes with the same settings to compare them."))
             self._compare.show_pair(train, infer, label)
         except KeyError as exc:
             self._missing(exc)

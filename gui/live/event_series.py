@@ -3,7 +3,7 @@
 A :class:`~engine.core.events.Sample` feeds the telemetry plots, a
 :class:`~engine.core.events.StepStats` the step plots; each point is ``(plot key,
 variant, y)`` with the variant ``"measure"`` for a plot's main curve (``"warmup"`` for
-warm-up steps, ``"sm"`` / ``"tensor"`` / ``"instant"`` for second readings). ``None`` is
+warm-up steps, ``"sm"`` / ``"tensor"`` / ``"instant"`` / ``"cpu"`` for second readings). ``None`` is
 a gap, except where a reading is only taken now and then (energy, GPM): those skip.
 """
 
@@ -30,6 +30,8 @@ def sample_points(s: Sample) -> Iterator[Point]:
     if s.energy_j is not None:
         # Only some samples carry the (slow to read) energy counter: no gap between them.
         yield "energy", "measure", s.energy_j
+    if s.cpu_energy_j is not None:  # the CPU packages and DRAM (RAPL), where readable
+        yield "energy", "cpu", s.cpu_energy_j
     yield "cpu_util", "measure", s.cpu_util_pct
     rss = s.process_rss_bytes
     # A running process never has 0 bytes resident; 0 means it has exited: a gap.

@@ -61,6 +61,7 @@ counter)."""
 EXTRA_VARIANTS: dict[str, tuple[tuple[str, Qt.PenStyle, float, int], ...]] = {
     "gpu_util": (("sm", Qt.PenStyle.DashLine, 1.5, 255), ("tensor", Qt.PenStyle.DotLine, 2.0, 255)),
     "power": (("instant", Qt.PenStyle.SolidLine, 1.0, 130),),
+    "energy": (("cpu", Qt.PenStyle.DashLine, 2.0, 255),),
 }
 """Second curves of some telemetry plots: (variant, pen style, width, alpha)."""
 LABEL_POSITIONS = (0.93, 0.78, 0.63)
@@ -103,6 +104,7 @@ class LivePlots(QWidget):
         self._gpu_available = True
         self._gpu_note: str | None = None
         self._unsupported: set[str] = set()
+        self._cpu_energy = False  # a RAPL reading arrived: the energy plot is not N/A
 
         titles = {
             "throughput": (self.tr("Throughput"), self.tr("samples/s")),
@@ -144,6 +146,10 @@ class LivePlots(QWidget):
             "power": {
                 "measure": self.tr("1 s average (NVML)"),
                 "instant": self.tr("instant"),
+            },
+            "energy": {
+                "measure": self.tr("GPU (NVML)"),
+                "cpu": self.tr("CPU package + DRAM (RAPL)"),
             },
         }
         self._variant_legends: dict[str, pg.LegendItem] = {}
@@ -342,6 +348,9 @@ class LivePlots(QWidget):
         x = self._x(sample.t_s)
         for key, variant, y in sample_points(sample):
             self._series(key, variant).append(x, y)
+        if sample.cpu_energy_j is not None and not self._cpu_energy:
+            self._cpu_energy = True
+            self._update_gpu_notes()
 
     def add_step(self, step: StepStats) -> None:
         """Append one step record to throughput, step time and (training) loss."""
@@ -425,6 +434,8 @@ class LivePlots(QWidget):
             note = self._gpu_note
             if note is None and key in self._unsupported:
                 note = self.tr("N/A — not supported by this GPU")
+            if key == "energy" and self._cpu_energy:
+                note = None  # the CPU's own energy (RAPL) is plotted
             self._panels[key].set_note(note)
 
     def _update_loss_note(self) -> None:

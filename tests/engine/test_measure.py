@@ -132,3 +132,15 @@ def test_peak_table():
     assert peak_tflops("NVIDIA H100 PCIe", "bf16") == 756.5
     assert peak_tflops("Tesla V100-SXM2-16GB", "bf16") is None  # no bf16 on Volta
     assert peak_tflops("NVIDIA GeForce GTX 1080", "fp32") is None  # unknown: no guess
+    assert peak_tflops("NVIDIA L40S", "bf16") == 362.05  # the datasheet's dense figure
+    assert peak_tflops("NVIDIA L40", "bf16") == 181.05 and peak_tflops("NVIDIA L4", "tf32") == 60
+    assert peak_tflops("Tesla V100-PCIE-32GB", "fp16") == 112.0
+    assert peak_tflops("Tesla V100S-PCIE-32GB", "fp16") == 130.0
+    assert peak_tflops("Tesla V100-SXM2-16GB", "fp16") == 125.0
+    assert peak_tflops("Tesla V100-FHHL-16GB", "fp16") is None  # not told apart by name
+    assert peak_tflops("NVIDIA GeForce RTX 4090 D", "bf16") == 147.1
+    assert peak_tflops("NVIDIA GeForce RTX 4090", "bf16") == 165.2
+    assert peak_tflops("NVIDIA H20", "bf16") == 148.0
+    assert peak_tflops("NVIDIA B200", "bf16") == 2250.0
+    assert peak_tflops("NVIDIA B200", "fp32") is None  # no per-GPU FP32 figure printed
+    assert peak_tflops("NVIDIA RTX 6000 Ada Generation", "bf16") == 364.2

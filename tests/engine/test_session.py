@@ -147,6 +147,46 @@ def test_summary_gets_energy_from_the_counter_on_a_gpu_run():
     assert dataclasses.asdict(merged)["energy_j"] == merged.energy_j
 
 
+def _session_summary(lib, seconds=1.2):
+    """A fake-GPU session's summary of a run measured over its sampler's last second."""
+    from engine.session.telemetry.sampler import Sampler
+
+    s = Session(nvml=Nvml(lib), sample_hz=40)
+    s.devices = None
+    s._sampler = Sampler(s._nvml, 0, hz=40, energy_every=1, on_sample=s._on_sample,
+                         on_status=s._on_status)
+    s._sampler.start()
+    t0 = time.monotonic()
+    time.sleep(seconds)
+    s._sampler.stop()
+    return s._complete_summary(run_report(measure=(t0 + 0.1, t0 + seconds - 0.1),
+                                          warmup_start=t0))
+
+
+def test_energy_without_a_counter_is_labelled_estimated():
+    """A GPU without an energy counter: the sampler integrates power, and the summary says
+    so (it used to be stored as a counter reading)."""
+    merged = _session_summary(FakeNvmlLib(unsupported=("nvmlDeviceGetTotalEnergyConsumption",)))
+    assert merged.energy_source == "estimated_from_power" and merged.energy_j > 0
+    from engine.claims.compare import build
+    from engine.core.format import text
+
+    row = next(r for r in build(None, merged).rows if r.id == "energy_consumption")
+    assert "(estimated)" in text(row.measured_infer)
+
+
+def test_a_counter_reset_during_the_run_is_carried_in_the_summary():
+    merged = _session_summary(FakeNvmlLib(speed=2.0, counter_reset_after_s=0.6))
+    assert merged.energy_counter_resets == 1 and merged.energy_j > 0
+    from engine.claims.compare import build
+    from engine.cli.report import summary_text
+    from engine.core.format import text
+
+    row = next(r for r in build(None, merged).rows if r.id == "energy_consumption")
+    assert "the energy counter reset 1 time during the run" in text(row.measured_infer)
+    assert "counter resets" in summary_text(merged)
+
+
 def test_the_session_process_never_imports_torch():
     """Events are plain data: receiving them must not import torch (or the GUI would
     freeze for seconds while it loads, and DESIGN.md keeps CUDA out of that process)."""

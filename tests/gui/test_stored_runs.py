@@ -15,7 +15,7 @@ from engine.session.store.db import Store
 from engine.session.store.recording import read_recording
 from engine.session.telemetry.nvml import Nvml
 from gui import main_window
-from gui.compare.compare_view import COL_MEAS_INFER, COL_MEAS_TRAIN
+from gui.compare.compare_view import COL_MEAS_INFER, COL_MEAS_TRAIN, COL_RATIO, COL_VERDICT
 from gui.main_window import MainWindow
 from gui.widgets import file_dialogs
 
@@ -123,6 +123,21 @@ def test_compare_two_chosen_runs(window, qtbot, pair):
     assert "1,111" in compare.train_card.text() and "3,200" in compare.infer_card.text()
     compare.latest_button.click()
     assert not compare.pinned and "not run yet" in compare.cell_text(0, COL_MEAS_TRAIN)
+
+
+def test_an_incomparable_pair_says_so_before_the_table_opens(window, qtbot, store,
+                                                            stored_run):
+    gpu_train = stored_run(store, "train", gpu=True)
+    cpu_infer = stored_run(store, "infer")
+    window.history.refresh()
+    window.history.select_ids([gpu_train, cpu_infer])
+    window.history.action("compare").trigger()
+    assert "not comparable: the runs differ in device (cuda:0 vs cpu)" in window.banner.message()
+    compare = window.compare
+    row = compare.row_ids().index("memory_use")
+    assert "not comparable" in compare.cell_text(row, COL_RATIO)
+    assert "not comparable" in compare.cell_text(row, COL_VERDICT)
+    assert "not comparable" in compare.headline.text()
 
 
 def test_recording_export_import_and_replay_at_10x(window, qtbot, pair, tmp_path, monkeypatch):

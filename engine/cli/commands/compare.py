@@ -60,6 +60,18 @@ def main(args: argparse.Namespace) -> int:
     cmp = build(summaries["train"], summaries["infer"])
     if summaries["infer"].stopped_early:
         print(text(msg("cli.stopped_inference")), file=sys.stderr)
+    elif args.complete:
+        from engine.claims.completion import completed, plan_completion
+        from engine.cli.running import run_plan
+
+        plan = plan_completion(cmp)
+        if plan.cases:
+            print(text(msg("cli.completing", runs=[c.title for c in plan.cases])),
+                  file=sys.stderr)
+            result = run_plan(plan, store)
+            cmp = completed(cmp, result.cases)
+            if result.stopped:
+                print(text(msg("cli.completion_stopped")), file=sys.stderr)
     print(json.dumps(cmp.to_dict()) if args.json else comparison_text(cmp, doc=args.lang))
     if args.out:
         from engine.claims.export import write

@@ -34,6 +34,7 @@ from engine.core.events import Sample, TelemetryStatus
 from engine.core.values import Msg, joules, msg, seconds
 from engine.session.telemetry.host import HostProbe
 from engine.session.telemetry.nvml import GpuLost, Nvml, NvmlUnavailable
+from engine.session.telemetry.rapl import Rapl
 
 DEFAULT_HZ = 20.0
 RING_SECONDS = 3600.0
@@ -54,8 +55,9 @@ class _GpuTrack:
         self.last_cum = 0.0
         self.power_last: tuple[float, float] | None = None
         self.resets = 0
+        self.reset_times: list[float] = []  # monotonic seconds of each counter reset
 
-    def counter(self, raw_j: float) -> float:
+    def counter(self, raw_j: float, t: float | None = None) -> float:
         """Energy since start from the raw counter; a counter that goes back is a reset."""
         if self.base is None:
             self.base = raw_j
@@ -63,6 +65,8 @@ class _GpuTrack:
             self.offset = self.last_cum
             self.base = raw_j
             self.resets += 1
+            if t is not None:
+                self.reset_times.append(t)
         self.last_raw = raw_j
         self.last_cum = self.offset + (raw_j - self.base)
         return self.last_cum
@@ -89,6 +93,9 @@ class Sampler:
         gpm_every: Read GPM metrics every this many ticks (at least 100 ms apart).
         on_sample: Called from the sampler thread with each primary :class:`Sample`.
         on_status: Called with a :class:`TelemetryStatus` at start and on every change.
+        rapl: The CPU's RAPL energy counters (:class:`~engine.session.telemetry.rapl.Rapl`;
+            ``None``: the machine's, under ``/sys/class/powercap``); their cumulative
+            energy goes into every sample's ``cpu_energy_j``.
     """
 
     def __init__(
@@ -101,6 +108,7 @@ class Sampler:
         gpm_every: int | None = None,
         on_sample: Callable[[Sample], None] | None = None,
         on_status: Callable[[TelemetryStatus], None] | None = None,
+        rapl: Rapl | None = None,
     ) -> None:
         if hz <= 0:
             raise ValueError("hz must be positive")
@@ -117,6 +125,7 @@ class Sampler:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._host = HostProbe()
+        self._rapl = rapl if rapl is not None else Rapl()
         self._tracks: list[_GpuTrack] = []
         self._primary: _GpuTrack | None = None
         self._notes: list[Msg] = []
@@ -127,6 +136,7 @@ class Sampler:
 
     def start(self) -> TelemetryStatus:
         """Open NVML, find the GPUs, start the thread; returns the first status."""
+        self._rapl.open()
         self._open_gpus()
         self._thread = threading.Thread(target=self._run, name="trainfer-sampler", daemon=True)
         self._thread.start()
@@ -147,6 +157,27 @@ class Sampler:
     def gpu_index(self) -> int | None:
         """NVML index of the primary GPU, or ``None``."""
         return self._primary.index if self._primary is not None else None
+
+    @property
+    def cpu_energy_problem(self) -> Msg | None:
+        """Why the CPU's energy is not read (``None``: it is, from RAPL)."""
+        return self._rapl.problem
+
+    @property
+    def cpu_energy_domains(self) -> list[str]:
+        """The RAPL zones summed into ``cpu_energy_j`` (``["package-0", "dram"]``)."""
+        return self._rapl.domains
+
+    @property
+    def energy_estimated(self) -> bool:
+        """The primary GPU has no energy counter: its energy is integrated from power."""
+        return self._primary is not None and self._primary.estimate_energy
+
+    def counter_resets(self, start: float, end: float) -> int:
+        """Resets of the primary GPU's energy counter between ``start`` and ``end`` (s)."""
+        if self._primary is None:
+            return 0
+        return sum(start <= t <= end for t in list(self._primary.reset_times))
 
     # ---- status --------------------------------------------------------------------
 
@@ -214,7 +245,7 @@ class Sampler:
         energy: float | None = None
         if r.energy_j is not None:
             resets = track.resets
-            energy = track.counter(r.energy_j)
+            energy = track.counter(r.energy_j, t)
             if track.resets != resets and track is self._primary:
                 self._set_status(msg("sampler.counter_reset", energy=joules(track.last_cum)))
         elif track.estimate_energy:
@@ -249,6 +280,7 @@ class Sampler:
             "process_rss_bytes": host.process_rss_bytes,
             "sys_mem_used_bytes": host.sys_mem_used_bytes,
             "sys_mem_total_bytes": host.sys_mem_total_bytes,
+            "cpu_energy_j": self._rapl.read(),
         }
         primary: Sample | None = None
         for track in self._tracks:

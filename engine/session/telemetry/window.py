@@ -39,6 +39,8 @@ class SampleColumns:
         self.cpu = array("d")
         self.energy_t = array("d")  # times of samples that carry a counter reading
         self.energy = array("d")
+        self.cpu_energy_t = array("d")  # times of samples with a RAPL reading
+        self.cpu_energy = array("d")
         self.extra = {name: array("d") for name in _MEANS}
 
     def __len__(self) -> int:
@@ -55,18 +57,26 @@ class SampleColumns:
         if s.energy_j is not None and math.isfinite(s.energy_j):
             self.energy_t.append(s.t_s)
             self.energy.append(s.energy_j)
+        if s.cpu_energy_j is not None and math.isfinite(s.cpu_energy_j):
+            self.cpu_energy_t.append(s.t_s)
+            self.cpu_energy.append(s.cpu_energy_j)
 
     def last_t(self) -> float | None:
         """Time of the newest sample."""
         return self.t[-1] if self.t else None
 
-    def window(self, start: float, end: float) -> WindowStats:
-        """Statistics over ``[start, end]`` (monotonic seconds)."""
+    def window(self, start: float, end: float, counter: str = "nvml_counter") -> WindowStats:
+        """Statistics over ``[start, end]`` (monotonic seconds).
+
+        ``counter`` names what the samples' cumulative ``energy_j`` is: ``"nvml_counter"``
+        (the driver's counter) or ``"estimated_from_power"`` (the sampler integrated
+        power because the GPU has no counter); the window's energy keeps that label.
+        """
         lo, hi = bisect_left(self.t, start), bisect_right(self.t, end)
         power = [p for p in self.power[lo:hi] if math.isfinite(p)]
         util = [u for u in self.util[lo:hi] if math.isfinite(u)]
         cpu = [c for c in self.cpu[lo:hi] if math.isfinite(c)]
-        energy, source = self._counter_energy(start, end), "nvml_counter"
+        energy, source = self._counter_energy(start, end), counter
         if energy is None and len(power) >= 2:
             ts = [t for t, p in zip(self.t[lo:hi], self.power[lo:hi]) if math.isfinite(p)]
             energy = sum(
@@ -91,27 +101,33 @@ class SampleColumns:
             mean_gpu_util_pct=sum(util) / len(util) if util else None,
             mean_cpu_util_pct=sum(cpu) / len(cpu) if cpu else None,
             samples=hi - lo,
+            cpu_energy_j=_difference(self.cpu_energy_t, self.cpu_energy, start, end),
         )
 
-    def _counter_at(self, t: float) -> float | None:
-        ts, es = self.energy_t, self.energy
-        if not ts or t < ts[0] or t > ts[-1]:
-            return None
-        i = bisect_left(ts, t)
-        if ts[i] == t or i == 0:
-            return es[i]
-        t0, t1, e0, e1 = ts[i - 1], ts[i], es[i - 1], es[i]
-        return e0 + (e1 - e0) * (t - t0) / (t1 - t0)
-
     def _counter_energy(self, start: float, end: float) -> float | None:
-        e0, e1 = self._counter_at(start), self._counter_at(end)
-        if e0 is None or e1 is None:
-            # The window is not bracketed by counter readings (a very short run):
-            # use the readings inside it, if there are two.
-            lo, hi = bisect_left(self.energy_t, start), bisect_right(self.energy_t, end)
-            if hi - lo < 2:
-                return None
-            e0, e1 = self.energy[lo], self.energy[hi - 1]
-            inside = self.energy_t[hi - 1] - self.energy_t[lo]
-            return (e1 - e0) * (end - start) / inside if inside > 0 else None
-        return max(0.0, e1 - e0)
+        return _difference(self.energy_t, self.energy, start, end)
+
+
+def _counter_at(ts: array, es: array, t: float) -> float | None:
+    """A cumulative counter at time ``t``, linearly interpolated between readings."""
+    if not ts or t < ts[0] or t > ts[-1]:
+        return None
+    i = bisect_left(ts, t)
+    if ts[i] == t or i == 0:
+        return float(es[i])
+    t0, t1, e0, e1 = ts[i - 1], ts[i], es[i - 1], es[i]
+    return float(e0 + (e1 - e0) * (t - t0) / (t1 - t0))
+
+
+def _difference(ts: array, es: array, start: float, end: float) -> float | None:
+    """How much a cumulative counter (readings ``es`` at ``ts``) grew over the window."""
+    e0, e1 = _counter_at(ts, es, start), _counter_at(ts, es, end)
+    if e0 is None or e1 is None:
+        # The window is not bracketed by counter readings (a very short run):
+        # use the readings inside it, if there are two.
+        lo, hi = bisect_left(ts, start), bisect_right(ts, end)
+        if hi - lo < 2:
+            return None
+        inside = ts[hi - 1] - ts[lo]
+        return float((es[hi - 1] - es[lo]) * (end - start) / inside) if inside > 0 else None
+    return max(0.0, e1 - e0)
