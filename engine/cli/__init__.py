@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import sys
 
 from engine.cli.outcome import EXIT_FAILED, EXIT_USAGE, error, flag
@@ -55,7 +56,10 @@ def app_arguments(argv: list[str]) -> list[str] | None:
         return None
     from engine.cli.parser import build_parser
 
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not os.path.isfile(args.file):  # said before the app (and its display) starts
+        parser.error(text(msg("cli.replay_missing", path=args.file)))
     app = ["--replay", args.file, "--speed", str(args.speed)]
     if args.data_dir:
         app += ["--data-dir", args.data_dir]

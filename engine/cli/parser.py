@@ -129,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     replay = sub.add_parser("replay", help="play a .trainfer recording in the desktop app")
     replay.add_argument("file")
     replay.add_argument("--speed", type=float, default=1.0, help="1 = real time (default)")
-    for p in (run, cmp, exp, lst, show, delete, export, imp, replay):
+    for p in (run, cmp, models, devices, exp, lst, show, delete, export, imp, replay):
         p.add_argument("--data-dir", default=argparse.SUPPRESS,
                        help="where runs are stored (also accepted before the command)")
     return parser

@@ -52,6 +52,7 @@ def test_run_text_summary():
         (["run", "--model", "mlp", "--mode", "train", "--device", "cpu", "--steps", "1",
           "--save-weights", "/proc/none/w.pt"], "cannot write /proc/none/w.pt"),
         (["bogus"], "invalid choice"),
+        (["replay", "/nonexistent/talk.trainfer"], "no such recording"),
     ],
 )
 def test_bad_input_exits_2_without_traceback(args, words):
