@@ -29,6 +29,7 @@ from engine.core.values import (
     percent,
     rate,
     seconds,
+    share,
     tflops,
     watts,
 )
@@ -48,6 +49,9 @@ def _lines(s: Summary) -> list[tuple[str, Any]]:
         ("step_time", msg("report.step_time", median=millis(s.step_ms_median),
                           p95=millis(s.step_ms_p95))),
     ]
+    if s.step_time_share is not None:  # the two clocks: throughput's wall, the steps'
+        lines.append(("clocks", msg("report.clocks", share=share(s.step_time_share),
+                                    between=share(1 - s.step_time_share))))
     if s.quantized_layers:
         lines.append(("quantization", msg(
             "report.quantization", quantize=s.quantize, layers=quantization_note(s),

@@ -237,7 +237,9 @@ class Summary(_Event):
         warmup_steps: Warm-up steps run. measured_steps: steps in the measured phase.
         measured_s: Wall time of the measured phase (s).
         stopped_early: The user stopped the run before its duration.
-        samples_per_s: Measured samples / measured seconds.
+        samples_per_s: Measured samples / measured seconds: the wall clock of the measured
+            phase, so it includes what happens between steps (making the batch, sending
+            events) that the step clock leaves out.
         tokens_per_s: The same in tokens for language models, else ``None``.
         step_ms_median, step_ms_p95, step_ms_mean: Step time statistics (ms) over
             measured steps only; step_ms_p99: the 99th percentile (``None`` in runs
@@ -262,6 +264,10 @@ class Summary(_Event):
             GPU: the trapezoid integral of power, shown as *estimated*), ``"rapl"`` (a CPU
             run: the CPU packages and DRAM from the kernel's RAPL counters, and
             ``mean_power_w`` their mean power) or ``None``.
+        step_time_share: The two clocks side by side: the sum of the measured steps' times
+            (the step clock: CUDA events or the host timer) over the measured phase's wall
+            time (0-1); ``1 - step_time_share`` is the time between steps that
+            ``samples_per_s`` includes and ``step_ms_*`` leave out.
         energy_counter_resets: Resets of the energy counter during the measured phase
             (the energy carries on across them); ``None`` without GPU telemetry.
         energy_per_sample_j: ``energy_j / samples``; per token for language models in
@@ -434,6 +440,7 @@ class Summary(_Event):
     loader_workers: int | None = None
     pin_memory: bool = False
     energy_counter_resets: int | None = None
+    step_time_share: float | None = None
 
     # ---- derived values, computed once here ---------------------------------------
 

@@ -16,6 +16,7 @@ is unpickled where torch is never imported).
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -113,7 +114,7 @@ class StepTiming:
         stopped_early: Stop was asked during the measured phase.
         warmup_start_t_s, measure_start_t_s, measure_end_t_s: Monotonic edges (s).
         step_ms_median, step_ms_p95, step_ms_p99, step_ms_mean: Over measured steps only
-            (percentiles by :func:`percentile`).
+            (percentiles by :func:`percentile`); steps_ms_total: their sum.
         warmup_step_ms_first: The first warm-up step (one-off costs, compilation).
         part_ms_median, part_ms_mean: Per part of a measured step: ``(forward+loss,
             backward, optimizer)`` in training, ``(forward,)`` in inference,
@@ -134,6 +135,7 @@ class StepTiming:
     step_ms_mean: float | None
     warmup_step_ms_first: float | None
     step_ms_p99: float | None = None
+    steps_ms_total: float | None = None
     part_ms_median: tuple[float, ...] = ()
     part_ms_mean: tuple[float, ...] = ()
     loss_first: float | None = None
@@ -160,6 +162,7 @@ class StepTiming:
             step_ms_median=statistics.median(times) if times else None,
             step_ms_p95=percentile(times, 95) if times else None,
             step_ms_p99=percentile(times, 99) if times else None,
+            steps_ms_total=math.fsum(times) if times else None,
             step_ms_mean=statistics.fmean(times) if times else None,
             warmup_step_ms_first=warmup_ms[0] if warmup_ms else None,
             part_ms_median=tuple(statistics.median(p) for p in parts),
@@ -407,6 +410,8 @@ def summarize(report: RunReport, telemetry: TelemetryReport | None = None) -> Su
         samples_per_s=sps, tokens_per_s=tps,
         step_ms_median=st.step_ms_median, step_ms_p95=st.step_ms_p95,
         step_ms_p99=st.step_ms_p99,
+        step_time_share=(st.steps_ms_total / (1000.0 * st.measured_s)
+                         if st.steps_ms_total is not None and st.measured_s > 0 else None),
         step_ms_mean=st.step_ms_mean, warmup_step_ms_first=st.warmup_step_ms_first,
         peak_mem_bytes=int(mem.peak_bytes), peak_mem_source=mem.source,
         loss_first=st.loss_first, loss_last=st.loss_last, weights_changed=w.changed,

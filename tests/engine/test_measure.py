@@ -144,3 +144,19 @@ def test_peak_table():
     assert peak_tflops("NVIDIA B200", "bf16") == 2250.0
     assert peak_tflops("NVIDIA B200", "fp32") is None  # no per-GPU FP32 figure printed
     assert peak_tflops("NVIDIA RTX 6000 Ada Generation", "bf16") == 364.2
+
+
+def test_the_summary_states_both_clocks():
+    """samples/s counts the measured phase's wall time; step times only the steps."""
+    from summaries import run_report
+
+    from engine.core.summary import summarize
+
+    tight = summarize(run_report(device="cpu", steps=10, measure=(0.0, 1.0)))
+    assert tight.step_time_share == pytest.approx(1.0)  # ten 100 ms steps fill 1 s
+    loose = summarize(run_report(device="cpu", steps=10, measure=(0.0, 1.25)))
+    assert loose.step_time_share == pytest.approx(0.8)  # 0.25 s went between steps
+    assert loose.samples_per_s == pytest.approx(2560 / 1.25)  # the wall clock
+    from engine.cli.report import summary_text
+
+    assert "steps took 80% of the measured wall time" in summary_text(loose)
