@@ -44,6 +44,19 @@ def summary(mode, **kw):
     return Summary(**base)
 
 
+def h200_pair(**kw):
+    """DESIGN.md's ResNet-50 pair on an H200 (batch 256, bf16), with a step split, FLOP
+    counts, GPM activity and the weights' bytes; ``kw`` changes both sides."""
+    common = dict(mean_sm_activity_pct=91.0, mean_tensor_activity_pct=14.0,
+                  mem_params_bytes=102_228_128, **kw)
+    train = summary("train", flops_per_step=256 * 12.3e9, forward_ms_median=18.0,
+                    backward_ms_median=33.0, optimizer_ms_median=3.0,
+                    mem_activations_bytes=9 << 30, **common)
+    infer = summary("infer", flops_per_step=256 * 4.1e9, forward_ms_median=16.4,
+                    mem_activations_bytes=1 << 30, **common)
+    return train, infer
+
+
 def cpu_summary(mode: str = "train", model: str = "mlp", **changes) -> Summary:
     """A plausible CPU Summary of ``model`` in ``mode``; ``changes`` override fields."""
     now = time.monotonic()

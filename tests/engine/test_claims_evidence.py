@@ -7,7 +7,7 @@ the batch-1 inference is its 3.81 ms, 32% NVML utilization, 0.537 J/image.
 import dataclasses
 
 import pytest
-from summaries import cpu_summary, summary
+from summaries import cpu_summary, h200_pair, summary
 
 from engine.claims.compare import build, headline
 from engine.claims.completion import completed, counted, plan_completion
@@ -19,15 +19,7 @@ from engine.core.format import text
 GIB = 2**30
 
 
-def pair(**kw):
-    common = dict(mean_sm_activity_pct=91.0, mean_tensor_activity_pct=14.0,
-                  mem_params_bytes=102_228_128, **kw)
-    train = summary("train", flops_per_step=256 * 12.3e9, forward_ms_median=18.0,
-                    backward_ms_median=33.0, optimizer_ms_median=3.0,
-                    mem_activations_bytes=9 << 30, **common)
-    infer = summary("infer", flops_per_step=256 * 4.1e9, forward_ms_median=16.4,
-                    mem_activations_bytes=1 << 30, **common)
-    return train, infer
+pair = h200_pair
 
 
 def judged(train, infer, *runs):

@@ -3,7 +3,7 @@
 import dataclasses
 
 import pytest
-from summaries import summary
+from summaries import h200_pair, summary
 
 from engine.claims.compare import build
 from engine.claims.evidence import Evidence
@@ -26,13 +26,7 @@ def verdicts(train, infer):
 
 def h200():
     """DESIGN.md's ResNet-50 numbers on an H200, plus a split and FLOP counts."""
-    common = dict(mean_sm_activity_pct=91.0, mean_tensor_activity_pct=14.0)
-    train = summary("train", flops_per_step=256 * 12.3e9, forward_ms_median=18.0,
-                    backward_ms_median=33.0, optimizer_ms_median=3.0,
-                    mem_activations_bytes=9 << 30, **common)
-    infer = summary("infer", flops_per_step=256 * 4.1e9, forward_ms_median=16.4,
-                    mem_activations_bytes=1 << 30, **common)
-    return train, infer
+    return h200_pair()
 
 
 def test_reference_h200_numbers_confirm_and_energy_says_both_powers():
