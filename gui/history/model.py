@@ -101,6 +101,11 @@ class HistoryModel(ListTableModel):
             "interrupted": self.tr("⚠ interrupted"),
         }.get(status, status)
 
+    def _settings(self, rec: RunRecord) -> list[str]:
+        """The run's distinguishing settings, said in the interface's language."""
+        return [self.tr("batch {0}").format(v) if k == "batch_size" else str(v)
+                for k, v in rec.distinguishing.items()]
+
     def _cells(self, rec: RunRecord) -> dict[int, str]:
         s = rec.summary
         status = self.status_text(rec.status)
@@ -108,7 +113,8 @@ class HistoryModel(ListTableModel):
             status = self.tr("{0} (damaged)").format(status)
         return {
             COL_DATE: when_text(rec.started_unix_s), COL_NAME: rec.name, COL_MODEL: rec.model,
-            COL_MODE: mode_text(rec.mode), COL_DEVICE: device_text(rec.device, rec.device_name),
+            COL_MODE: " · ".join([mode_text(rec.mode), *self._settings(rec)]),
+            COL_DEVICE: device_text(rec.device, rec.device_name),
             COL_STATUS: status, COL_RATE: cell(throughput_value(s)),
             COL_STEP: cell(millis(s.step_ms_median) if s else None),
             COL_MEMORY: cell(nbytes(s.peak_mem_bytes) if s else None),

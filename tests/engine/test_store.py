@@ -2,6 +2,7 @@
 exports (CSV under a decimal-comma locale, strict JSON) and recordings."""
 
 import csv
+import dataclasses
 import gzip
 import json
 import math
@@ -87,6 +88,16 @@ def test_recorded_run_round_trip(tmp_path):
     with pytest.raises(KeyError):
         store.get(run_id, include_deleted=True)
     assert list(store.events(run_id)) == []
+
+
+def test_a_runs_title_says_the_settings_that_tell_it_apart(tmp_path):
+    store = Store(tmp_path)
+    rec = store.get(fill(store))
+    assert rec.title == "mlp · train · cpu · batch 16"  # fp32, eager, unquantized: unsaid
+    quick = dataclasses.replace(rec, summary=make_summary(precision="bf16", batch_size=1,
+                                                          quantize="int8"))
+    assert quick.title == "mlp · train · cpu · bf16 · batch 1 · int8"
+    assert dataclasses.replace(rec, name="warm-up demo").title == "warm-up demo"
 
 
 def test_session_records_a_real_run(tmp_path):

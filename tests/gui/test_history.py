@@ -48,7 +48,7 @@ def history(qtbot, store, runs, reported):
 def test_runs_are_listed_newest_first_with_their_key_numbers(history, runs):
     assert history.run_ids() == [runs["broken"], runs["gpu"], runs["infer"], runs["train"]]
     row = history.row_of(runs["train"])
-    assert history.cell_text(row, COL_MODE) == "training"
+    assert history.cell_text(row, COL_MODE) == "training · batch 64"  # fp32 and eager: unsaid
     assert history.cell_text(row, COL_RATE) == "1,280 vectors/s"
     assert history.cell_text(row, COL_STEP) == "50.0 ms"
     assert history.cell_text(row, COL_ENERGY) == "N/A"  # a CPU run: no energy reading

@@ -136,9 +136,33 @@ class RunRecord:
     problem: str = ""
 
     @property
+    def distinguishing(self) -> dict[str, Any]:
+        """The settings that tell this run from others of its model and mode.
+
+        ``{"precision": "bf16", "batch_size": 1, "quantize": "int8"}``: the precision unless
+        fp32, the batch size, the quantization unless none and the kernels unless eager; read
+        from the summary, else from the run's config. Values, not words: each edge says them.
+        """
+        s, c = self.summary, self.config
+        values = {
+            "precision": s.precision if s is not None else c.get("precision", "fp32"),
+            "batch_size": s.batch_size if s is not None else c.get("batch_size"),
+            "quantize": s.quantize if s is not None else c.get("quantize", "none"),
+            "kernels": s.kernels if s is not None else c.get("kernels", "eager"),
+        }
+        unsaid = {"precision": "fp32", "batch_size": 0, "quantize": "none", "kernels": "eager"}
+        return {k: v for k, v in values.items() if v not in (None, unsaid[k])}
+
+    @property
+    def settings(self) -> list[str]:
+        """:attr:`distinguishing` as short English words: ``["bf16", "batch 1", "int8"]``."""
+        return [f"batch {v}" if k == "batch_size" else str(v)
+                for k, v in self.distinguishing.items()]
+
+    @property
     def title(self) -> str:
-        """The name, or ``model · mode · device``."""
-        return self.name or f"{self.model} · {self.mode} · {self.device}"
+        """The name, or ``model · mode · device · its settings`` (:attr:`settings`)."""
+        return self.name or " · ".join([self.model, self.mode, self.device, *self.settings])
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict (``trainfer runs show --json``)."""
