@@ -32,6 +32,9 @@ APP_NAME = "Trainfer"
 log = logging.getLogger(__name__)
 
 
+READY_DELAY_MS = 1000
+"""How long after the window is shown the run process is started ahead of need (ms)."""
+
 def build_parser() -> argparse.ArgumentParser:
     """Command-line options of the desktop application."""
     parser = argparse.ArgumentParser(
@@ -197,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.tab in tabs:
         window.tabs.setCurrentWidget(tabs[args.tab])
     window.show()
+    # After the first paint, so the run process's torch import does not slow the window.
+    QTimer.singleShot(READY_DELAY_MS, window.keep_run_process_ready)
     _close_on_signals(window)
     problem = binding_problem()
     if problem:

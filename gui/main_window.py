@@ -184,6 +184,19 @@ class MainWindow(QMainWindow):
         self._show_planned_device()
         self.status.set_state("idle")
 
+    # -- the run process -------------------------------------------------------------
+    def keep_run_process_ready(self) -> None:
+        """From now on keep a run process ready for the selected model.
+
+        The app calls it once the window is painted; tests that need no run process do not.
+        """
+        self._keeping_ready = True
+        self.controller.keep_ready(self.panel.model_id)
+
+    def _keep_ready_for(self, model_id: str) -> None:
+        if getattr(self, "_keeping_ready", False):
+            self.controller.keep_ready(model_id)
+
     # -- wiring ----------------------------------------------------------------------
     def _wire(self) -> None:
         c, bridge = self.controller, self.controller.bridge
@@ -193,6 +206,7 @@ class MainWindow(QMainWindow):
         self.panel.start_requested.connect(self.start_run)
         self.panel.stop_requested.connect(self.stop_run)
         self.panel.model_changed.connect(self.compare.set_model)
+        self.panel.model_changed.connect(self._keep_ready_for)
         self.panel.device_changed.connect(lambda _d: self._show_planned_device())
         c.state_changed.connect(self._on_state)
         c.stream_started.connect(self._on_stream)

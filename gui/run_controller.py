@@ -52,11 +52,15 @@ from gui.widgets.words import said
 
 log = logging.getLogger(__name__)
 
-STATES = ("idle", "building", "warmup", "measuring", "stopping", "done", "stopped", "failed")
+STATES = ("idle", "building", "warmup", "measuring", "finishing", "stopping", "done", "stopped",
+          "failed")
 """Run states, in the order a run goes through them."""
-ACTIVE_STATES = ("building", "warmup", "measuring", "stopping")
+ACTIVE_STATES = ("building", "warmup", "measuring", "finishing", "stopping")
 """States in which a run is in progress."""
-PHASE_STATES = {"build": "building", "warmup": "warmup", "measure": "measuring"}
+PHASE_STATES = {"build": "building", "warmup": "warmup", "measure": "measuring",
+                "done": "finishing"}
+"""Run phases and the state they enter; ``done`` is the untimed work after the measured
+phase (held-out accuracy, saving weights) until the summary arrives."""
 JOIN_TIMEOUT_S = 10.0
 """How long closing waits for an experiment's case to stop and its process to exit."""
 
@@ -383,6 +387,16 @@ class RunController(QObject):
         self.set_state(self._experiment_outcome)
         self.experiment_running.emit(False)
         self.finished.emit()
+
+    # -- the run process -------------------------------------------------------------
+    def keep_ready(self, model_id: str) -> None:
+        """Keep a run process ready for ``model_id`` so Start measures within a second.
+
+        The process imports torch (and the model's libraries) while the app is idle; see
+        :meth:`engine.session.session.Session.prepare` (during a run it only remembers).
+        """
+        if not self._closed:
+            self.session.prepare(model_id)
 
     # -- closing ---------------------------------------------------------------------
     def shutdown(self) -> None:

@@ -13,8 +13,9 @@ tab plots each case as it runs. It yields:
     return value).
 
 Stop (``should_stop``, polled at every event) ends the case in progress after its step,
-as Stop does for a run, and marks the rest *not run*. Each case is a separate run process
-(CPU memory peaks need a fresh process) and is stored like any run.
+as Stop does for a run, and marks the rest *not run*. Each case is a run of the session,
+stored like any run; consecutive cases share a run process only where that keeps the
+measurement clean (:mod:`engine.session.run_process`), so most pay no start-up.
 """
 
 from __future__ import annotations

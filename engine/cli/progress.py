@@ -32,6 +32,9 @@ class Progress:
         if isinstance(ev, Phase):
             self.phase = {"warmup": "warm-up"}.get(ev.name, ev.name)
             self.step = None  # the last warm-up step is not the measured phase's
+            if ev.name == "done" and ev.detail in ("completed", "stopped"):
+                # the untimed work after the measured phase: say it, so a pause is explained
+                self._line(text(msg("progress.after_run")), final=True)
         elif isinstance(ev, Started):
             self.unit = ev.sample_unit
             self._line(text(msg("progress.started", device=ev.device, name=ev.device_name,

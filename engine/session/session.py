@@ -1,9 +1,11 @@
 """A run as seen from the GUI or command-line process.
 
-:class:`Session` starts the run process (multiprocessing ``spawn``: an out-of-memory
-error, a CUDA fault or a crash there never takes this process down, and this process never
-initializes CUDA), starts the telemetry :class:`~engine.session.telemetry.sampler.Sampler` thread,
-and forwards every event, the run's and the sampler's, through one queue. A pump thread
+:class:`Session` gives the run to a run process (multiprocessing ``spawn``: an
+out-of-memory error, a CUDA fault or a crash there never takes this process down, and this
+process never initializes CUDA; one kept ready with its imports done when it can be, see
+:mod:`engine.session.run_process`), starts the telemetry
+:class:`~engine.session.telemetry.sampler.Sampler` thread, and forwards every event, the
+run's and the sampler's, through one queue. A pump thread
 watches the run process: one that dies without a word becomes ``Failed("crash")`` within
 a second; Stop asks first and terminates after a grace period: one second, or longer
 when the run's steps are long (:meth:`Session.stop_grace_s`), so a step in progress can
@@ -19,8 +21,6 @@ Consume events with ``async for ev in session.events()`` (GUI, under qasync) or
 from __future__ import annotations
 
 import asyncio
-import multiprocessing as mp
-import os
 import pickle
 import queue
 import signal
@@ -44,8 +44,8 @@ from engine.core.events import (
 )
 from engine.core.summary import RunReport, TelemetryReport, summarize
 from engine.core.values import Msg, msg, seconds
-from engine.run import worker
 from engine.session.devices import DevicesReport, list_devices, preflight
+from engine.session.run_process import READY_TIMEOUT_S, RunProcess, RunProcesses, reusable
 from engine.session.store.db import Store
 from engine.session.store.recorder import Recorder
 from engine.session.telemetry.nvml import Nvml
@@ -84,13 +84,19 @@ class Session:
         sample_hz: Telemetry sampling rate (Hz).
         nvml: NVML wrapper to use (a fake in tests); ``None`` uses ``pynvml``.
         store: Where every run is recorded as it goes; ``None`` records nothing.
+        processes: The run processes kept ready (:mod:`engine.session.run_process`);
+            ``None`` gives the session its own.
     """
 
     def __init__(
         self, *, sample_hz: float = DEFAULT_HZ, nvml: Nvml | None = None,
-        store: Store | None = None,
+        store: Store | None = None, processes: RunProcesses | None = None,
     ) -> None:
         self.sample_hz = sample_hz
+        self.processes = processes if processes is not None else RunProcesses()
+        self._rp: RunProcess | None = None
+        self._keep_ready = False  # prepare() was called: keep a process ready after runs
+        self._ready_model: str | None = None
         self._nvml = nvml
         self.store = store
         self._recorder: Recorder | None = None
@@ -128,7 +134,8 @@ class Session:
             RunInProgress: A run is already in progress.
         """
         if self._pump is not None and self._ended.is_set():
-            self._pump.join(5.0)  # the previous run has ended; its process is exiting
+            # the previous run has ended; its process is freeing memory or exiting
+            self._pump.join(READY_TIMEOUT_S + 5.0)
         if self.running:
             raise RunInProgress(msg("session.busy"))
         self.devices = list_devices(self._nvml)
@@ -155,9 +162,6 @@ class Session:
         self._stop_requested_at = None
         self._ended = threading.Event()
         self.last_summary = None
-        ctx = mp.get_context("spawn")
-        self._conn, sender = ctx.Pipe(duplex=False)
-        self._stop_event = ctx.Event()
         self._sampler = Sampler(
             self._nvml,
             gpu_index,
@@ -166,16 +170,11 @@ class Session:
             on_status=self._on_status,
         )
         self._sampler.start()
-        os.environ.setdefault("CUDA_DEVICE_ORDER", "PCI_BUS_ID")  # CUDA index == NVML index
-        self._proc = ctx.Process(
-            target=worker.run,
-            args=(cfg.to_dict(), sender, self._stop_event),
-            name="trainfer-run",
-            daemon=False,  # a DataLoader in it has worker processes; close() ends it
-        )
-        self._proc.start()
-        sender.close()  # the run process holds the only sending end: EOF when it exits
-        self._sampler.watch_pid(self._proc.pid)
+        on_cpu = gpu_index is None or cfg.device == "cpu"
+        rp = self.processes.take("cpu" if on_cpu else f"cuda:{gpu_index}")
+        self._rp, self._proc, self._conn, self._stop_event = rp, rp.proc, rp.conn, rp.stop_event
+        rp.run(cfg.to_dict())
+        self._sampler.watch_pid(rp.pid)
         self._pump = threading.Thread(target=self._pump_loop, name="trainfer-pump", daemon=True)
         self._pump.start()
 
@@ -208,13 +207,14 @@ class Session:
         return min(STOP_GRACE_MAX_S, max(STOP_GRACE_S, 1.5 * self._longest_step_s + 0.5))
 
     def close(self, timeout: float = 5.0) -> None:
-        """Stop any run (with the short grace) and join the run process and threads."""
+        """Stop any run (with the short grace), join the threads, end the run processes."""
         self._closing = True
         self.stop()
         if self._pump is not None:
-            self._pump.join(timeout)
+            self._pump.join(timeout + READY_TIMEOUT_S)
         if self._sampler is not None:
             self._sampler.stop()
+        self.processes.close()
 
     def samples(self) -> list[Sample]:
         """The sampler's ring buffer (most recent hour)."""
@@ -263,7 +263,9 @@ class Session:
         self._emit(status)
 
     def _pump_loop(self) -> None:
-        proc, conn = self._proc, self._conn
+        rp, out, cfg = self._rp, self._out, self.config
+        assert rp is not None and cfg is not None
+        proc, conn = rp.proc, rp.conn
         terminal: Event | None = None
         terminated = False
         grace_used = STOP_GRACE_S
@@ -286,16 +288,34 @@ class Session:
                     proc.kill()
         if self._sampler is not None:
             self._sampler.stop()  # no Sample after the terminal event
-        self._emit(terminal)  # before the (slow) interpreter exit of the run process
+        self._emit(terminal)
         if self._recorder is not None:
             self._recorder.close()
         self._ended.set()
-        proc.join(3.0)
-        if proc.is_alive():
-            proc.kill()
-            proc.join(1.0)
-        conn.close()
-        self._out.put(_END)
+        out.put(_END)
+        # The process: kept ready for the next run when that keeps it clean, else ended.
+        if (reusable(terminal, cfg.kernels, terminated) and not self._closing
+                and rp.poll_ready(READY_TIMEOUT_S)):
+            self.processes.give_back(rp)
+        else:
+            rp.end()
+            if self._keep_ready and not self._closing:
+                self.processes.prepare(self._ready_model)
+
+    def prepare(self, model_id: str | None = None) -> None:
+        """Keep a run process ready from now on (imports done), without waiting.
+
+        A process is spawned now if none is idle, and again after a run whose process
+        could not be kept (:func:`~engine.session.run_process.reusable`), so the next Start
+        pays no start-up. Call it while nothing is measured (the app once its window is
+        shown): a new process imports torch, which would compete with a run being
+        measured. ``model_id`` also imports that model's libraries (torchvision,
+        transformers) in the idle process; call again when the user picks another model.
+        """
+        self._keep_ready = True
+        self._ready_model = model_id or self._ready_model
+        if not self.running:
+            self.processes.prepare(model_id)
 
     @staticmethod
     def _receive(conn: Any, timeout: float) -> Any:
@@ -316,6 +336,8 @@ class Session:
 
         The pump queues the terminal event last, after the sampler has stopped.
         """
+        if self._rp is not None and self._rp.note(ev):
+            return None  # the process's imports are done (a new one) or it preloaded
         if isinstance(ev, Started):
             self._started = ev
         elif isinstance(ev, StepStats):
