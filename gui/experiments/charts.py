@@ -90,7 +90,7 @@ class BarChart(PlotPanel):
         item.setLabel("bottom", "")
         item.getAxis("bottom").setHeight(34)  # room for the descenders of the case names
         item.setMouseEnabled(x=False, y=False)
-        item.showGrid(x=False, y=True, alpha=0.15)
+        theme.show_grid(item, x=False)
         self.legend = item.addLegend(offset=(-4, 4), labelTextSize="8pt")
         self.legend.setColumnCount(len(MODES))  # one row: less height to keep clear
         self.bars: dict[str, pg.BarGraphItem] = {}

@@ -49,6 +49,13 @@ ORDER_WITHOUT_GPU = (*STEP_KEYS, *HOST_KEYS, *GPU_KEYS)
 COLUMNS = 3
 REFRESH_MS = 100
 """Plot refresh period (10 Hz)."""
+MAX_STALE_S = 1.0
+"""Seconds of data a curve may hold back on a timer tick while its new points span less
+than half a pixel (a long run: at one hour on 400 px a pixel is 9 s)."""
+X_HEADROOM = 0.1
+"""The shared time axis grows in steps of this fraction beyond the newest point, so its
+ticks and labels are laid out again every 10% of growth, not on every tick (a change
+of range redraws every plot: about 40 ms for the nine on 2 cores)."""
 NEEDS = {
     "gpu_util": ("gpu_util", "gpm"),
     "gpu_mem": ("memory",),
@@ -100,6 +107,7 @@ class LivePlots(QWidget):
         self._warmup_open = False
         self._n_phases = 0
         self._x_max = 0.0
+        self._x_shown = 1.0
         self._follow: set[str] = set()
         self._gpu_available = True
         self._gpu_note: str | None = None
@@ -135,7 +143,8 @@ class LivePlots(QWidget):
                     self._curves[(key, mode, "measure")] = panel.add_curve(pg.mkPen(color, width=2))
                     for variant, style, width, alpha in EXTRA_VARIANTS.get(key, ()):
                         trace.series[f"{key}/{variant}"] = Series()
-                        pen = pg.mkPen(theme.mode_qcolor(mode, alpha), width=width, style=style)
+                        pen = pg.mkPen(theme.faded(theme.mode_color(mode), alpha), width=width,
+                                       style=style)
                         self._curves[(key, mode, variant)] = panel.add_curve(pen)
         self._variant_names = {
             "gpu_util": {
@@ -175,7 +184,7 @@ class LivePlots(QWidget):
 
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
-        self._timer.timeout.connect(self.refresh)
+        self._timer.timeout.connect(self.tick)
         self._timer.start()
         self._update_loss_note()
         self._panels["throughput"].set_note(self.idle_note())
@@ -389,6 +398,8 @@ class LivePlots(QWidget):
             self._warmup_open = True
         elif phase.name in ("measure", "done") and self._warmup_open:
             self._close_warmup(x)
+        if phase.name == "done":
+            self.refresh()  # the run's last points, whatever their span
 
     def _close_warmup(self, x: float) -> None:
         for region in self._warmup_region:
@@ -445,17 +456,46 @@ class LivePlots(QWidget):
         self._panels["loss"].set_note(note)
 
     # -- timer -----------------------------------------------------------------------
-    def refresh(self) -> None:
-        """Push changed buffers to their curves (called at 10 Hz)."""
+    def tick(self) -> None:
+        """What the 10 Hz timer does: push the buffers with something new to draw.
+
+        A buffer whose new points span less than half a pixel of its plot (and less than
+        :data:`MAX_STALE_S`) waits for the next tick: over a long run most ticks then
+        redraw nothing, and a redraw costs what changed on screen (``bench/gui_soak.py``).
+        """
+        self.refresh(everything=False)
+
+    def _due(self, key: str, series: Series) -> bool:
+        """Whether ``series``' unseen points are worth a redraw of plot ``key`` now."""
+        span = series.unseen_span()
+        if span == math.inf:
+            return True
+        viewbox = self._panels[key].plot_item.getViewBox()
+        width_px = viewbox.width()
+        if width_px < 50:  # not laid out yet (hidden tab): no pixel size to go by
+            return True
+        x0, x1 = viewbox.viewRange()[0]
+        return span >= min(MAX_STALE_S, 0.5 * (x1 - x0) / width_px)
+
+    def refresh(self, everything: bool = True) -> None:
+        """Push changed buffers to their curves.
+
+        Args:
+            everything: Push every changed buffer (a run began or ended, stored data
+                arrived); ``False`` is the timer's :meth:`tick`.
+        """
         for mode, trace in self._traces.items():
             for name, series in trace.series.items():
                 if not series.dirty:
                     continue
                 key, phase = name.split("/")
+                if not everything and not self._due(key, series):
+                    continue
                 curve = self._curves[(key, mode, phase)]
                 if series.has_finite:
                     x, y = series.view()
                     curve.setData(x, y, connect="finite")
+                    self._panels[key].fit_pen(curve, len(x))
                     if phase == "measure" and key in ("throughput", "step_time", "loss"):
                         # one or two measured steps draw no line: show them as points
                         few = len(x) <= 2
@@ -474,7 +514,8 @@ class LivePlots(QWidget):
         )
         if latest > self._x_max:
             self._x_max = latest
-            self._set_x_range(max(1.0, latest))
+            if latest > self._x_shown:
+                self._set_x_range(max(1.0, latest * (1.0 + X_HEADROOM)))
         if self._warmup_open and self._warmup_region:
             end = self._latest_x()
             if end is not None:
@@ -484,6 +525,7 @@ class LivePlots(QWidget):
 
     def _set_x_range(self, x_max: float) -> None:
         """Every plot that follows the run shows 0 .. x_max seconds: one shared time axis."""
+        self._x_shown = x_max
         for key in self._follow:
             self._panels[key].plot_item.setXRange(0.0, x_max, padding=0.02)
 

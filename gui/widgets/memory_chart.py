@@ -13,6 +13,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
 
 from engine.core.events import Summary
+from gui.widgets import theme
 from gui.widgets.plot_panel import PlotPanel
 
 # (Summary field, colour); colours avoid the two mode colours
@@ -51,7 +52,7 @@ class MemoryChart(PlotPanel):
         item = self.plot_item
         item.setLabel("bottom", "")
         item.setMouseEnabled(x=False, y=False)
-        item.showGrid(x=False, y=True, alpha=0.15)
+        theme.show_grid(item, x=False)
         axis = item.getAxis("bottom")
         axis.setTicks([[(0, _tr("Training")), (1, _tr("Inference"))]])
         item.setXRange(-0.5, 1.5, padding=0)

@@ -54,6 +54,7 @@ class PlotPanel(QWidget):
         self.title = title
         self.setObjectName(f"plot_{key}")
         self._phase_items: list[pg.GraphicsObject] = []
+        self._pens: dict[pg.PlotDataItem, tuple[QPen, QPen]] = {}
 
         self._title_label = QLabel(title)
         bold = QFont(self._title_label.font())
@@ -88,7 +89,7 @@ class PlotPanel(QWidget):
         item = self.plot_item
         item.setClipToView(True)
         item.setDownsampling(auto=True, mode="peak")
-        item.showGrid(x=True, y=True, alpha=0.15)
+        theme.show_grid(item)
         item.setLabel("left", unit)
         item.setLabel("bottom", self.tr("s since start"))
         item.setMenuEnabled(True)
@@ -144,10 +145,30 @@ class PlotPanel(QWidget):
             [], [], pen=pen, connect="finite", autoDownsampleFactor=DOWNSAMPLE_FACTOR, **kwargs
         )
         qpen = pg.mkPen(pen)
+        if qpen.widthF() > 1.0:
+            thin = QPen(qpen)
+            thin.setWidthF(1.0)
+            self._pens[curve] = (qpen, thin)
         if qpen.style() == Qt.PenStyle.SolidLine and qpen.color().alpha() == 255:
             curve.curve.setSegmentedLineMode("on")
         self.plot_item.addItem(curve, ignoreBounds=ignore_bounds)
         return curve
+
+    def fit_pen(self, curve: pg.PlotDataItem, n_points: int) -> None:
+        """Draw ``curve`` 1 px wide while it has more points than the plot has pixels.
+
+        Downsampled (``"peak"``), such a curve is a column of vertical strokes, one per
+        pixel, which a 1 px pen fills exactly; a 2 px pen looks the same and takes Qt's
+        raster engine about 20 times longer (27 ms against 1.3 ms for a noisy hour of
+        step times on 400 px). Curves added with a 1 px pen are left alone.
+        """
+        pens = self._pens.get(curve)
+        if pens is None:
+            return
+        wide, thin = pens
+        pen = thin if n_points > self.plot_item.getViewBox().width() else wide
+        if curve.opts["pen"].widthF() != pen.widthF():
+            curve.setPen(pen)
 
     # -- note overlay ----------------------------------------------------------------
     def set_note(self, text: str | None) -> None:

@@ -156,7 +156,7 @@ def test_sm_activity_tensor_activity_and_instant_power_get_their_own_curves(live
     live.refresh()
     assert list(_y(live.curve("gpu_util", "train", "sm"))) == [6.0] * 4
     tensor = _y(live.curve("gpu_util", "train", "tensor"))
-    assert math.isnan(tensor[0]) and tensor[1] == 0.3
+    assert math.isnan(tensor[0]) and tensor[1] == pytest.approx(0.3)
     assert _y(live.curve("power", "train", "instant"))[-1] == 303.0
     legend = live.panel("gpu_util").plot_item.legend
     names = [label.text for _sample, label in legend.items]
@@ -189,3 +189,36 @@ def test_all_plots_share_one_growing_time_axis(live):
     live.refresh()
     assert live.panel("throughput").plot_item.getViewBox().viewRange()[0][1] >= 10.0
     assert viewbox.viewRange()[0] == pytest.approx([0.5, 0.7])  # left where the user put it
+
+
+def test_timer_tick_holds_back_sub_pixel_points_of_a_long_run(live, qtbot):
+    from engine.core.events import Phase
+
+    live.resize(1280, 720)
+    live.show()
+    qtbot.waitExposed(live)
+    for i in range(3600):  # an hour of steps, one a second: a pixel is several seconds
+        live.add_step(StepStats(100.0 + i, i, "measure", 50.0, 1000.0, None, 1.0))
+    live.tick()
+    assert len(_y(live.curve("step_time", "train"))) == 3600
+    live.add_step(StepStats(100.0 + 3599.1, 3600, "measure", 50.0, 1000.0, None, 1.0))
+    live.tick()  # 0.1 s of new data on a ~10 s pixel: nothing new to draw yet
+    assert len(_y(live.curve("step_time", "train"))) == 3600
+    live.add_phase(Phase(100.0 + 3599.5, "done"))  # the run ends: its last points show
+    assert len(_y(live.curve("step_time", "train"))) == 3601
+    x0, x1 = live.panel("step_time").plot_item.getViewBox().viewRange()[0]
+    assert x1 >= 3599.1  # the shared time axis reaches the newest point
+
+
+def test_a_curve_denser_than_its_pixels_is_drawn_one_pixel_wide(live, qtbot):
+    live.resize(1280, 720)
+    live.show()
+    qtbot.waitExposed(live)
+    curve = live.curve("step_time", "train")
+    live.add_step(StepStats(101.0, 1, "measure", 50.0, 1000.0, None, 1.0))
+    live.refresh()
+    assert curve.opts["pen"].widthF() == 2.0
+    for i in range(5000):
+        live.add_step(StepStats(102.0 + i * 0.01, i, "measure", 50.0 + i % 7, 1000.0, None, 1.0))
+    live.refresh()
+    assert curve.opts["pen"].widthF() == 1.0
