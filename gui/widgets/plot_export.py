@@ -7,6 +7,9 @@ adds "Export as PNG…", "Export as SVG…" and "Copy to clipboard" to a plot's 
 PNG sizes are image pixels: :func:`render_plot` draws the plot's scene (logical
 coordinates) into an image exactly ``width`` pixels wide, with the height from the plot's
 logical shape, so a screen's scale factor (high DPI) never changes the file's size.
+(pyqtgraph's ``ImageExporter`` rounded the height, then the width again from it: a 1920 px
+export could come out 1921 px wide.) SVG files come from :mod:`gui.widgets.svg_export`,
+painted the same way, so their data sits where the PNG's does.
 """
 
 from __future__ import annotations
@@ -16,13 +19,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pyqtgraph as pg
-from pyqtgraph.exporters import ImageExporter, SVGExporter
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QAction, QGuiApplication, QImage
+from pyqtgraph.exporters.Exporter import Exporter
+from PySide6.QtCore import QCoreApplication, QRectF, Qt
+from PySide6.QtGui import QAction, QColor, QGuiApplication, QImage, QPainter
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from gui import errors
-from gui.widgets import png_size_dialog, svg_compat
+from gui.widgets import png_size_dialog, svg_export
 
 FORMATS = ("png", "svg")
 DEFAULT_PNG_WIDTH = 1600
@@ -76,17 +79,46 @@ def render_plot(plot_item: pg.PlotItem, width: int, title: str | None = None) ->
     if title:
         _set_title(plot_item, title)
     try:
-        source = plot_item.sceneBoundingRect()
-        if source.width() <= 0 or source.height() <= 0:
-            raise ValueError("the plot has no size yet; show it before exporting")
-        exporter = ImageExporter(plot_item)
-        params = exporter.parameters()
-        params["width"] = width
-        params["height"] = max(1, round(width * source.height() / source.width()))
-        image = exporter.export(toBytes=True)
+        image = _paint_image(plot_item, width)
     finally:
         if title:
             _set_title(plot_item, None)
+    return image
+
+
+def background(plot_item: pg.PlotItem) -> QColor:
+    """The colour behind the plot on screen (its view's background), white without one."""
+    views = plot_item.scene().views() if plot_item.scene() is not None else []
+    if not views or views[0].backgroundBrush().style() == Qt.BrushStyle.NoBrush:
+        return QColor("white")
+    return QColor(views[0].backgroundBrush().color())
+
+
+def _paint_image(plot_item: pg.PlotItem, width: int) -> QImage:
+    scene = plot_item.scene()
+    source = plot_item.sceneBoundingRect()
+    if scene is None or source.width() <= 0 or source.height() <= 0:
+        raise ValueError("the plot has no size yet; show it before exporting")
+    svg_export.settle(plot_item)  # the axes' widths and the view's transform, as painted
+    source = plot_item.sceneBoundingRect()
+    height = max(1, round(width * source.height() / source.width()))
+    image = QImage(width, height, QImage.Format.Format_ARGB32)
+    dots_per_meter = round(svg_export.picture_dpi() / 0.0254)
+    image.setDotsPerMeterX(dots_per_meter)  # pictures (axes, bars) replay at their size
+    image.setDotsPerMeterY(dots_per_meter)
+    image.fill(background(plot_item))
+    painter = QPainter(image)
+    exporter = Exporter(plot_item)
+    try:
+        exporter.setExportMode(True, {"antialias": True, "background": background(plot_item),
+                                      "painter": painter,
+                                      "resolutionScale": width / source.width()})
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        scene.render(painter, QRectF(0, 0, width, height), source)
+    finally:
+        exporter.setExportMode(False)
+        painter.end()
     return image
 
 
@@ -132,17 +164,23 @@ def export_plot(
         if not image.save(str(path), "PNG"):  # type: ignore[call-overload]  # stub: bytes
             raise OSError(f"could not write {path}")
         return path
+    path.write_bytes(plot_svg(plot_item, title))
+    return path
+
+
+def plot_svg(plot_item: pg.PlotItem, title: str | None = None) -> bytes:
+    """The plot as an SVG document (with ``title`` drawn above it when given).
+
+    Raises:
+        ValueError: The plot has no size yet.
+    """
     if title:
         _set_title(plot_item, title)
     try:
-        svg_compat.install()
-        SVGExporter(plot_item).export(str(path))
+        return svg_export.plot_svg(plot_item, title, background(plot_item))
     finally:
         if title:
             _set_title(plot_item, None)
-    if not path.exists():
-        raise OSError(f"could not write {path}")
-    return path
 
 
 def suggested_name(title: str, fmt: str) -> str:
