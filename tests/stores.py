@@ -8,9 +8,14 @@ row can carry, each with the words that must name it.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from summaries import cpu_summary
 
 from engine.core.config import RunConfig
@@ -103,3 +108,35 @@ DAMAGES = {
         "event 4 (Sample) is not valid JSON"),
 }
 """name -> (damage(db path, run id), the words that name what is wrong)."""
+
+
+def _chattr(flag: str, *paths: Path) -> bool:
+    try:
+        return subprocess.run(["chattr", flag, *map(str, paths)], capture_output=True,
+                              timeout=10).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+@contextlib.contextmanager
+def read_only(data: Path) -> Iterator[Path]:
+    """The store in ``data`` with its file and folder made unwritable, even for root.
+
+    File modes for a user; for root (whom modes do not stop) the immutable attribute, or
+    a skip where ``chattr`` cannot set it.
+    """
+    db = data / "trainfer.sqlite"
+    root = os.geteuid() == 0
+    if not root:
+        db.chmod(0o444)
+        data.chmod(0o555)
+    elif not _chattr("+i", db, data):
+        pytest.skip("root without chattr +i: no way to make a folder read-only here")
+    try:
+        yield data
+    finally:
+        if root:
+            _chattr("-i", data, db)
+        else:
+            data.chmod(0o755)
+            db.chmod(0o644)

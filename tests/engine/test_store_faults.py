@@ -11,14 +11,16 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
-import subprocess
+import threading
 from pathlib import Path
 
 import pytest
-from stores import CFG, DAMAGES, fill
+from stores import CFG, DAMAGES, fill, run_events
+from stores import read_only as unwritable
 
 from engine.cli import main
 from engine.core.format import text
+from engine.core.values import msg
 from engine.session.store.db import Store, StoreError, open_store
 from engine.session.store.recorder import Recorder
 from engine.session.store.recording import import_recording, read_recording
@@ -131,32 +133,11 @@ def test_a_bad_field_inside_an_event_is_named_and_skipped(healthy, tmp_path, cap
 # ---- a store that cannot be written ---------------------------------------------------
 
 
-def _chattr(flag: str, *paths: Path) -> bool:
-    try:
-        return subprocess.run(["chattr", flag, *map(str, paths)], capture_output=True,
-                              timeout=10).returncode == 0
-    except (OSError, subprocess.SubprocessError):
-        return False
-
-
 @pytest.fixture
 def read_only(healthy, tmp_path):
     """A healthy store whose file and folder cannot be written, even by root."""
-    data = copy_of(healthy, tmp_path)
-    db = data / "trainfer.sqlite"
-    import os
-
-    if os.geteuid() != 0:
-        db.chmod(0o444)
-        data.chmod(0o555)
-    elif not _chattr("+i", db, data):
-        pytest.skip("root without chattr +i: no way to make a folder read-only here")
-    yield data
-    if os.geteuid() == 0:
-        _chattr("-i", data, db)
-    else:
-        data.chmod(0o755)
-        db.chmod(0o644)
+    with unwritable(copy_of(healthy, tmp_path)) as data:
+        yield data
 
 
 def test_a_read_only_store_lists_shows_and_exports_and_says_why_a_run_is_not_saved(
@@ -179,3 +160,176 @@ def test_a_read_only_store_lists_shows_and_exports_and_says_why_a_run_is_not_sav
     with pytest.raises(StoreError):
         store.rename(1, "x")
     store.close()
+
+
+def test_a_run_on_a_read_only_store_says_before_it_starts_that_it_will_not_be_saved(
+        read_only):
+    from fake_nvml import FakeNvmlLib
+
+    from engine.core.config import RunConfig
+    from engine.core.events import Notice, Summary
+    from engine.session.session import Session
+    from engine.session.telemetry.nvml import Nvml
+
+    store, _ = open_store(read_only)
+    s = Session(store=store, nvml=Nvml(FakeNvmlLib(missing_library=True)))
+    s.start(RunConfig(model="mlp", mode="infer", device="cpu", batch_size=8, steps=1))
+    events = list(s.iter_events())
+    s.close()
+    first = events[0]
+    assert isinstance(first, Notice) and first.msg.id == "recorder.not_recorded"
+    said = text(first.msg) + " " + text(first.hint_msg)
+    assert "will not be saved" in said and "read-only" in said and "damaged" not in said
+    assert "--data-dir" in said and "move" not in said.lower()
+    assert isinstance(events[-1], Summary) and s.run_id is None  # the run itself went on
+    assert len(store.list_runs()) == 3
+    store.close()
+
+
+class Notices:
+    """``on_notice`` of a Recorder: the message ids, and an Event per id."""
+
+    def __init__(self):
+        self.ids: list[str] = []
+        self.words: list[str] = []
+        self._events: dict[str, threading.Event] = {}
+
+    def __call__(self, what, hint):
+        self.ids.append(what.id)
+        self.words.append(f"{text(what)} ({text(hint)})")
+        self.event(what.id).set()
+
+    def event(self, msg_id: str) -> threading.Event:
+        return self._events.setdefault(msg_id, threading.Event())
+
+
+def written(store: Store, run_id: int | None) -> int:
+    """Events stored for the run so far (0 before its row exists)."""
+    return 0 if run_id is None else len(list(store.events(run_id)))
+
+
+def until_written(store: Store, rec: Recorder, n: int) -> None:
+    """Wait (by polling the store, a bounded number of times) for ``n`` stored events."""
+    for _ in range(2000):
+        if written(store, rec.run_id) >= n:
+            return
+        threading.Event().wait(0.005)
+    raise AssertionError("the recorder never wrote")
+
+
+@pytest.mark.parametrize("when", ["before the run", "before its summary"])
+def test_another_programs_write_lock_delays_the_record_and_loses_nothing(when, tmp_path):
+    store = Store(tmp_path)
+    other = sqlite3.connect(store.path, isolation_level=None, check_same_thread=False)
+    notices = Notices()
+    events = run_events()
+    if when == "before the run":
+        other.execute("BEGIN EXCLUSIVE")
+        rec = Recorder(store, CFG, 1000.0, notices)
+        assert rec.run_id is None  # its row waits in memory with the events
+    else:
+        rec = Recorder(store, CFG, 1000.0, notices)
+        for ev in events[:5]:
+            rec.add(ev)
+        until_written(store, rec, 5)
+        other.execute("BEGIN EXCLUSIVE")
+        events = events[5:]
+    listed_meanwhile: list[list] = []
+
+    def release():
+        assert notices.event("recorder.waiting").wait(20)
+        listed_meanwhile.append(store.list_runs())  # reading goes on during the lock
+        other.execute("ROLLBACK")
+
+    releaser = threading.Thread(target=release)
+    releaser.start()
+    for ev in events:
+        rec.add(ev)
+    assert rec.close(timeout=30)
+    releaser.join()
+    other.close()
+
+    run = store.get(rec.run_id, check_events=True)
+    assert run.status == "completed" and run.summary is not None and not run.problem
+    assert run.summary.samples_per_s == 160.0 and run.n_events == 13
+    assert notices.ids == ["recorder.waiting", "recorder.saved"]
+    assert "locked by another program" in notices.words[0]
+    assert "damaged" not in " ".join(notices.words)
+    assert len(listed_meanwhile) == 1
+    store.close()
+
+
+def fill_the_disk(store: Store) -> None:
+    """SQLite's own "database or disk is full", for this store's connection only."""
+    pages = store._db.execute("PRAGMA page_count").fetchone()[0]
+    store._db.execute(f"PRAGMA max_page_count={pages}")
+
+
+def test_a_full_disk_keeps_the_run_in_memory_and_writes_it_when_space_is_freed(tmp_path):
+    store = Store(tmp_path)
+    fill(store)
+    fill_the_disk(store)
+    notices = Notices()
+    rec = Recorder(store, CFG, 1000.0, notices)  # its row fits in a page with room
+    for ev in run_events():
+        rec.add(ev)
+    assert notices.event("recorder.waiting").wait(20)
+    assert "is full" in notices.words[0] and "free space" in notices.words[0]
+    assert "damaged" not in notices.words[0]
+    assert store.get(1).summary is not None and len(store.list_runs()) == 2
+    store._db.execute("PRAGMA max_page_count=1073741823")  # space is freed
+    assert rec.close(timeout=30)
+    run = store.get(rec.run_id)
+    assert run.status == "completed" and run.summary is not None and run.n_events == 13
+    assert notices.ids == ["recorder.waiting", "recorder.saved"]
+    store.close()
+
+
+def test_a_full_disk_is_said_before_a_run_starts_and_the_old_runs_still_export(tmp_path):
+    from engine.session.store.recording import export_recording
+
+    store = Store(tmp_path / "data")
+    fill(store)
+    fill_the_disk(store)
+    with pytest.raises(StoreError) as full:
+        for _ in range(1000):  # the last free room of its pages
+            store.create_run(CFG.to_dict(), 1.0)
+    with pytest.raises(StoreError) as refused:
+        Recorder(store, CFG, 1000.0)
+    for err in (full.value, refused.value):
+        assert err.fault == "full" and "is full" in str(err) and "damaged" not in str(err)
+    assert text(msg("recorder.not_recorded", problem=refused.value.msg)).startswith(
+        "this run will not be saved: the disk holding the run store")
+    assert store.get(1).summary is not None and store.list_runs()[-1].id == 1
+    (run,) = read_recording(export_recording(store, [1], tmp_path / "one.trainfer"))
+    assert run["summary"] is not None
+    store.close()
+
+
+@pytest.mark.parametrize("how", ["deleted", "replaced"])
+def test_a_store_deleted_while_a_run_writes_is_noticed_and_the_run_saved_aside(how, tmp_path):
+    store = Store(tmp_path)
+    notices = Notices()
+    rec = Recorder(store, CFG, 1000.0, notices)
+    events = run_events()
+    for ev in events[:5]:
+        rec.add(ev)
+    until_written(store, rec, 5)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{store.path}{suffix}").unlink(missing_ok=True)
+    if how == "replaced":
+        Store(tmp_path).close()  # a new, empty store where the old one was
+    for ev in events[5:]:
+        rec.add(ev)
+    rec.close(timeout=30)
+    assert notices.ids == ["recorder.store_gone", "recorder.rescued"]
+    assert how in notices.words[0] and "damaged" not in " ".join(notices.words)
+    assert rec.saved_to is not None and str(rec.saved_to) in notices.words[1]
+    (run,) = read_recording(rec.saved_to)  # everything it held, as a recording
+    assert run["status"] == "completed" and run["summary"]["samples_per_s"] == 160.0
+    assert len(run["events"]) == 13
+    store.close()
+    again = Store(tmp_path)
+    added, _ = import_recording(again, rec.saved_to)
+    assert again.get(added[0]).summary is not None
+    again.close()

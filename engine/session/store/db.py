@@ -280,7 +280,8 @@ class Store:
         self.data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
         self.path = self.data_dir / DB_NAME
         self._lock = threading.RLock()
-        self._scanned: dict[int, tuple[int, int, str]] = {}
+        self._scanned: dict[int, tuple[Any, int, int, str]] = {}
+        self.closed = False
         self.read_only: Msg | None = None
         self.interrupted_on_open: list[int] = []
         existed = self.path.exists() and self.path.stat().st_size > 0
@@ -437,6 +438,7 @@ class Store:
     def close(self) -> None:
         """Close the connection."""
         with self._lock:
+            self.closed = True
             self._db.close()
 
     @contextmanager
@@ -444,6 +446,9 @@ class Store:
         """One write transaction; a refused write raises :class:`StoreError` saying why."""
         if self.read_only is not None:
             raise StoreError(self.read_only, "read_only")
+        if self.closed:
+            raise StoreError(msg("store.cannot_write", path=str(self.path), error="closed"),
+                             "io")
         with self._lock:
             try:
                 with self._db:
@@ -645,12 +650,13 @@ class Store:
         """``run id -> (events, events that cannot be read, what is wrong with the first)``.
 
         One pass of SQLite over the events (invalid JSON, a time that is no number);
-        kept for runs that no longer change, so a History refresh does not read them
-        again. The fields of every event are checked when the run is read
-        (:meth:`events`).
+        kept until the run's row is written again (``updated_unix_s``), so a History
+        refresh does not read them again. The fields of every event are checked when the
+        run is read (:meth:`events`).
         """
         wanted = [r["id"] for r in rows
-                  if r["id"] not in self._scanned or r["status"] == "running"]
+                  if self._scanned.get(r["id"], (None,))[0] != r["updated_unix_s"]]
+        updated = {r["id"]: r["updated_unix_s"] for r in rows}
         for i in range(0, len(wanted), 500):
             ids = wanted[i:i + 500]
             marks = ",".join("?" * len(ids))
@@ -673,8 +679,8 @@ class Store:
                     first = _event_name(e["seq"], e["kind"]) + (
                         " is not valid JSON" if e[2] else " has no readable time")
                 found[run_id] = (int(n), int(bad or 0), first)
-            self._scanned.update(found)
-        return {r["id"]: self._scanned.get(r["id"], (0, 0, "")) for r in rows}
+            self._scanned.update({i: (updated[i], *c) for i, c in found.items()})
+        return {r["id"]: self._scanned[r["id"]][1:] for r in rows}
 
     def list_runs(self, text: str = "", include_deleted: bool = False) -> list[RunRecord]:
         """Runs, newest first; ``text`` filters on model, mode, device, name, tag, status.
