@@ -217,6 +217,14 @@ def main(argv: list[str] | None = None) -> int:
             else window.tr("Runs are not kept in this session; start Trainfer with "
                            "--data-dir pointing to a folder you can write to."),
         )
+    elif store is not None and store.read_only is not None:
+        print(f"trainfer: {words(store.read_only)}", file=sys.stderr)
+        window.report_error(
+            window.tr("New runs are not saved: {0}").format(words(store.read_only)),
+            window.tr("The runs stored there are listed and can be opened and exported; "
+                      "start Trainfer with --data-dir pointing to a folder you can write "
+                      "to, to keep new runs."),
+        )
     if args.replay:
         window.set_replay_speed(args.speed)
         QTimer.singleShot(300, lambda: window.replay_recording(args.replay, args.speed))

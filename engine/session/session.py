@@ -46,8 +46,8 @@ from engine.core.summary import RunReport, TelemetryReport, summarize
 from engine.core.values import Msg, msg, seconds
 from engine.session.devices import DevicesReport, list_devices, preflight
 from engine.session.run_process import READY_TIMEOUT_S, RunProcess, RunProcesses, reusable
-from engine.session.store.db import Store
-from engine.session.store.recorder import Recorder
+from engine.session.store.db import Store, StoreError
+from engine.session.store.recorder import Recorder, hint_for
 from engine.session.telemetry.nvml import Nvml
 from engine.session.telemetry.sampler import DEFAULT_HZ, Sampler
 from engine.session.telemetry.window import SampleColumns
@@ -59,6 +59,9 @@ class RunInProgress(ExplainedError, RuntimeError):
 
 STOP_GRACE_S = 1.0
 STOP_GRACE_MAX_S = 30.0
+RECORD_WAIT_S = 5.0
+"""How long the end of a run waits for the store to take its last events (s); a store
+still locked then gets them later, from the recorder's thread."""
 _END = object()
 
 
@@ -148,11 +151,16 @@ class Session:
         self._recorder = None
         self.run_id = None
         if self.store is not None:
-            self._recorder = Recorder(
-                self.store, cfg, time.monotonic(),
-                on_error=lambda m: self._emit(Notice.of(m, msg("session.not_recorded.hint"))),
-            )
-            self.run_id = self._recorder.run_id
+            try:
+                self._recorder = Recorder(
+                    self.store, cfg, time.monotonic(),
+                    on_notice=lambda m, hint: self._emit(Notice.of(m, hint)),
+                )
+            except StoreError as exc:  # said before the run starts; the run goes on
+                self._emit(Notice.of(msg("recorder.not_recorded", problem=exc.msg),
+                                     hint_for(exc.fault)))
+            else:
+                self.run_id = self._recorder.run_id
         self._columns = SampleColumns()
         self._measure_start = None
         self._started = None
@@ -290,7 +298,8 @@ class Session:
             self._sampler.stop()  # no Sample after the terminal event
         self._emit(terminal)
         if self._recorder is not None:
-            self._recorder.close()
+            self._recorder.close(RECORD_WAIT_S)
+            self.run_id = self._recorder.run_id  # written late while the store was locked
         self._ended.set()
         out.put(_END)
         # The process: kept ready for the next run when that keeps it clean, else ended.

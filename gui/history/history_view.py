@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.session.store.db import RunRecord, Store
+from engine.session.store.db import RunRecord, Store, StoreError
 from gui import errors
 from gui.history.model import (
     COL_DATE,
@@ -48,6 +48,7 @@ from gui.history.model import (
     HistoryModel,
 )
 from gui.widgets import theme
+from gui.widgets.words import said
 
 __all__ = ["COL_DATE", "COL_ENERGY", "COL_MEMORY", "COL_MODE", "COL_MODEL", "COL_NAME",
            "COL_RATE", "COL_STATUS", "COL_STEP", "COL_TAGS", "HistoryView"]
@@ -348,6 +349,12 @@ class HistoryView(QWidget):
         else:
             QTimer.singleShot(0, lambda: self.set_tags(run_id, text.split(",")))
 
+    def _refused(self, exc: StoreError) -> None:
+        """A change the store could not write (read-only, locked, a full disk): say why."""
+        errors.report(self.tr("The change was not saved: {0}").format(said(exc.msg)),
+                      self.tr("The runs stay as they were; they can still be opened and "
+                              "exported."))
+
     def rename(self, run_id: int, name: str) -> None:
         """Name run ``run_id`` (``""`` clears the name) and show it."""
         if self.store is None:
@@ -357,6 +364,8 @@ class HistoryView(QWidget):
         except KeyError:
             errors.report(self.tr("That run no longer exists."),
                           self.tr("It was deleted, perhaps from the command line."))
+        except StoreError as exc:
+            self._refused(exc)
         self.refresh()
 
     def set_tags(self, run_id: int, tags: list[str]) -> None:
@@ -368,6 +377,8 @@ class HistoryView(QWidget):
         except KeyError:
             errors.report(self.tr("That run no longer exists."),
                           self.tr("It was deleted, perhaps from the command line."))
+        except StoreError as exc:
+            self._refused(exc)
         self.refresh()
 
     def delete_selected(self) -> list[int]:
@@ -382,6 +393,9 @@ class HistoryView(QWidget):
                 gone.append(run_id)
             except KeyError:
                 continue
+            except StoreError as exc:
+                self._refused(exc)
+                break
         self._last_deleted = gone
         self.refresh()
         if gone:
@@ -399,6 +413,9 @@ class HistoryView(QWidget):
                 back.append(run_id)
             except KeyError:
                 continue
+            except StoreError as exc:
+                self._refused(exc)
+                break
         self._last_deleted = []
         self.refresh()
         self.select_ids(back)

@@ -169,9 +169,8 @@ class HistoryModel(ListTableModel):
                 tip += "\n" + self.tr("Imported from {0}").format(rec.source)
             return tip
         if col == COL_STATUS:
-            if rec.problem:
-                return self.tr("Part of this run cannot be read ({0}); its samples are "
-                               "kept and can be exported.").format(rec.problem)
+            if rec.damage is not None:
+                return said(rec.damage)
             if rec.status == "interrupted":
                 return self.tr("Trainfer or the run process ended before this run finished; "
                                "what was measured up to then is kept.")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from fake_nvml import FakeNvmlLib
-from summaries import cpu_summary
+from stores import CFG, fill, make_summary
 
 from engine.core.config import RunConfig
 from engine.core.events import Failed, Phase, Sample, Started, Summary
@@ -27,39 +27,9 @@ from engine.session.session import Session
 from engine.session.store.codec import decode, encode
 from engine.session.store.db import _SCHEMA_V1, SCHEMA_VERSION, Store, StoreError, open_store
 from engine.session.store.export import csv_columns, export_json
-from engine.session.store.recorder import Recorder
 from engine.session.store.recording import RecordingError, export_recording, import_recording
 from engine.session.store.replay import Replay, ReplaySource
 from engine.session.telemetry.nvml import Nvml
-
-CFG = RunConfig(model="mlp", mode="train", device="cpu", batch_size=16, steps=3)
-
-
-def fill(store, n_samples=10, nan=False, summary=True):
-    """A run written through the Recorder, as a Session does."""
-    t0 = 1000.0
-    rec = Recorder(store, CFG, t0)
-    rec.add(Started(t0 + 0.5, 123, "cpu", "Test CPU", "2.x", 10, 40, 16, 784, "vectors",
-                    None, 0.5))
-    rec.add(Phase(t0 + 0.6, "measure", "3 steps"))
-    for i in range(n_samples):
-        rec.add(Sample(t_s=t0 + 0.05 * i, cpu_util_pct=50.0 + i,
-                       power_w=float("nan") if nan and i == 3 else None))
-    if summary:
-        rec.add(make_summary(t0))
-    rec.close()
-    return rec.run_id
-
-
-def make_summary(t0=1000.0, **kw):
-    base = dict(batch_size=16, params=10, param_bytes=40, measured_steps=3, measured_s=0.3,
-                samples_per_s=160.0, step_ms_median=100.0, step_ms_p95=110.0,
-                step_ms_mean=101.0, warmup_step_ms_first=300.0, peak_mem_bytes=1 << 20,
-                loss_first=2.3, loss_last=1.9, measure_start_t_s=t0 + 0.6,
-                measure_end_t_s=t0 + 0.9, mean_power_w=float("nan"), mean_cpu_util_pct=None,
-                telemetry_note="")
-    base.update(kw)
-    return cpu_summary("train", **base)
 
 
 def test_recorded_run_round_trip(tmp_path):

@@ -205,3 +205,44 @@ def test_replay_option_plays_a_recording_in_the_window_and_ends(tmp_path):
 def test_bad_replay_speed_exits_with_usage_error():
     proc = _run("import sys; from gui.app import main; sys.exit(main(['--speed', '0']))", 60)
     assert proc.returncode == 2 and "--speed" in proc.stderr
+
+
+def test_the_app_starts_on_a_store_with_a_damaged_run(tmp_path):
+    from stores import DAMAGES
+
+    from engine.session.store.db import Store
+
+    from .conftest import add_run
+
+    data = tmp_path / "data"
+    store = Store(data)
+    ids = [add_run(store, "train"), add_run(store, "infer"), add_run(store, "train")]
+    store.close()
+    for spoil, _words in (DAMAGES["start time is text"], DAMAGES["one event is not JSON"]):
+        spoil(data / "trainfer.sqlite", ids[1])
+    code = f"""
+        import sys
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QApplication
+        app = QApplication(sys.argv[:1])
+
+        def watch():
+            for w in app.topLevelWidgets():
+                if type(w).__name__ == "MainWindow" and w.isVisible():
+                    h = w.history
+                    marks = [h.cell_text(h.row_of(i), 5) for i in h.run_ids()]
+                    print("listed", len(marks), sum("damaged" in m for m in marks),
+                          w.banner.kind(), flush=True)
+                    w.close()
+                    return
+            QTimer.singleShot(20, watch)
+
+        QTimer.singleShot(0, watch)
+        from gui.app import main
+        if __name__ == "__main__":
+            print("exit", main(["--data-dir", {str(data)!r}]), flush=True)
+        """
+    proc = _run(code, 90)
+    assert proc.returncode == 0 and "exit 0" in proc.stdout, proc.stdout + proc.stderr[-3000:]
+    assert "listed 3 1" in proc.stdout and "error" not in proc.stdout.split("listed")[1]
+    assert "Traceback" not in proc.stderr

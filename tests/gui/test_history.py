@@ -174,3 +174,25 @@ def test_a_refresh_waits_for_an_edit_in_progress(history, runs, qtbot, store, st
     qtbot.keyClick(editor, Qt.Key_Return)
     qtbot.waitUntil(lambda: history.row_count() == 5, timeout=3000)
     assert store.get(runs["train"]).tags == ["kept"]
+
+
+def test_a_read_only_store_lists_its_runs_and_says_why_a_change_is_not_saved(
+        qtbot, tmp_path, stored_run, reported):
+    from stores import read_only
+
+    data = tmp_path / "ro"
+    writable = Store(data)
+    ids = [stored_run(writable, "train"), stored_run(writable, "infer")]
+    writable.close()
+    with read_only(data):
+        store = Store(data)
+        view = HistoryView(store)
+        qtbot.addWidget(view)
+        assert sorted(view.run_ids()) == ids
+        assert all("damaged" not in view.cell_text(view.row_of(i), COL_STATUS) for i in ids)
+        view.rename(ids[0], "kept?")
+        (message, hint), = reported
+        assert "not saved" in message and "read-only" in message
+        assert "damaged" not in message + hint and "move" not in (message + hint).lower()
+        assert view.cell_text(view.row_of(ids[0]), COL_NAME) == ""
+        store.close()

@@ -310,3 +310,26 @@ def test_a_long_run_opens_and_replays_completely(window, qtbot, store, stored_ru
         window.replay_runs([long_id], speed=2000.0)
     window.live.refresh()  # the plots take new points at their next 10 Hz tick
     assert points(window.live.curve("cpu_util", "train")) == 12_018
+
+
+@pytest.mark.parametrize("case", ["start time is text", "summary is not JSON",
+                                  "one event is not JSON"])
+def test_a_damaged_run_is_marked_in_history_and_still_opens(case, window, qtbot, store,
+                                                            stored_run, reported):
+    from stores import DAMAGES
+
+    from gui.history.history_view import COL_STATUS
+
+    ids = [stored_run(store, "train"), stored_run(store, "infer"), stored_run(store, "train")]
+    spoil, words = DAMAGES[case]
+    spoil(store.path, ids[1])
+    history = window.history
+    history.refresh()
+    assert sorted(history.run_ids()) == ids and not reported
+    marks = {i: history.cell_text(history.row_of(i), COL_STATUS) for i in ids}
+    assert "(damaged)" in marks[ids[1]]
+    assert all("damaged" not in marks[i] for i in (ids[0], ids[2]))
+    tip = history.cell_data(history.row_of(ids[1]), COL_STATUS, Qt.ToolTipRole)
+    assert words in tip and "can still be exported" in tip
+    wait_task(qtbot, window.stored.open_runs([ids[1]]))
+    assert points(window.live.curve("cpu_util", "infer")) > 0 and not reported

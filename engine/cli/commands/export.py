@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from engine.cli.outcome import EXIT_OK, EXIT_USAGE, error, open_store
+from engine.cli.outcome import EXIT_OK, EXIT_USAGE, error, open_store, warn
 from engine.core.format import text
 from engine.core.values import msg
 
@@ -36,6 +36,10 @@ def main(args: argparse.Namespace) -> int:
     except OSError as exc:
         error(msg("export.cannot_write", path=args.out, reason=str(exc.strerror or exc)))
         return EXIT_USAGE
+    for run_id in dict.fromkeys(args.ids):
+        damage = store.get(run_id, check_events=True).damage
+        if damage is not None:
+            warn(msg("export.damaged_run", id=str(run_id), damage=damage))
     print(text(msg("cli.wrote", path=str(path))))
     return EXIT_OK
 

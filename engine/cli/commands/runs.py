@@ -32,12 +32,12 @@ def main(args: argparse.Namespace) -> int:
             s = r.summary
             rate_text = text(rate(s.rate, s.rate_unit)) if s is not None and s.rate else ""
             tags = f" [{', '.join(r.tags)}]" if r.tags else ""
-            damaged = " " + text(msg("runs.damaged", problem=r.problem)) if r.problem else ""
+            damaged = " " + text(msg("runs.damaged", damage=r.damage)) if r.damage else ""
             print(f"{r.id:>5}  {_when(r.started_unix_s)}  {r.title:<32} {r.status:<11} "
                   f"{rate_text}{tags}{damaged}")
         return EXIT_OK
     try:
-        rec = store.get(args.id)
+        rec = store.get(args.id, check_events=args.runs_command == "show")
     except KeyError:
         error(msg("runs.no_such", id=str(args.id)))
         return EXIT_USAGE
@@ -54,12 +54,12 @@ def main(args: argparse.Namespace) -> int:
                    when=_when(rec.started_unix_s),
                    tags=msg("runs.tags", tags=rec.tags) if rec.tags else "",
                    source=msg("runs.source", source=rec.source) if rec.source else "")))
+    if rec.damage is not None:
+        print(text(msg("runs.show_damaged", damage=rec.damage, id=str(rec.id))))
     if rec.summary is not None:
         print(summary_text(rec.summary))
     elif rec.failure is not None:
         print(text(msg("runs.failed", reason=rec.failure.msg or rec.failure.message)))
-    elif rec.problem:
-        print(text(msg("runs.unreadable", problem=rec.problem, id=str(rec.id))))
-    else:
+    elif not rec.problem:
         print(text(msg("runs.interrupted", id=str(rec.id))))
     return EXIT_OK

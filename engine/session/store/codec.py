@@ -9,6 +9,7 @@ recording from a newer Trainfer with extra fields still loads.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import types
 import typing
@@ -54,12 +55,14 @@ def field_problem(kind: str, fields: dict[str, Any]) -> str:
 
     A stored or imported event is trusted by every view (plots, tables, History), so a
     value of the wrong type (a text where a number belongs), a missing required field or
-    a negative byte count is a damaged record. Fields this version does not know pass.
+    a negative byte count is a damaged record, and so is a number no measurement gives
+    (``1e400`` read as infinity, a NaN that plain JSON never holds, an integer beyond 64
+    bits). Fields this version does not know pass.
     """
     cls = KINDS.get(kind)
     if cls is None:
         return f"unknown kind {kind!r}"
-    hints = typing.get_type_hints(cls)
+    hints = _hints(cls)
     for f in dataclasses.fields(cls):
         if f.name not in fields:
             if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
@@ -74,22 +77,42 @@ def field_problem(kind: str, fields: dict[str, Any]) -> str:
     return ""
 
 
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+INT_LIMIT = 2**63
+"""Integers at or beyond this size fit no counter Trainfer stores (SQLite's own limit)."""
+
+
+def number_problem(value: Any) -> str:
+    """``""`` for a number a measurement can give, else what is wrong with it."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return f"is {type(value).__name__}, not a number"
+    if isinstance(value, int):
+        return "" if -INT_LIMIT < value < INT_LIMIT else "is out of range (too large an integer)"
+    return "" if math.isfinite(value) else f"is out of range ({value!r})"
+
+
 def _value_problem(value: Any, hint: Any) -> str:
     """``""`` when ``value`` fits the annotation ``hint`` (JSON's view of it)."""
+    if hint is float and type(value) is float and math.isfinite(value):
+        return ""  # the common case first: one event holds some twenty such fields
     args = typing.get_args(hint)
     origin = typing.get_origin(hint)
     if value is None:  # a float field's NaN is stored as null too
         return "" if type(None) in args or hint is float or float in args else "is missing"
     if origin in (typing.Union, types.UnionType):
         allowed = [a for a in args if a is not type(None)]
-        if any(not _value_problem(value, a) for a in allowed):
+        problems = [_value_problem(value, a) for a in allowed]
+        if not all(problems):
             return ""
+        if len(problems) == 1:
+            return problems[0]
         return f"is {type(value).__name__}, not {' or '.join(_name(a) for a in allowed)}"
     if hint is float or hint is int:
-        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-        if ok and isinstance(value, float) and not math.isfinite(value):
-            return ""  # NaN travels as null, but a finite check is not this function's job
-        return "" if ok else f"is {type(value).__name__}, not a number"
+        return number_problem(value)  # NaN travels as null: a stored NaN is damage too
     if hint is Msg:
         ok = isinstance(value, dict) and value.get("type") == "message" and isinstance(
             value.get("id"), str)
