@@ -160,7 +160,11 @@ class MainWindow(QMainWindow):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.panel)
-        scroll.setMinimumWidth(300)
+        # Wide enough for the panel's labels in the interface language (Portuguese ones are
+        # longer): the panel never scrolls sideways, so a narrower one would cut them off.
+        panel_w = max(300, self.panel.minimumSizeHint().width()
+                      + scroll.verticalScrollBar().sizeHint().width())
+        scroll.setMinimumWidth(panel_w)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         right = QWidget()
@@ -173,7 +177,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([350, 1250])
+        splitter.setSizes([max(350, panel_w), 1250])
         self.setCentralWidget(splitter)
         self.resize(1600, 1000)
 

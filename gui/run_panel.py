@@ -26,11 +26,12 @@ from PySide6.QtWidgets import (
 
 from engine.core.catalog import CATALOG, ModelInfo
 from engine.core.config import MAX_BATCH, MAX_SECONDS, MAX_STEPS, PRECISIONS, RunConfig
+from engine.core.format import number
 from engine.core.values import msg
 from engine.session.devices import DevicesReport
 from gui.translation import Context
 from gui.widgets import theme
-from gui.widgets.words import words
+from gui.widgets.words import language, words
 
 _BAD_STYLE = "border: 2px solid " + theme.ERROR_BORDER + ";"
 
@@ -356,8 +357,8 @@ class RunPanel(QWidget):
         params = info.approx_params / 1e6
         self.description.setText(
             f"{escape(words(info.description))}<br><i>"
-            + escape(self.tr("≈{0:.1f} M parameters · {1}").format(
-                params, words(msg(f"item.{info.sample_unit}"))))
+            + escape(self.tr("≈{0} M parameters · {1}").format(
+                number(params, language(), decimals=1), words(msg(f"item.{info.sample_unit}"))))
             + "</i>"
         )
         self._refresh_defaults()

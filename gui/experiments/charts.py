@@ -26,10 +26,12 @@ from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QWidget
 
 from engine.claims.experiments import CaseResult, ExperimentResult
 from engine.core.events import Summary
+from engine.core.values import msg
 from gui.translation import Context
 from gui.widgets import theme
 from gui.widgets.memory_chart import MemoryChart
 from gui.widgets.plot_panel import PlotPanel
+from gui.widgets.words import words
 
 MODES = ("train", "infer")
 MAX_LABELS = 24
@@ -52,7 +54,7 @@ def rate_of(s: Summary) -> tuple[float | None, str]:
         return s.decode_tokens_per_s, "tokens/s"
     if s.tokens_per_s is not None:
         return s.tokens_per_s, "tokens/s"
-    return s.samples_per_s, f"{s.sample_unit}/s"
+    return s.samples_per_s, words(msg(f"item.{s.sample_unit}")) + "/s"
 
 
 def _finite(value: float | None) -> bool:

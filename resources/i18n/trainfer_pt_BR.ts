@@ -1193,7 +1193,7 @@ inferência</translation>
     </message>
     <message>
         <source>Training</source>
-        <translation>Treinamento</translation>
+        <translation>Treino</translation>
     </message>
     <message>
         <source>Inference</source>
@@ -1233,15 +1233,15 @@ Como foi medido: {0}</translation>
     <name>Objective</name>
     <message>
         <source>accuracy after training {0}</source>
-        <translation>acurácia após o treinamento {0}</translation>
+        <translation>treinamento: acurácia {0}</translation>
     </message>
     <message>
         <source>this training&apos;s weights</source>
-        <translation>pesos deste treinamento</translation>
+        <translation>mesmos pesos</translation>
     </message>
     <message>
         <source>another training&apos;s weights</source>
-        <translation>pesos de outro treinamento</translation>
+        <translation>pesos de outro treino</translation>
     </message>
     <message>
         <source>trained weights</source>
@@ -1253,7 +1253,7 @@ Como foi medido: {0}</translation>
     </message>
     <message>
         <source>inference ({0}) {1}</source>
-        <translation>inferência ({0}) {1}</translation>
+        <translation>inferência: {1} ({0})</translation>
     </message>
     <message>
         <source>chance {0}</source>
@@ -1594,8 +1594,8 @@ Como foi medido: {0}</translation>
         <translation> s</translation>
     </message>
     <message>
-        <source>≈{0:.1f} M parameters · {1}</source>
-        <translation>≈{0:.1f} M parâmetros · {1}</translation>
+        <source>≈{0} M parameters · {1}</source>
+        <translation>≈{0} M de parâmetros · {1}</translation>
     </message>
     <message>
         <source>Weights: random initialization; inference runs of this model that follow will predict with the trained weights.</source>
@@ -1618,7 +1618,7 @@ Como foi medido: {0}</translation>
     <name>RunStatusBar</name>
     <message>
         <source>idle</source>
-        <translation>ocioso</translation>
+        <translation>ociosa</translation>
     </message>
     <message>
         <source>building</source>
@@ -1626,7 +1626,7 @@ Como foi medido: {0}</translation>
     </message>
     <message>
         <source>warm-up</source>
-        <translation>aquecimento</translation>
+        <translation>aquecendo</translation>
     </message>
     <message>
         <source>measuring</source>
@@ -1642,11 +1642,11 @@ Como foi medido: {0}</translation>
     </message>
     <message>
         <source>done</source>
-        <translation>concluído</translation>
+        <translation>concluída</translation>
     </message>
     <message>
         <source>stopped</source>
-        <translation>parado</translation>
+        <translation>parada</translation>
     </message>
     <message>
         <source>failed</source>
