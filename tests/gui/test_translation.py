@@ -186,3 +186,9 @@ def test_the_window_in_portuguese(portuguese, qtbot, qloop, store):
         assert not untranslated, untranslated
     finally:
         win.close()
+
+
+def test_plot_ticks_use_the_decimal_comma(portuguese):
+    from gui.widgets.plot_panel import LocaleAxis
+
+    assert LocaleAxis("left").tickStrings([0.5, 1.0, 1.5], 1.0, 0.5) == ["0,5", "1,0", "1,5"]
