@@ -13,16 +13,15 @@ import logging
 import os
 import signal
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import qasync
-from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtCore import QLocale, QTimer
 from PySide6.QtWidgets import QApplication
 
 from engine.core.catalog import CATALOG
-from engine.core.resources import resources_dir
 from gui import errors
+from gui.translation import Context, install_translators
 from gui.widgets.words import set_language, words
 
 if TYPE_CHECKING:
@@ -30,6 +29,7 @@ if TYPE_CHECKING:
 
 APP_NAME = "Trainfer"
 log = logging.getLogger(__name__)
+App = Context("App")
 
 
 READY_DELAY_MS = 1000
@@ -88,35 +88,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--lang", default=None, help="interface language (e.g. pt_BR, en); default: the system's"
     )
     return parser
-
-
-def _translations_dir() -> Path:
-    try:
-        return resources_dir() / "translations"
-    except FileNotFoundError:
-        return Path()
-
-
-def install_translators(app: QApplication, lang: str | None) -> list[QTranslator]:
-    """Load Qt's own and Trainfer's translations for ``lang`` (or the system locale).
-
-    Missing translation files are not an error: the interface stays in English.
-    """
-    locale = QLocale(lang) if lang else QLocale.system()
-    installed = []
-    for directory, prefix in (
-        (QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath), "qtbase"),
-        (str(_translations_dir()), "trainfer"),
-    ):
-        translator = QTranslator(app)
-        if translator.load(locale, prefix, "_", directory):
-            app.installTranslator(translator)
-            installed.append(translator)
-        elif prefix == "trainfer" and lang and locale.language() != QLocale.Language.English:
-            print(f"trainfer: no interface translation for {lang!r} yet; the interface stays "
-                  "in English (the Compare tab can show the document in Portuguese)",
-                  file=sys.stderr)
-    return installed
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -206,15 +177,15 @@ def main(argv: list[str] | None = None) -> int:
     problem = binding_problem()
     if problem:
         print(f"trainfer: {problem}", file=sys.stderr)
-        window.report_error(problem, window.tr("Then start Trainfer again."))
+        window.report_error(problem, App.tr("Then start Trainfer again."))
     elif store_warning:
         print(f"trainfer: {words(store_warning)}", file=sys.stderr)
         window.report_error(
             store_warning,
-            window.tr("Your earlier runs are still in the damaged file; move it away, or "
+            App.tr("Your earlier runs are still in the damaged file; move it away, or "
                       "start Trainfer with --data-dir to choose another folder.")
             if store is not None
-            else window.tr("Runs are not kept in this session; start Trainfer with "
+            else App.tr("Runs are not kept in this session; start Trainfer with "
                            "--data-dir pointing to a folder you can write to."),
         )
     elif store is not None and store.read_only is not None:

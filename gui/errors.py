@@ -16,8 +16,9 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QObject, Signal
 
+from gui.translation import Context
 from gui.widgets.words import said
 
 log = logging.getLogger(__name__)
@@ -69,8 +70,8 @@ def notify(message: Any, hint: Any = "", action: Action = None) -> None:
     sink().notice.emit(_text(message), _text(hint), action)
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Errors", text)
+Errors = Context("Errors")
+"""Translation context of this module's texts outside a QObject."""
 
 
 def install_excepthooks() -> None:
@@ -80,17 +81,17 @@ def install_excepthooks() -> None:
             sys.__excepthook__(kind, exc, tb)
             return
         log.error("uncaught exception", exc_info=(kind, exc, tb))
-        report(_tr("Something went wrong: {0}: {1}").format(kind.__name__, exc),
-               _tr("This looks like a bug in Trainfer; the details are in the log."))
+        report(Errors.tr("Something went wrong: {0}: {1}").format(kind.__name__, exc),
+               Errors.tr("This looks like a bug in Trainfer; the details are in the log."))
 
     def thread_hook(args: threading.ExceptHookArgs) -> None:
         if args.exc_type is SystemExit:
             return
         log.error("uncaught exception in thread %s", getattr(args.thread, "name", "?"),
                   exc_info=args.exc_value)
-        report(_tr("A background task failed: {0}: {1}").format(
+        report(Errors.tr("A background task failed: {0}: {1}").format(
             args.exc_type.__name__, args.exc_value),
-            _tr("This looks like a bug in Trainfer; the details are in the log."))
+            Errors.tr("This looks like a bug in Trainfer; the details are in the log."))
 
     sys.excepthook = main_hook
     threading.excepthook = thread_hook

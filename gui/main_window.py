@@ -16,7 +16,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QMainWindow,
@@ -51,6 +51,7 @@ from gui.run_controller import ACTIVE_STATES, RunController, Stream
 from gui.run_panel import RunPanel
 from gui.run_status import RunStatusBar
 from gui.tasks import Tasks
+from gui.translation import Context
 from gui.widgets.message_banner import MessageBanner
 from gui.widgets.words import said, words
 
@@ -68,6 +69,10 @@ def demo_recording_path() -> Path | None:
     return path if path.is_file() else None
 
 
+Demo = Context("Demo")
+"""Translation context of this module's texts outside a QObject."""
+
+
 def demo_device(path: Path) -> str:
     """Where the demo's runs were recorded, in words, or ``""`` when the file cannot say.
 
@@ -82,13 +87,9 @@ def demo_device(path: Path) -> str:
     gpus = sorted({r.get("device_name") or "GPU" for r in runs
                    if str(r.get("device", "")).startswith("cuda")})
     if gpus:
-        return _tr_window("an {0}").format(" and ".join(gpus))
+        return Demo.tr("an {0}").format(Demo.tr(" and ").join(gpus))
     cpus = sorted({r.get("device_name") or "" for r in runs} - {""})
-    return _tr_window("a CPU ({0})").format(", ".join(cpus)) if cpus else _tr_window("a CPU")
-
-
-def _tr_window(text: str) -> str:
-    return QCoreApplication.translate("MainWindow", text)
+    return Demo.tr("a CPU ({0})").format(", ".join(cpus)) if cpus else Demo.tr("a CPU")
 
 
 class MainWindow(QMainWindow):
@@ -159,7 +160,11 @@ class MainWindow(QMainWindow):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.panel)
-        scroll.setMinimumWidth(300)
+        # Wide enough for the panel's labels in the interface language (Portuguese ones are
+        # longer): the panel never scrolls sideways, so a narrower one would cut them off.
+        panel_w = max(300, self.panel.minimumSizeHint().width()
+                      + scroll.verticalScrollBar().sizeHint().width())
+        scroll.setMinimumWidth(panel_w)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         right = QWidget()
@@ -172,7 +177,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([350, 1250])
+        splitter.setSizes([max(350, panel_w), 1250])
         self.setCentralWidget(splitter)
         self.resize(1600, 1000)
 

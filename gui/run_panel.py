@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -26,16 +26,18 @@ from PySide6.QtWidgets import (
 
 from engine.core.catalog import CATALOG, ModelInfo
 from engine.core.config import MAX_BATCH, MAX_SECONDS, MAX_STEPS, PRECISIONS, RunConfig
+from engine.core.format import number
 from engine.core.values import msg
 from engine.session.devices import DevicesReport
+from gui.translation import Context
 from gui.widgets import theme
-from gui.widgets.words import words
+from gui.widgets.words import language, words
 
 _BAD_STYLE = "border: 2px solid " + theme.ERROR_BORDER + ";"
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("RunPanel", text)
+Devices = Context("Devices")
+"""Translation context of this module's texts outside a QObject."""
 
 
 def add_device_items(combo: QComboBox, devices: DevicesReport) -> None:
@@ -43,14 +45,14 @@ def add_device_items(combo: QComboBox, devices: DevicesReport) -> None:
 
     Each item's data is the device string (``"auto"``, ``"cpu"``, ``"cuda:N"``).
     """
-    combo.addItem(_tr("auto (GPU, else CPU)"), "auto")
-    combo.setItemData(0, _tr("The first NVIDIA GPU; the CPU when there is none"),
+    combo.addItem(Devices.tr("auto (GPU, else CPU)"), "auto")
+    combo.setItemData(0, Devices.tr("The first NVIDIA GPU; the CPU when there is none"),
                       Qt.ItemDataRole.ToolTipRole)
-    combo.addItem(_tr("cpu"), "cpu")
+    combo.addItem(Devices.tr("cpu"), "cpu")
     for gpu in devices.gpus:
         mem = ""
         if gpu.memory_total_bytes:
-            mem = _tr(" ({0:.0f} GiB)").format(gpu.memory_total_bytes / (1 << 30))
+            mem = Devices.tr(" ({0:.0f} GiB)").format(gpu.memory_total_bytes / (1 << 30))
         text = f"cuda:{gpu.index} — {gpu.name}{mem}"
         combo.addItem(text, f"cuda:{gpu.index}")
         # the tooltip says it when the box cuts it
@@ -355,8 +357,8 @@ class RunPanel(QWidget):
         params = info.approx_params / 1e6
         self.description.setText(
             f"{escape(words(info.description))}<br><i>"
-            + escape(self.tr("≈{0:.1f} M parameters · {1}").format(
-                params, words(msg(f"item.{info.sample_unit}"))))
+            + escape(self.tr("≈{0} M parameters · {1}").format(
+                number(params, language(), decimals=1), words(msg(f"item.{info.sample_unit}"))))
             + "</i>"
         )
         self._refresh_defaults()

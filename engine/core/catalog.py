@@ -92,7 +92,7 @@ CATALOG: dict[str, ModelInfo] = {
     for m in (
         ModelInfo(
             id="mlp",
-            title="MLP (3 layers)",
+            title="MLP 784-2048-2048-10",  # a name that reads the same in every language
             family="mlp",
             task="classification",
             sample_unit="vectors",

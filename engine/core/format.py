@@ -99,6 +99,14 @@ def _localize(text: str, lang: str) -> str:
     return text
 
 
+def localized(text: str, lang: str = DEFAULT_LANG) -> str:
+    """A number Python wrote (``"0.25"``, ``"1,000.5"``) with ``lang``'s separators.
+
+    For numbers made elsewhere (a plot's axis ticks) to read as the formatter's do.
+    """
+    return _localize(text, lang)
+
+
 def na(lang: str = DEFAULT_LANG) -> str:
     """The text for a value that was not measured: ``N/A``."""
     return str(catalogue(lang).get("value.na", "N/A"))

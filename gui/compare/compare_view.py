@@ -42,12 +42,14 @@ from engine.claims.experiments import ExperimentResult
 from engine.claims.verdicts import OTHER_TRAINING, Verdict, weights_used
 from engine.core.catalog import CATALOG
 from engine.core.events import Summary
+from engine.core.format import document_language
 from gui import errors
 from gui.compare.objective_chart import ObjectiveChart
 from gui.compare.summary_card import SummaryCard, history_line
 from gui.compare.table_export import ask_table_path, export_table
 from gui.widgets import theme
 from gui.widgets.memory_chart import MemoryChart
+from gui.widgets.words import language as interface_language
 from gui.widgets.words import words
 
 (
@@ -456,7 +458,11 @@ class CompareView(QWidget):
         """
         if self.comparison is None:
             raise ValueError("there is no comparison to export")
-        return str(export_table(self.comparison, path, self.language))
+        # The interface's language when the document is shown in it (a Portuguese table
+        # for a Portuguese interface), else the document's: the table reads in one language.
+        ui = interface_language()
+        lang = ui if document_language(ui) == self.language else self.language
+        return str(export_table(self.comparison, path, lang))
 
     def _export_table(self) -> None:
         model = self.comparison.model if self.comparison else "comparison"

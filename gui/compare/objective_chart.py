@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
 
 from engine.claims.verdicts import (
@@ -24,13 +23,13 @@ from engine.claims.verdicts import (
 )
 from engine.core.events import Summary
 from engine.core.values import number, share
+from gui.translation import Context
 from gui.widgets import theme
 from gui.widgets.plot_panel import PlotPanel
 from gui.widgets.words import words
 
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ObjectiveChart", text)
+Objective = Context("Objective")
+"""Translation context of this module's texts outside a QObject."""
 
 
 def _share(value: float | None) -> str:
@@ -41,18 +40,20 @@ def objective_lines(train: Summary | None, infer: Summary | None) -> list[str]:
     """The short lines written in the chart: accuracy per mode, chance, weight change."""
     lines = []
     if train is not None and train.heldout_accuracy is not None:
-        lines.append(_tr("accuracy after training {0}").format(_share(train.heldout_accuracy)))
+        lines.append(Objective.tr("accuracy after training {0}").format(
+            _share(train.heldout_accuracy)))
     if infer is not None and infer.heldout_accuracy is not None:
-        whose = {THIS_TRAINING: _tr("this training's weights"),
-                 OTHER_TRAINING: _tr("another training's weights"),
-                 SOME_TRAINING: _tr("trained weights"),
-                 RANDOM: _tr("random weights")}[weights_used(train, infer)]
-        lines.append(_tr("inference ({0}) {1}").format(whose, _share(infer.heldout_accuracy)))
+        whose = {THIS_TRAINING: Objective.tr("this training's weights"),
+                 OTHER_TRAINING: Objective.tr("another training's weights"),
+                 SOME_TRAINING: Objective.tr("trained weights"),
+                 RANDOM: Objective.tr("random weights")}[weights_used(train, infer)]
+        lines.append(Objective.tr("inference ({0}) {1}").format(
+            whose, _share(infer.heldout_accuracy)))
     chance = next((s.heldout_chance for s in (train, infer)
                    if s is not None and s.heldout_chance is not None), None)
     tail = []
     if chance is not None and lines:
-        tail.append(_tr("chance {0}").format(_share(chance)))
+        tail.append(Objective.tr("chance {0}").format(_share(chance)))
     changes = [words(number(s.param_change_l2)) for s in (train, infer)
                if s is not None and s.param_change_l2 is not None]
     if changes:
@@ -66,10 +67,10 @@ class ObjectiveChart(PlotPanel):
     """The training loss against the step, with accuracy and weight change written in."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("objective", _tr("Objective: loss"), _tr("training loss (nats)"),
-                         parent)
+        super().__init__("objective", Objective.tr("Objective: loss"),
+                         Objective.tr("training loss (nats)"), parent)
         item = self.plot_item
-        item.setLabel("bottom", _tr("step"))
+        item.setLabel("bottom", Objective.tr("step"))
         item.setMouseEnabled(x=False, y=False)
         self.curve = self.add_curve(pg.mkPen(theme.mode_color("train"), width=2))
         self.text = pg.TextItem(color=theme.NA_TEXT, anchor=(1, 0))  # top-right corner
@@ -87,10 +88,11 @@ class ObjectiveChart(PlotPanel):
             self.curve.setData([], [])
             self.text.setVisible(False)
             if train is None:
-                self.set_note(_tr("Run training to see the loss fall as the weights change."))
+                self.set_note(Objective.tr(
+                    "Run training to see the loss fall as the weights change."))
             else:
-                self.set_note(_tr("This training run has no loss curve (recorded by an "
-                                  "older Trainfer)."))
+                self.set_note(Objective.tr("This training run has no loss curve (recorded by an "
+                                           "older Trainfer)."))
             return
         self.set_note(None)
         xs = [float(p[0]) for p in points]

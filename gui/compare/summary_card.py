@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from engine.claims.compare import counter_resets_msg
@@ -20,13 +20,13 @@ from engine.core.values import (
     tflops,
     watts,
 )
+from gui.translation import Context
 from gui.widgets import theme
 from gui.widgets.run_text import energy_value, throughput_value
 from gui.widgets.words import said, words
 
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("SummaryCard", text)
+Card = Context("Card")
+"""Translation context of this module's texts outside a QObject."""
 
 
 def throughput_text(summary: Summary) -> str:
@@ -40,9 +40,9 @@ def energy_text(summary: Summary) -> str:
         return words(None)
     text = f"{words(energy_value(summary))} · {words(joules(summary.energy_j))}"
     if summary.energy_source == "estimated_from_power":
-        text += " " + _tr("(estimated)")
+        text += " " + Card.tr("(estimated)")
     elif summary.energy_source == "rapl":
-        text += " " + _tr("(CPU package and DRAM, RAPL)")
+        text += " " + Card.tr("(CPU package and DRAM, RAPL)")
     resets = counter_resets_msg(summary)
     if resets is not None:
         text += " · " + words(resets)
@@ -55,9 +55,9 @@ def compute_text(summary: Summary) -> str:
         return words(None)
     text = words(tflops(summary.tflops_per_s))
     if summary.mfu_pct is not None:
-        text += " · " + _tr("MFU {0}").format(words(percent(summary.mfu_pct)))
+        text += " · " + Card.tr("MFU {0}").format(words(percent(summary.mfu_pct)))
     else:
-        text += " · " + _tr("MFU N/A (no peak rate for this device)")
+        text += " · " + Card.tr("MFU N/A (no peak rate for this device)")
     return text
 
 
@@ -65,7 +65,7 @@ def power_text(summary: Summary) -> str:
     """Mean power (1 s average) and, where the GPU reports it, the instant reading."""
     text = words(watts(summary.mean_power_w))
     if summary.mean_power_instant_w is not None:
-        text += " · " + _tr("{0} instant").format(words(watts(summary.mean_power_instant_w)))
+        text += " · " + Card.tr("{0} instant").format(words(watts(summary.mean_power_instant_w)))
     return text
 
 
@@ -180,7 +180,7 @@ class SummaryCard(QFrame):
 
 def history_line(summary: Summary) -> str:
     """One line for the run list: mode, model, device, throughput, step, memory, energy."""
-    mode = _tr("training") if summary.mode == "train" else _tr("inference")
+    mode = Card.tr("training") if summary.mode == "train" else Card.tr("inference")
     parts = [
         f"{mode} · {summary.model} · {summary.device}",
         throughput_text(summary),

@@ -9,19 +9,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QSizeF
+from PySide6.QtCore import QSizeF
 from PySide6.QtGui import QColor, QImage, QPainter, QTextDocument
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from engine.claims.compare import Comparison
 from engine.claims.export import to_html, write
+from gui.translation import Context
 
 SLIDE_SIZE = (1920, 1080)
 MARGIN_PX = 40
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("TableExport", text)
+TableExport = Context("TableExport")
+"""Translation context of this module's texts outside a QObject."""
 
 
 def export_slide_png(cmp: Comparison, path: str | Path, lang: str = "pt",
@@ -75,13 +76,13 @@ def export_table(cmp: Comparison, path: str | Path, lang: str = "pt") -> Path:
 def ask_table_path(parent: QWidget | None, suggested: str) -> str:
     """Ask where to save the table; the chosen filter decides the suffix."""
     filters = {
-        _tr("PNG image for a slide, 1920×1080 (*.png)"): ".png",
-        _tr("Markdown (*.md)"): ".md",
-        _tr("HTML page (*.html)"): ".html",
-        _tr("CSV table (*.csv)"): ".csv",
+        TableExport.tr("PNG image for a slide, 1920×1080 (*.png)"): ".png",
+        TableExport.tr("Markdown (*.md)"): ".md",
+        TableExport.tr("HTML page (*.html)"): ".html",
+        TableExport.tr("CSV table (*.csv)"): ".csv",
     }
     path, chosen = QFileDialog.getSaveFileName(
-        parent, _tr("Export the comparison table"), suggested, ";;".join(filters),
+        parent, TableExport.tr("Export the comparison table"), suggested, ";;".join(filters),
         options=QFileDialog.Option(0),
     )
     if path and not path.lower().endswith((".png", ".md", ".html", ".htm", ".csv")):

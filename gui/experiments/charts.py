@@ -22,14 +22,16 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QWidget
 
 from engine.claims.experiments import CaseResult, ExperimentResult
 from engine.core.events import Summary
+from engine.core.values import msg
+from gui.translation import Context
 from gui.widgets import theme
 from gui.widgets.memory_chart import MemoryChart
 from gui.widgets.plot_panel import PlotPanel
+from gui.widgets.words import words
 
 MODES = ("train", "infer")
 MAX_LABELS = 24
@@ -39,8 +41,8 @@ LEGEND_HEADROOM = 1.4
 (top right, one row) stays above the bars and their value labels."""
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ExperimentCharts", text)
+Charts = Context("Charts")
+"""Translation context of this module's texts outside a QObject."""
 
 
 def rate_of(s: Summary) -> tuple[float | None, str]:
@@ -52,7 +54,7 @@ def rate_of(s: Summary) -> tuple[float | None, str]:
         return s.decode_tokens_per_s, "tokens/s"
     if s.tokens_per_s is not None:
         return s.tokens_per_s, "tokens/s"
-    return s.samples_per_s, f"{s.sample_unit}/s"
+    return s.samples_per_s, words(msg(f"item.{s.sample_unit}")) + "/s"
 
 
 def _finite(value: float | None) -> bool:
@@ -63,8 +65,9 @@ def case_tick(label: str, case: CaseResult) -> str:
     """A bar chart's category label: the case's label, marked when the case gave no bar."""
     if case.summary is not None:
         return label
-    marks = {"not_available": _tr("{0} (N/A)"), "out_of_memory": _tr("{0} (out of memory)"),
-             "failed": _tr("{0} (failed)"), "stopped": _tr("{0} (stopped)")}
+    marks = {"not_available": Charts.tr("{0} (N/A)"),
+             "out_of_memory": Charts.tr("{0} (out of memory)"),
+             "failed": Charts.tr("{0} (failed)"), "stopped": Charts.tr("{0} (stopped)")}
     return marks.get(case.status, "{0}").format(label)
 
 
@@ -107,7 +110,7 @@ class BarChart(PlotPanel):
             self._labels.append(label)
         self.categories: list[str] = []
         self.values: dict[str, list[tuple[float, float]]] = {m: [] for m in MODES}
-        self.set_bars([], {}, "", _tr("No result yet."))
+        self.set_bars([], {}, "", Charts.tr("No result yet."))
 
     def set_bars(self, categories: Sequence[str], bars: dict[str, list[tuple[float, float]]],
                  unit: str, note: str | None = None, width: float = 0.4) -> None:
@@ -146,14 +149,14 @@ class BarChart(PlotPanel):
         shown = [m for m in MODES if self.values[m]]
         if len(shown) > 1:
             for mode in shown:
-                self.legend.addItem(self.bars[mode], _tr("Training") if mode == "train"
-                                    else _tr("Inference"))
+                self.legend.addItem(self.bars[mode], Charts.tr("Training") if mode == "train"
+                                    else Charts.tr("Inference"))
         n = max(1, len(self.categories))
         item.setXRange(-0.6, n - 0.4, padding=0)
         headroom = LEGEND_HEADROOM if len(shown) > 1 else 1.15
         item.setYRange(0, top * headroom or 1.0, padding=0)
         if note is None and not shown:
-            note = _tr("No case gave a result.")
+            note = Charts.tr("No case gave a result.")
         self.set_note(note)
 
 
@@ -168,7 +171,7 @@ class SweepChart(PlotPanel):
                  log_y: bool = False) -> None:
         super().__init__(key, title, unit, parent)
         item = self.plot_item
-        item.setLabel("bottom", _tr("batch size"))
+        item.setLabel("bottom", Charts.tr("batch size"))
         item.setLogMode(x=True, y=log_y)
         # top left: both quantities grow with the batch, so the curves leave it empty
         self.legend = item.addLegend(offset=(8, 4), labelTextSize="8pt")
@@ -178,9 +181,10 @@ class SweepChart(PlotPanel):
             curve = self.add_curve(pg.mkPen(color, width=2), symbol="o", symbolSize=7,
                                    symbolBrush=color, symbolPen=pg.mkPen("w"))
             self.curves[mode] = curve
-            self.legend.addItem(curve, _tr("Training") if mode == "train" else _tr("Inference"))
+            self.legend.addItem(curve, Charts.tr("Training") if mode == "train"
+                                else Charts.tr("Inference"))
         self.points: dict[str, list[tuple[float, float]]] = {m: [] for m in MODES}
-        self.set_points({}, _tr("No result yet."))
+        self.set_points({}, Charts.tr("No result yet."))
 
     def set_points(self, points: dict[str, list[tuple[float, float]]],
                    note: str | None = None, unit: str | None = None) -> None:
@@ -199,7 +203,7 @@ class SweepChart(PlotPanel):
             lo, hi = math.log10(batches[0]), math.log10(batches[-1])
             self.plot_item.setXRange(lo, hi, padding=0.06)
         if note is None and not batches:
-            note = _tr("No case gave a result.")
+            note = Charts.tr("No case gave a result.")
         self.set_note(note)
 
 
@@ -220,20 +224,20 @@ class ExperimentCharts(QStackedWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("experiment_charts")
-        self.throughput = BarChart("experiment_throughput", _tr("Throughput per case"))
-        self.precision = BarChart("experiment_precision", _tr("Throughput per precision"))
+        self.throughput = BarChart("experiment_throughput", Charts.tr("Throughput per case"))
+        self.precision = BarChart("experiment_precision", Charts.tr("Throughput per precision"))
         self.latency = BarChart("experiment_latency",
-                                _tr("Latency per case (median step time)"))
+                                Charts.tr("Latency per case (median step time)"))
         self.sweep_latency = SweepChart("experiment_sweep_latency",
-                                        _tr("Latency (step time) vs batch size"),
-                                        _tr("ms (log scale)"), log_y=True)
+                                        Charts.tr("Latency (step time) vs batch size"),
+                                        Charts.tr("ms (log scale)"), log_y=True)
         self.sweep_throughput = SweepChart("experiment_sweep_throughput",
-                                           _tr("Throughput vs batch size"), "")
+                                           Charts.tr("Throughput vs batch size"), "")
         self.generation_rate = BarChart("experiment_generation_rate",
-                                        _tr("Tokens per second (generation: after the first "
+                                        Charts.tr("Tokens per second (generation: after the first "
                                             "token; training: processed)"))
         self.generation_ttft = BarChart("experiment_generation_ttft",
-                                        _tr("Time to first token"))
+                                        Charts.tr("Time to first token"))
         self.memory = MemoryChart()
         self._pages: dict[str, QWidget] = {
             "throughput": self.throughput,
@@ -292,9 +296,9 @@ class ExperimentCharts(QStackedWidget):
         """Empty every chart (a new experiment starts)."""
         for chart in (self.throughput, self.precision, self.latency, self.generation_rate,
                       self.generation_ttft):
-            chart.set_bars([], {}, "", _tr("Running…"))
+            chart.set_bars([], {}, "", Charts.tr("Running…"))
         for sweep in (self.sweep_latency, self.sweep_throughput):
-            sweep.set_points({}, _tr("Running…"))
+            sweep.set_points({}, Charts.tr("Running…"))
         self.memory.set_summaries(None, None)
 
     # -- one method per kind ---------------------------------------------------------
@@ -314,7 +318,7 @@ class ExperimentCharts(QStackedWidget):
                 x = order.index(c.label.split()[0]) + (-0.2 if c.mode == "train" else 0.2)
                 bars[c.mode].append((x, float(rate)))  # type: ignore[arg-type]
         measured = {c.label.split()[0] for c in cases if c.summary is not None}
-        ticks = [p if p in measured else _tr("{0} (N/A)").format(p) for p in order]
+        ticks = [p if p in measured else Charts.tr("{0} (N/A)").format(p) for p in order]
         self.precision.set_bars(ticks, bars, unit, width=0.38)
 
     def _throughput(self, cases: list[CaseResult]) -> None:
@@ -370,6 +374,6 @@ class ExperimentCharts(QStackedWidget):
                                      float(s.ttft_ms_median)))  # type: ignore[arg-type]
         self.generation_rate.set_bars([case_tick(c.label, c) for c in cases], rates,
                                       "tokens/s", width=0.6)
-        note = None if any(ttft.values()) else _tr("No generating case gave a result.")
+        note = None if any(ttft.values()) else Charts.tr("No generating case gave a result.")
         self.generation_ttft.set_bars([case_tick(c.label, c) for c in generating], ttft,
                                       "ms", note, width=0.5)

@@ -6,14 +6,15 @@ Markdown with the claim and the verdict), the same exporter the command line use
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QWidget
+
+from gui.translation import Context
 
 FORMATS = ("csv", "md")
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ExperimentExport", text)
+ExperimentExport = Context("ExperimentExport")
+"""Translation context of this module's texts outside a QObject."""
 
 
 def ask_table_path(parent: QWidget | None, suggested: str, fmt: str) -> str:
@@ -21,9 +22,10 @@ def ask_table_path(parent: QWidget | None, suggested: str, fmt: str) -> str:
 
     Tests replace this function to avoid the modal dialog.
     """
-    filters = {"csv": _tr("CSV table (*.csv)"), "md": _tr("Markdown (*.md)")}
+    filters = {"csv": ExperimentExport.tr("CSV table (*.csv)"),
+               "md": ExperimentExport.tr("Markdown (*.md)")}
     path, _ = QFileDialog.getSaveFileName(
-        parent, _tr("Export the experiment's table"), suggested, filters[fmt]
+        parent, ExperimentExport.tr("Export the experiment's table"), suggested, filters[fmt]
     )
     if path and not path.lower().endswith("." + fmt):
         path += "." + fmt

@@ -12,11 +12,12 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QRect, Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from gui import errors
+from gui.translation import Context
 from gui.widgets import plot_export, png_size_dialog, theme
 
 if TYPE_CHECKING:
@@ -26,8 +27,8 @@ COLUMNS = 3
 MIN_WIDTH = 300
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("DashboardExport", text)
+DashboardExport = Context("DashboardExport")
+"""Translation context of this module's texts outside a QObject."""
 
 
 def render_dashboard(live: LivePlots, width: int) -> QImage:
@@ -74,7 +75,7 @@ def render_dashboard(live: LivePlots, width: int) -> QImage:
         painter.drawText(
             QRect(margin, y, width - 2 * margin, line),
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            _tr("Trainfer — training vs inference"),
+            DashboardExport.tr("Trainfer — training vs inference"),
         )
         y += line
         painter.setFont(text_font)
@@ -125,7 +126,8 @@ def ask_dashboard_path(parent: QWidget | None) -> str:
     Tests replace this function to avoid the modal dialog.
     """
     path, _ = QFileDialog.getSaveFileName(
-        parent, _tr("Export dashboard"), "trainfer-dashboard.png", _tr("PNG image (*.png)")
+        parent, DashboardExport.tr("Export dashboard"), "trainfer-dashboard.png",
+        DashboardExport.tr("PNG image (*.png)")
     )
     if path and not path.lower().endswith(".png"):
         path += ".png"
@@ -150,7 +152,7 @@ def export_dashboard_with_dialog(live: LivePlots) -> Path | None:
         return export_dashboard(live, path, width)
     except (OSError, ValueError) as exc:
         errors.report(
-            _tr("Could not export the dashboard: {0}").format(exc),
-            _tr("Choose a folder you can write to and a .png name."),
+            DashboardExport.tr("Could not export the dashboard: {0}").format(exc),
+            DashboardExport.tr("Choose a folder you can write to and a .png name."),
         )
         return None

@@ -9,10 +9,10 @@ a :class:`~gui.widgets.plot_panel.PlotPanel`, so it exports as PNG and SVG like 
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
 
 from engine.core.events import Summary
+from gui.translation import Context
 from gui.widgets import theme
 from gui.widgets.plot_panel import PlotPanel
 
@@ -28,19 +28,19 @@ PARTS = (
 MODES = ("train", "infer")
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("MemoryChart", text)
+Memory = Context("Memory")
+"""Translation context of this module's texts outside a QObject."""
 
 
 def part_names() -> dict[str, str]:
     """Translated legend names of the breakdown parts."""
     return {
-        "mem_params_bytes": _tr("parameters"),
-        "mem_grads_bytes": _tr("gradients"),
-        "mem_optimizer_bytes": _tr("optimizer"),
-        "mem_inputs_bytes": _tr("inputs"),
-        "mem_activations_bytes": _tr("activations"),
-        "mem_other_bytes": _tr("other"),
+        "mem_params_bytes": Memory.tr("parameters"),
+        "mem_grads_bytes": Memory.tr("gradients"),
+        "mem_optimizer_bytes": Memory.tr("optimizer"),
+        "mem_inputs_bytes": Memory.tr("inputs"),
+        "mem_activations_bytes": Memory.tr("activations"),
+        "mem_other_bytes": Memory.tr("other"),
     }
 
 
@@ -48,13 +48,13 @@ class MemoryChart(PlotPanel):
     """Stacked bars of where memory went, training beside inference."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("memory_breakdown", _tr("Memory breakdown"), "GiB", parent)
+        super().__init__("memory_breakdown", Memory.tr("Memory breakdown"), "GiB", parent)
         item = self.plot_item
         item.setLabel("bottom", "")
         item.setMouseEnabled(x=False, y=False)
         theme.show_grid(item, x=False)
         axis = item.getAxis("bottom")
-        axis.setTicks([[(0, _tr("Training")), (1, _tr("Inference"))]])
+        axis.setTicks([[(0, Memory.tr("Training")), (1, Memory.tr("Inference"))]])
         item.setXRange(-0.5, 1.5, padding=0)
         # the legend has a column of the plot's layout to itself, right of the bars, so it
         # never covers one (inside the view it hid the inference bar of a narrow window)
@@ -78,7 +78,7 @@ class MemoryChart(PlotPanel):
             if s is not None and s.mem_params_bytes is not None:
                 self.values[mode] = {f: float(getattr(s, f) or 0) for f, _ in PARTS}
         if not self.values:
-            self.set_note(_tr("Run the model in each mode to see where its memory goes."))
+            self.set_note(Memory.tr("Run the model in each mode to see where its memory goes."))
             return
         biggest = max(sum(v.values()) for v in self.values.values())
         scale, self.unit = (float(1 << 30), "GiB") if biggest >= (1 << 30) else (
@@ -103,12 +103,12 @@ class MemoryChart(PlotPanel):
         missing = [m for m in MODES if m not in self.values]
         note = None
         if missing:
-            note = (_tr("No training run yet.") if missing == ["train"]
-                    else _tr("No inference run yet."))
+            note = (Memory.tr("No training run yet.") if missing == ["train"]
+                    else Memory.tr("No inference run yet."))
         shown = next(s for s in (summaries[m] for m in MODES if m in self.values) if s)
         method = shown.mem_method
         self.method = method
-        self.setToolTip(_tr("optimizer: optimizer state; activations: activations and "
+        self.setToolTip(Memory.tr("optimizer: optimizer state; activations: activations and "
                             "workspace; other (CPU only): resident memory that none of the "
                             "tensors accounts for (allocator, libraries).\nHow it was "
                             "measured: {0}").format(method))

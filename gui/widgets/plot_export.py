@@ -20,11 +20,12 @@ from pathlib import Path
 
 import pyqtgraph as pg
 from pyqtgraph.exporters.Exporter import Exporter
-from PySide6.QtCore import QCoreApplication, QRectF, Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QAction, QColor, QGuiApplication, QImage, QPainter
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from gui import errors
+from gui.translation import Context
 from gui.widgets import png_size_dialog, svg_export
 
 FORMATS = ("png", "svg")
@@ -33,8 +34,8 @@ DEFAULT_PNG_WIDTH = 1600
 _last_width = DEFAULT_PNG_WIDTH
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("PlotExport", text)
+PlotExport = Context("PlotExport")
+"""Translation context of this module's texts outside a QObject."""
 
 
 def last_png_width() -> int:
@@ -194,9 +195,10 @@ def ask_export_path(parent: QWidget | None, title: str, fmt: str) -> str:
 
     Tests replace this function to avoid the modal dialog.
     """
-    filters = {"png": _tr("PNG image (*.png)"), "svg": _tr("SVG vector image (*.svg)")}
+    filters = {"png": PlotExport.tr("PNG image (*.png)"),
+               "svg": PlotExport.tr("SVG vector image (*.svg)")}
     path, _ = QFileDialog.getSaveFileName(
-        parent, _tr("Export plot"), suggested_name(title, fmt), filters[fmt]
+        parent, PlotExport.tr("Export plot"), suggested_name(title, fmt), filters[fmt]
     )
     if path and not path.lower().endswith("." + fmt):
         path += "." + fmt
@@ -228,8 +230,8 @@ def export_with_dialog(
         return export_plot(plot_item, path, width=width, title=title)
     except (OSError, ValueError) as exc:
         errors.report(
-            _tr("Could not export the plot: {0}").format(exc),
-            _tr("Choose a folder you can write to and a .png or .svg name."),
+            PlotExport.tr("Could not export the plot: {0}").format(exc),
+            PlotExport.tr("Choose a folder you can write to and a .png or .svg name."),
         )
         return None
 
@@ -243,8 +245,8 @@ def copy_with_feedback(
         return copy_plot(plot_item, title=title)
     except ValueError as exc:
         errors.report(
-            _tr("Could not copy the plot: {0}").format(exc),
-            _tr("Show the plot on screen, then copy it again."),
+            PlotExport.tr("Could not copy the plot: {0}").format(exc),
+            PlotExport.tr("Show the plot on screen, then copy it again."),
         )
         return None
 
@@ -263,7 +265,7 @@ def add_export_actions(
     """
     menu = plot_item.getViewBox().menu
     menu.addSeparator()
-    labels = {"png": _tr("Export as PNG…"), "svg": _tr("Export as SVG…")}
+    labels = {"png": PlotExport.tr("Export as PNG…"), "svg": PlotExport.tr("Export as SVG…")}
     actions = []
     for fmt in FORMATS:
         action = QAction(labels[fmt], menu)
@@ -274,7 +276,7 @@ def add_export_actions(
         )
         menu.addAction(action)
         actions.append(action)
-    copy = QAction(_tr("Copy to clipboard"), menu)
+    copy = QAction(PlotExport.tr("Copy to clipboard"), menu)
     copy.setObjectName("copy_image")
     copy.triggered.connect(
         lambda _checked=False: copy_with_feedback(

@@ -23,7 +23,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from engine.core.format import localized
 from gui.widgets import plot_export, theme
+from gui.widgets.words import language
+
+
+class LocaleAxis(pg.AxisItem):
+    """An axis whose tick numbers use the interface language's separators (``0,5``)."""
+
+    def tickStrings(self, values: list[float], scale: float,  # noqa: N802 (pyqtgraph's)
+                    spacing: float) -> list[str]:
+        """The tick texts pyqtgraph writes, localized (fixed ``setTicks`` texts are not)."""
+        lang = language()
+        return [localized(t, lang) for t in super().tickStrings(values, scale, spacing)]
+
 
 DOWNSAMPLE_FACTOR = 1.0
 """Samples drawn per pixel column before peak downsampling (which keeps each column's
@@ -83,7 +96,9 @@ class PlotPanel(QWidget):
         header.addWidget(self.svg_button)
         header.addWidget(self.copy_button)
 
-        self.plot_widget = pg.PlotWidget(background=theme.PLOT_BACKGROUND)
+        self.plot_widget = pg.PlotWidget(
+            background=theme.PLOT_BACKGROUND,
+            axisItems={side: LocaleAxis(side) for side in ("left", "bottom")})
         self.plot_widget.setMinimumHeight(140)
         self.plot_widget.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         item = self.plot_item

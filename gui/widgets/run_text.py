@@ -10,18 +10,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QCoreApplication
-
 from engine.core.events import Summary
 from engine.core.values import Quantity, joules, rate, singular
+from gui.translation import Context
 from gui.widgets.words import words
 
 NO_SUMMARY = "—"
 """Shown for a number of a run that has no summary (failed, interrupted, running)."""
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("RunText", text)
+RunText = Context("RunText")
+"""Translation context of this module's texts outside a QObject."""
 
 
 def when_text(unix_s: float) -> str:
@@ -34,7 +33,7 @@ def when_text(unix_s: float) -> str:
 
 def mode_text(mode: str) -> str:
     """``"training"`` or ``"inference"``, translated."""
-    return _tr("training") if mode == "train" else _tr("inference")
+    return RunText.tr("training") if mode == "train" else RunText.tr("inference")
 
 
 def device_text(device: str, device_name: str) -> str:
@@ -48,7 +47,7 @@ def run_description(
     title: str, mode: str, device: str, device_name: str, started_unix_s: float
 ) -> str:
     """``"mlp · train · cpu — training on cpu (AMD EPYC), ran 2025-03-01 14:05"``."""
-    return _tr("{0} — {1} on {2}, ran {3}").format(
+    return RunText.tr("{0} — {1} on {2}, ran {3}").format(
         title, mode_text(mode), device_text(device, device_name), when_text(started_unix_s)
     )
 

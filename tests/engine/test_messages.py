@@ -139,3 +139,32 @@ def test_a_translation_replaces_words_and_number_separators(tmp_path, monkeypatc
     finally:
         fmt.catalogue.cache_clear()
         fmt.has_translation.cache_clear()
+
+
+def _catalogue_file(name: str) -> dict:
+    data = json.loads((ROOT / "resources" / "messages" / f"{name}.json").read_text("utf-8"))
+    return {k: v for k, v in data.items() if not k.startswith("_")}
+
+
+def test_the_portuguese_catalogue_has_every_id_with_the_same_fields():
+    en, pt = _catalogue_file("en"), _catalogue_file("pt_BR")
+    assert sorted(set(en) - set(pt)) == [] and sorted(set(pt) - set(en)) == []
+    for key, entry in en.items():
+        theirs = pt[key]
+        assert type(theirs) is type(entry), key
+        if isinstance(entry, dict):
+            assert set(theirs) == set(entry), key
+        for a, b in zip(_templates(entry), _templates(theirs)):
+            assert _fields(a) == _fields(b), (key, a, b)
+            assert b.strip() or not a.strip(), key  # no blank translation
+
+
+def test_portuguese_words_and_numbers():
+    m = msg("verdict.more.confirmed", train=nbytes(11.5 * 2**30), infer=nbytes(1.65 * 2**30),
+            ratio=ratio(6.97), what=msg("verdict.more.peak_memory"))
+    assert text(m, "pt_BR") == ("confirmado: treinamento 11,50 GiB vs inferência 1,65 GiB: "
+                                "6,97× a memória de pico")
+    assert text(rate(4735.2, "images"), "pt_BR") == "4.735 imagens/s"
+    assert text(None, "pt_BR") == "N/D"
+    assert text(msg("case.loader", n=1), "pt_BR") == "DataLoader, 1 worker"
+    assert text(msg("case.loader", n=0), "pt_BR") == "DataLoader, 0 worker"  # pt: 0 is singular

@@ -1,0 +1,1975 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="pt_BR" sourcelanguage="en">
+<context>
+    <name>App</name>
+    <message>
+        <source>Then start Trainfer again.</source>
+        <translation>Depois, inicie o Trainfer de novo.</translation>
+    </message>
+    <message>
+        <source>Your earlier runs are still in the damaged file; move it away, or start Trainfer with --data-dir to choose another folder.</source>
+        <translation>Suas execuções anteriores continuam no arquivo danificado; mova-o para outro lugar ou inicie o Trainfer com --data-dir para escolher outra pasta.</translation>
+    </message>
+    <message>
+        <source>Runs are not kept in this session; start Trainfer with --data-dir pointing to a folder you can write to.</source>
+        <translation>As execuções não são guardadas nesta sessão; inicie o Trainfer com --data-dir apontando para uma pasta em que você possa escrever.</translation>
+    </message>
+</context>
+<context>
+    <name>BindingCheck</name>
+    <message>
+        <source>PySide6 {0} on Python {1}.{2} loses references to None and will crash this window within minutes; install another version: pip install &apos;PySide6-Essentials&lt;6.12&apos;</source>
+        <translation>O PySide6 {0} no Python {1}.{2} perde referências a None e vai derrubar esta janela em poucos minutos; instale outra versão: pip install &apos;PySide6-Essentials&lt;6.12&apos;</translation>
+    </message>
+</context>
+<context>
+    <name>Card</name>
+    <message>
+        <source>(estimated)</source>
+        <translation>(estimada)</translation>
+    </message>
+    <message>
+        <source>(CPU package and DRAM, RAPL)</source>
+        <translation>(pacote da CPU e DRAM, RAPL)</translation>
+    </message>
+    <message>
+        <source>MFU {0}</source>
+        <translation>MFU {0}</translation>
+    </message>
+    <message>
+        <source>MFU N/A (no peak rate for this device)</source>
+        <translation>MFU N/D (sem pico conhecido para este dispositivo)</translation>
+    </message>
+    <message>
+        <source>{0} instant</source>
+        <translation>{0} instantânea</translation>
+    </message>
+    <message>
+        <source>training</source>
+        <translation>treinamento</translation>
+    </message>
+    <message>
+        <source>inference</source>
+        <translation>inferência</translation>
+    </message>
+</context>
+<context>
+    <name>CasesModel</name>
+    <message>
+        <source>case</source>
+        <translation>caso</translation>
+    </message>
+    <message>
+        <source>throughput</source>
+        <translation>vazão</translation>
+    </message>
+    <message>
+        <source>step time</source>
+        <translation>tempo de passo</translation>
+    </message>
+    <message>
+        <source>status</source>
+        <translation>situação</translation>
+    </message>
+</context>
+<context>
+    <name>Charts</name>
+    <message>
+        <source>{0} (N/A)</source>
+        <translation>{0} (N/D)</translation>
+    </message>
+    <message>
+        <source>{0} (out of memory)</source>
+        <translation>{0} (sem memória)</translation>
+    </message>
+    <message>
+        <source>{0} (failed)</source>
+        <translation>{0} (falhou)</translation>
+    </message>
+    <message>
+        <source>{0} (stopped)</source>
+        <translation>{0} (parado)</translation>
+    </message>
+    <message>
+        <source>No result yet.</source>
+        <translation>Ainda sem resultado.</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>Treinamento</translation>
+    </message>
+    <message>
+        <source>Inference</source>
+        <translation>Inferência</translation>
+    </message>
+    <message>
+        <source>No case gave a result.</source>
+        <translation>Nenhum caso deu resultado.</translation>
+    </message>
+    <message>
+        <source>batch size</source>
+        <translation>tamanho do batch</translation>
+    </message>
+    <message>
+        <source>Throughput per case</source>
+        <translation>Vazão por caso</translation>
+    </message>
+    <message>
+        <source>Throughput per precision</source>
+        <translation>Vazão por precisão</translation>
+    </message>
+    <message>
+        <source>Latency per case (median step time)</source>
+        <translation>Latência por caso (tempo de passo mediano)</translation>
+    </message>
+    <message>
+        <source>Latency (step time) vs batch size</source>
+        <translation>Latência (tempo de passo) × tamanho do batch</translation>
+    </message>
+    <message>
+        <source>ms (log scale)</source>
+        <translation>ms (escala log)</translation>
+    </message>
+    <message>
+        <source>Throughput vs batch size</source>
+        <translation>Vazão × tamanho do batch</translation>
+    </message>
+    <message>
+        <source>Tokens per second (generation: after the first token; training: processed)</source>
+        <translation>Tokens por segundo (geração: depois do primeiro token; treinamento: processados)</translation>
+    </message>
+    <message>
+        <source>Time to first token</source>
+        <translation>Tempo até o primeiro token</translation>
+    </message>
+    <message>
+        <source>Running…</source>
+        <translation>Executando…</translation>
+    </message>
+    <message>
+        <source>No generating case gave a result.</source>
+        <translation>Nenhum caso de geração deu resultado.</translation>
+    </message>
+</context>
+<context>
+    <name>CompareView</name>
+    <message>
+        <source>Show the latest runs</source>
+        <translation>Mostrar as últimas execuções</translation>
+    </message>
+    <message>
+        <source>Compare the latest training and inference runs of the selected model</source>
+        <translation>Comparar as últimas execuções de treinamento e de inferência do modelo selecionado</translation>
+    </message>
+    <message>
+        <source>Document: Português (original)</source>
+        <translation>Documento: português (original)</translation>
+    </message>
+    <message>
+        <source>Document: English (translation)</source>
+        <translation>Documento: inglês (tradução)</translation>
+    </message>
+    <message>
+        <source>Export table…</source>
+        <translation>Exportar tabela…</translation>
+    </message>
+    <message>
+        <source>Save the table with its verdicts as a slide-sized PNG, Markdown, HTML or CSV</source>
+        <translation>Salvar a tabela com seus veredictos como PNG do tamanho de um slide, Markdown, HTML ou CSV</translation>
+    </message>
+    <message>
+        <source>Complete the table</source>
+        <translation>Completar a tabela</translation>
+    </message>
+    <message>
+        <source>List</source>
+        <translation>Lista</translation>
+    </message>
+    <message>
+        <source>The document&apos;s claim</source>
+        <translation>Afirmação do documento</translation>
+    </message>
+    <message>
+        <source>Verdict</source>
+        <translation>Veredicto</translation>
+    </message>
+    <message>
+        <source>Runs (newest first)</source>
+        <translation>Execuções (mais recentes primeiro)</translation>
+    </message>
+    <message>
+        <source>Run training or inference of this model first.</source>
+        <translation>Execute primeiro o treinamento ou a inferência deste modelo.</translation>
+    </message>
+    <message>
+        <source>Completing the table…</source>
+        <translation>Completando a tabela…</translation>
+    </message>
+    <message>
+        <source>Completing the table: run {0} of {1}, {2}…</source>
+        <translation>Completando a tabela: execução {0} de {1}, {2}…</translation>
+    </message>
+    <message>
+        <source>Training vs inference — {0}</source>
+        <translation>Treinamento vs inferência — {0}</translation>
+    </message>
+    <message>
+        <source>inference used another training run&apos;s weights</source>
+        <translation>a inferência usou os pesos de outra execução de treinamento</translation>
+    </message>
+    <message>
+        <source>: run inference again to predict with this training run&apos;s weights</source>
+        <translation>: execute a inferência de novo para prever com os pesos desta execução de treinamento</translation>
+    </message>
+    <message>
+        <source>Could not build the comparison: {0}</source>
+        <translation>Não foi possível montar a comparação: {0}</translation>
+    </message>
+    <message>
+        <source>Check that Trainfer&apos;s resources folder is installed.</source>
+        <translation>Verifique se a pasta resources do Trainfer está instalada.</translation>
+    </message>
+    <message>
+        <source>Run what the claims this pair cannot test need, then judge them: {0}</source>
+        <translation>Executar o que as afirmações que este par não consegue testar precisam, e então julgá-las: {0}</translation>
+    </message>
+    <message>
+        <source>Aspect</source>
+        <translation>Aspecto</translation>
+    </message>
+    <message>
+        <source>Training
+(document)</source>
+        <translation>Treinamento
+(documento)</translation>
+    </message>
+    <message>
+        <source>Inference
+(document)</source>
+        <translation>Inferência
+(documento)</translation>
+    </message>
+    <message>
+        <source>Training
+(measured)</source>
+        <translation>Treinamento
+(medido)</translation>
+    </message>
+    <message>
+        <source>Inference
+(measured)</source>
+        <translation>Inferência
+(medido)</translation>
+    </message>
+    <message>
+        <source>Training ÷
+inference</source>
+        <translation>Treinamento ÷
+inferência</translation>
+    </message>
+    <message>
+        <source>Could not export the table: {0}</source>
+        <translation>Não foi possível exportar a tabela: {0}</translation>
+    </message>
+    <message>
+        <source>Choose a .png, .md, .html or .csv file you can write.</source>
+        <translation>Escolha um arquivo .png, .md, .html ou .csv em que você possa escrever.</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>Treinamento</translation>
+    </message>
+    <message>
+        <source>Inference</source>
+        <translation>Inferência</translation>
+    </message>
+</context>
+<context>
+    <name>DashboardExport</name>
+    <message>
+        <source>Trainfer — training vs inference</source>
+        <translation>Trainfer — treinamento vs inferência</translation>
+    </message>
+    <message>
+        <source>Export dashboard</source>
+        <translation>Exportar painel</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png)</source>
+        <translation>Imagem PNG (*.png)</translation>
+    </message>
+    <message>
+        <source>Could not export the dashboard: {0}</source>
+        <translation>Não foi possível exportar o painel: {0}</translation>
+    </message>
+    <message>
+        <source>Choose a folder you can write to and a .png name.</source>
+        <translation>Escolha uma pasta em que você possa escrever e um nome .png.</translation>
+    </message>
+</context>
+<context>
+    <name>Demo</name>
+    <message>
+        <source>an {0}</source>
+        <translation>uma {0}</translation>
+    </message>
+    <message>
+        <source> and </source>
+        <translation> e </translation>
+    </message>
+    <message>
+        <source>a CPU ({0})</source>
+        <translation>uma CPU ({0})</translation>
+    </message>
+    <message>
+        <source>a CPU</source>
+        <translation>uma CPU</translation>
+    </message>
+</context>
+<context>
+    <name>Devices</name>
+    <message>
+        <source>auto (GPU, else CPU)</source>
+        <translation>auto (GPU, senão CPU)</translation>
+    </message>
+    <message>
+        <source>The first NVIDIA GPU; the CPU when there is none</source>
+        <translation>A primeira GPU NVIDIA; a CPU quando não houver nenhuma</translation>
+    </message>
+    <message>
+        <source>cpu</source>
+        <translation>cpu</translation>
+    </message>
+    <message>
+        <source> ({0:.0f} GiB)</source>
+        <translation> ({0:.0f} GiB)</translation>
+    </message>
+</context>
+<context>
+    <name>Errors</name>
+    <message>
+        <source>Something went wrong: {0}: {1}</source>
+        <translation>Algo deu errado: {0}: {1}</translation>
+    </message>
+    <message>
+        <source>This looks like a bug in Trainfer; the details are in the log.</source>
+        <translation>Parece um bug do Trainfer; os detalhes estão no log.</translation>
+    </message>
+    <message>
+        <source>A background task failed: {0}: {1}</source>
+        <translation>Uma tarefa em segundo plano falhou: {0}: {1}</translation>
+    </message>
+</context>
+<context>
+    <name>EventBridge</name>
+    <message>
+        <source>Lost the run&apos;s events: {0}: {1}</source>
+        <translation>Os eventos da execução se perderam: {0}: {1}</translation>
+    </message>
+    <message>
+        <source>This looks like a bug in Trainfer; the details are in the log.</source>
+        <translation>Parece um bug do Trainfer; os detalhes estão no log.</translation>
+    </message>
+</context>
+<context>
+    <name>ExperimentExport</name>
+    <message>
+        <source>CSV table (*.csv)</source>
+        <translation>Tabela CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Markdown (*.md)</source>
+        <translation>Markdown (*.md)</translation>
+    </message>
+    <message>
+        <source>Export the experiment&apos;s table</source>
+        <translation>Exportar a tabela do experimento</translation>
+    </message>
+</context>
+<context>
+    <name>ExperimentsView</name>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>Measured seconds of each case, after its warm-up</source>
+        <translation>Segundos medidos de cada caso, depois do aquecimento</translation>
+    </message>
+    <message>
+        <source>Run experiment</source>
+        <translation>Executar experimento</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Parar</translation>
+    </message>
+    <message>
+        <source>Stop the case in progress and skip the rest</source>
+        <translation>Parar o caso em andamento e pular os demais</translation>
+    </message>
+    <message>
+        <source>Experiment</source>
+        <translation>Experimento</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Modelo</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Dispositivo</translation>
+    </message>
+    <message>
+        <source>Seconds per case</source>
+        <translation>Segundos por caso</translation>
+    </message>
+    <message>
+        <source>Guided experiment</source>
+        <translation>Experimento guiado</translation>
+    </message>
+    <message>
+        <source>Choose an experiment and press Run.</source>
+        <translation>Escolha um experimento e clique em Executar.</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>Exportar CSV…</translation>
+    </message>
+    <message>
+        <source>Save the table as CSV, numbers in numeric columns with their units</source>
+        <translation>Salvar a tabela como CSV, com números em colunas numéricas e suas unidades</translation>
+    </message>
+    <message>
+        <source>Export Markdown…</source>
+        <translation>Exportar Markdown…</translation>
+    </message>
+    <message>
+        <source>Save the table, with the claim it tests, as Markdown</source>
+        <translation>Salvar a tabela, com a afirmação que ela testa, em Markdown</translation>
+    </message>
+    <message>
+        <source>Show in Compare tab</source>
+        <translation>Mostrar na aba Comparar</translation>
+    </message>
+    <message>
+        <source>Compare the two runs with the document&apos;s tables, verdicts and memory breakdown</source>
+        <translation>Comparar as duas execuções com as tabelas do documento, os veredictos e a divisão da memória</translation>
+    </message>
+    <message>
+        <source>Tests the claim: “{0}”. Each case is a run of its own, kept in History and plotted in the Live tab.</source>
+        <translation>Testa a afirmação: “{0}”. Cada caso é uma execução própria, guardada no Histórico e plotada na aba Ao vivo.</translation>
+    </message>
+    <message>
+        <source>Change the “{0}” setting and run the experiment again.</source>
+        <translation>Mude a configuração “{0}” e execute o experimento de novo.</translation>
+    </message>
+    <message>
+        <source>Planning the cases…</source>
+        <translation>Planejando os casos…</translation>
+    </message>
+    <message>
+        <source>The experiment did not run.</source>
+        <translation>O experimento não foi executado.</translation>
+    </message>
+    <message>
+        <source>stopping…</source>
+        <translation>parando…</translation>
+    </message>
+    <message>
+        <source>The experiment did not run to the end.</source>
+        <translation>O experimento não foi executado até o fim.</translation>
+    </message>
+    <message>
+        <source>case {0} of {1}: {2} — {3}</source>
+        <translation>caso {0} de {1}: {2} — {3}</translation>
+    </message>
+    <message>
+        <source>{0} cases; starting the first…</source>
+        <translation>{0} casos; iniciando o primeiro…</translation>
+    </message>
+    <message>
+        <source>{0} — cases</source>
+        <translation>{0} — casos</translation>
+    </message>
+    <message>
+        <source>waiting</source>
+        <translation>aguardando</translation>
+    </message>
+    <message>
+        <source>not run</source>
+        <translation>não executado</translation>
+    </message>
+    <message>
+        <source>stopped early</source>
+        <translation>parado antes do fim</translation>
+    </message>
+    <message>
+        <source>measured</source>
+        <translation>medido</translation>
+    </message>
+    <message>
+        <source>starting</source>
+        <translation>iniciando</translation>
+    </message>
+    <message>
+        <source>building</source>
+        <translation>montando</translation>
+    </message>
+    <message>
+        <source>warm-up</source>
+        <translation>aquecimento</translation>
+    </message>
+    <message>
+        <source>measuring</source>
+        <translation>medindo</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>concluído</translation>
+    </message>
+    <message>
+        <source>did not finish</source>
+        <translation>não terminou</translation>
+    </message>
+    <message>
+        <source>{0} of {1} cases measured</source>
+        <translation>{0} de {1} casos medidos</translation>
+    </message>
+    <message>
+        <source>{0} not available here</source>
+        <translation>{0} não disponível aqui</translation>
+    </message>
+    <message>
+        <source>{0} out of memory</source>
+        <translation>{0} sem memória</translation>
+    </message>
+    <message>
+        <source>{0} failed</source>
+        <translation>{0} falhou</translation>
+    </message>
+    <message>
+        <source>{0} stopped</source>
+        <translation>{0} parado</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>Parado</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Concluído</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Resultado</translation>
+    </message>
+    <message>
+        <source>{0} — {1} on {2}</source>
+        <translation>{0} — {1} em {2}</translation>
+    </message>
+    <message>
+        <source>Could not export the table: {0}</source>
+        <translation>Não foi possível exportar a tabela: {0}</translation>
+    </message>
+    <message>
+        <source>Choose a folder you can write to and a .csv or .md name.</source>
+        <translation>Escolha uma pasta em que você possa escrever e um nome .csv ou .md.</translation>
+    </message>
+    <message>
+        <source>experiment runs #{0} and #{1}</source>
+        <translation>execuções #{0} e #{1} do experimento</translation>
+    </message>
+</context>
+<context>
+    <name>FileDialogs</name>
+    <message>
+        <source>Open recording</source>
+        <translation>Abrir gravação</translation>
+    </message>
+    <message>
+        <source>Trainfer recordings (*.trainfer);;All files (*)</source>
+        <translation>Gravações do Trainfer (*.trainfer);;Todos os arquivos (*)</translation>
+    </message>
+    <message>
+        <source>Export runs as recording</source>
+        <translation>Exportar execuções como gravação</translation>
+    </message>
+    <message>
+        <source>Trainfer recordings (*.trainfer)</source>
+        <translation>Gravações do Trainfer (*.trainfer)</translation>
+    </message>
+    <message>
+        <source>CSV table (*.csv)</source>
+        <translation>Tabela CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>JSON (*.json)</source>
+        <translation>JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>Export run data</source>
+        <translation>Exportar dados da execução</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryModel</name>
+    <message>
+        <source>Date</source>
+        <translation>Data</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nome</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Modelo</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>Modo</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Dispositivo</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Situação</translation>
+    </message>
+    <message>
+        <source>Throughput</source>
+        <translation>Vazão</translation>
+    </message>
+    <message>
+        <source>Step time (median)</source>
+        <translation>Tempo de passo (mediana)</translation>
+    </message>
+    <message>
+        <source>Peak memory</source>
+        <translation>Memória de pico</translation>
+    </message>
+    <message>
+        <source>Energy</source>
+        <translation>Energia</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>Tags</translation>
+    </message>
+    <message>
+        <source>● running</source>
+        <translation>● executando</translation>
+    </message>
+    <message>
+        <source>completed</source>
+        <translation>concluída</translation>
+    </message>
+    <message>
+        <source>stopped early</source>
+        <translation>parada antes do fim</translation>
+    </message>
+    <message>
+        <source>✖ failed</source>
+        <translation>✖ falhou</translation>
+    </message>
+    <message>
+        <source>⚠ interrupted</source>
+        <translation>⚠ interrompida</translation>
+    </message>
+    <message>
+        <source>batch {0}</source>
+        <translation>batch {0}</translation>
+    </message>
+    <message>
+        <source>{0} (damaged)</source>
+        <translation>{0} (danificada)</translation>
+    </message>
+    <message>
+        <source>Run {0} · {1}</source>
+        <translation>Execução {0} · {1}</translation>
+    </message>
+    <message>
+        <source>Imported from {0}</source>
+        <translation>Importada de {0}</translation>
+    </message>
+    <message>
+        <source>Part of this run cannot be read ({0}); its samples are kept and can be exported.</source>
+        <translation>Parte desta execução não pode ser lida ({0}); suas amostras estão guardadas e podem ser exportadas.</translation>
+    </message>
+    <message>
+        <source>Trainfer or the run process ended before this run finished; what was measured up to then is kept.</source>
+        <translation>O Trainfer ou o processo da execução terminou antes de a execução acabar; o que foi medido até ali está guardado.</translation>
+    </message>
+    <message>
+        <source>Double-click to name this run</source>
+        <translation>Clique duas vezes para dar um nome a esta execução</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryView</name>
+    <message>
+        <source>Filter: model, mode, device, name, tag or status (e.g. “resnet infer”)</source>
+        <translation>Filtro: modelo, modo, dispositivo, nome, tag ou situação (ex.: “resnet infer”)</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Abrir</translation>
+    </message>
+    <message>
+        <source>Show the selected runs in the Live tab</source>
+        <translation>Mostrar as execuções selecionadas na aba Ao vivo</translation>
+    </message>
+    <message>
+        <source>Overlay</source>
+        <translation>Sobrepor</translation>
+    </message>
+    <message>
+        <source>Draw the selected runs on the same plots, aligned at their start</source>
+        <translation>Desenhar as execuções selecionadas nos mesmos gráficos, alinhadas pelo início</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>Comparar</translation>
+    </message>
+    <message>
+        <source>Fill the Compare tab with the selected training and inference runs</source>
+        <translation>Preencher a aba Comparar com as execuções de treinamento e de inferência selecionadas</translation>
+    </message>
+    <message>
+        <source>Replay</source>
+        <translation>Reproduzir</translation>
+    </message>
+    <message>
+        <source>Play the selected runs in the Live tab as they happened</source>
+        <translation>Reproduzir as execuções selecionadas na aba Ao vivo como aconteceram</translation>
+    </message>
+    <message>
+        <source>Rename</source>
+        <translation>Renomear</translation>
+    </message>
+    <message>
+        <source>Give the selected run a name</source>
+        <translation>Dar um nome à execução selecionada</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>Tags</translation>
+    </message>
+    <message>
+        <source>Edit the selected run&apos;s tags (comma separated)</source>
+        <translation>Editar as tags da execução selecionada (separadas por vírgula)</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Excluir</translation>
+    </message>
+    <message>
+        <source>Delete the selected runs (can be undone)</source>
+        <translation>Excluir as execuções selecionadas (dá para desfazer)</translation>
+    </message>
+    <message>
+        <source>Run data as CSV…</source>
+        <translation>Dados da execução em CSV…</translation>
+    </message>
+    <message>
+        <source>Every sample, step and phase of the selected run, one row each</source>
+        <translation>Cada amostra, passo e fase da execução selecionada, uma linha cada</translation>
+    </message>
+    <message>
+        <source>Run data as JSON…</source>
+        <translation>Dados da execução em JSON…</translation>
+    </message>
+    <message>
+        <source>The selected run and every event, as strict JSON</source>
+        <translation>A execução selecionada e todos os seus eventos, em JSON estrito</translation>
+    </message>
+    <message>
+        <source>Runs as recording…</source>
+        <translation>Execuções como gravação…</translation>
+    </message>
+    <message>
+        <source>The selected runs in one .trainfer file, to replay or import elsewhere</source>
+        <translation>As execuções selecionadas num arquivo .trainfer, para reproduzir ou importar em outro lugar</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Exportar</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>Importar…</translation>
+    </message>
+    <message>
+        <source>Add the runs of a .trainfer recording to this list</source>
+        <translation>Adicionar a esta lista as execuções de uma gravação .trainfer</translation>
+    </message>
+    <message>
+        <source>Double-click a run to open it · select several to overlay · one training and one inference run to compare</source>
+        <translation>Clique duas vezes numa execução para abri-la · selecione várias para sobrepor · uma de treinamento e uma de inferência para comparar</translation>
+    </message>
+    <message>
+        <source>Could not read the run history: {0}</source>
+        <translation>Não foi possível ler o histórico de execuções: {0}</translation>
+    </message>
+    <message>
+        <source>Check the data directory, or start Trainfer with --data-dir pointing elsewhere.</source>
+        <translation>Verifique a pasta de dados, ou inicie o Trainfer com --data-dir apontando para outro lugar.</translation>
+    </message>
+    <message>
+        <source>The run store could not be opened, so runs are not kept; the banner above says why.</source>
+        <translation>O armazenamento de execuções não pôde ser aberto, então as execuções não são guardadas; o aviso acima diz por quê.</translation>
+    </message>
+    <message>
+        <source>No run matches the filter.</source>
+        <translation>Nenhuma execução corresponde ao filtro.</translation>
+    </message>
+    <message>
+        <source>No runs yet. Every run you start is kept here as it goes; import runs made elsewhere with Import….</source>
+        <translation>Ainda não há execuções. Cada execução que você inicia fica guardada aqui enquanto acontece; importe execuções feitas em outro lugar com Importar….</translation>
+    </message>
+    <message>
+        <source>That run no longer exists.</source>
+        <translation>Essa execução não existe mais.</translation>
+    </message>
+    <message>
+        <source>It was deleted, perhaps from the command line.</source>
+        <translation>Ela foi excluída, talvez pela linha de comando.</translation>
+    </message>
+    <message>
+        <source>Select one training run and one inference run of the same model.</source>
+        <translation>Selecione uma execução de treinamento e uma de inferência do mesmo modelo.</translation>
+    </message>
+    <message>
+        <source>Both need a summary: completed or stopped runs, not failed ones.</source>
+        <translation>As duas precisam de um resumo: execuções concluídas ou paradas, não as que falharam.</translation>
+    </message>
+    <message>
+        <source>Select one training and one inference run of the same model</source>
+        <translation>Selecione uma execução de treinamento e uma de inferência do mesmo modelo</translation>
+    </message>
+</context>
+<context>
+    <name>LivePlots</name>
+    <message>
+        <source>Throughput</source>
+        <translation>Vazão</translation>
+    </message>
+    <message>
+        <source>samples/s</source>
+        <translation>amostras/s</translation>
+    </message>
+    <message>
+        <source>Step time</source>
+        <translation>Tempo de passo</translation>
+    </message>
+    <message>
+        <source>ms</source>
+        <translation>ms</translation>
+    </message>
+    <message>
+        <source>Training loss</source>
+        <translation>Perda no treinamento</translation>
+    </message>
+    <message>
+        <source>loss</source>
+        <translation>perda</translation>
+    </message>
+    <message>
+        <source>GPU utilization (NVML)</source>
+        <translation>Utilização da GPU (NVML)</translation>
+    </message>
+    <message>
+        <source>%</source>
+        <translation>%</translation>
+    </message>
+    <message>
+        <source>GPU memory in use</source>
+        <translation>Memória da GPU em uso</translation>
+    </message>
+    <message>
+        <source>GiB</source>
+        <translation>GiB</translation>
+    </message>
+    <message>
+        <source>Power draw</source>
+        <translation>Consumo de potência</translation>
+    </message>
+    <message>
+        <source>W</source>
+        <translation>W</translation>
+    </message>
+    <message>
+        <source>Energy (cumulative)</source>
+        <translation>Energia (acumulada)</translation>
+    </message>
+    <message>
+        <source>J</source>
+        <translation>J</translation>
+    </message>
+    <message>
+        <source>CPU utilization (machine)</source>
+        <translation>Utilização da CPU (máquina)</translation>
+    </message>
+    <message>
+        <source>Run process memory (RSS)</source>
+        <translation>Memória do processo da execução (RSS)</translation>
+    </message>
+    <message>
+        <source>NVML utilization</source>
+        <translation>Utilização NVML</translation>
+    </message>
+    <message>
+        <source>SM activity (GPM)</source>
+        <translation>Atividade dos SMs (GPM)</translation>
+    </message>
+    <message>
+        <source>Tensor Core activity (GPM)</source>
+        <translation>Atividade dos Tensor Cores (GPM)</translation>
+    </message>
+    <message>
+        <source>1 s average (NVML)</source>
+        <translation>média de 1 s (NVML)</translation>
+    </message>
+    <message>
+        <source>instant</source>
+        <translation>instantânea</translation>
+    </message>
+    <message>
+        <source>GPU (NVML)</source>
+        <translation>GPU (NVML)</translation>
+    </message>
+    <message>
+        <source>CPU package + DRAM (RAPL)</source>
+        <translation>Pacote da CPU + DRAM (RAPL)</translation>
+    </message>
+    <message>
+        <source>No run yet: press Start on the left, or open a stored run from History.</source>
+        <translation>Ainda sem execução: clique em Iniciar à esquerda ou abra uma execução guardada no Histórico.</translation>
+    </message>
+    <message>
+        <source>training</source>
+        <translation>treinamento</translation>
+    </message>
+    <message>
+        <source>inference</source>
+        <translation>inferência</translation>
+    </message>
+    <message>
+        <source>warm-up steps (not measured)</source>
+        <translation>passos de aquecimento (não medidos)</translation>
+    </message>
+    <message>
+        <source>warm-up phase</source>
+        <translation>fase de aquecimento</translation>
+    </message>
+    <message>
+        <source>phase change</source>
+        <translation>mudança de fase</translation>
+    </message>
+    <message>
+        <source>x: seconds since Start was pressed</source>
+        <translation>x: segundos desde que Iniciar foi clicado</translation>
+    </message>
+    <message>
+        <source>Dashboard PNG…</source>
+        <translation>PNG do painel…</translation>
+    </message>
+    <message>
+        <source>Export all plots as one PNG image</source>
+        <translation>Exportar todos os gráficos numa única imagem PNG</translation>
+    </message>
+    <message>
+        <source>tokens/s</source>
+        <translation>tokens/s</translation>
+    </message>
+    <message>
+        <source>build</source>
+        <translation>montagem</translation>
+    </message>
+    <message>
+        <source>warm-up</source>
+        <translation>aquecimento</translation>
+    </message>
+    <message>
+        <source>measure</source>
+        <translation>medição</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>concluído</translation>
+    </message>
+    <message>
+        <source>Energy (cumulative, estimated from power)</source>
+        <translation>Energia (acumulada, estimada pela potência)</translation>
+    </message>
+    <message>
+        <source>N/A — {0}</source>
+        <translation>N/D — {0}</translation>
+    </message>
+    <message>
+        <source>no NVIDIA GPU found</source>
+        <translation>nenhuma GPU NVIDIA encontrada</translation>
+    </message>
+    <message>
+        <source>N/A — not supported by this GPU</source>
+        <translation>N/D — não suportado por esta GPU</translation>
+    </message>
+    <message>
+        <source>Inference computes no loss; run training to see it fall.</source>
+        <translation>A inferência não calcula perda; execute o treinamento para vê-la cair.</translation>
+    </message>
+    <message>
+        <source>samples/s · tokens/s (language models)</source>
+        <translation>amostras/s · tokens/s (modelos de linguagem)</translation>
+    </message>
+    <message>
+        <source>No data in these runs</source>
+        <translation>Sem dados nestas execuções</translation>
+    </message>
+    <message>
+        <source>x: seconds since each run started · measured steps only</source>
+        <translation>x: segundos desde o início de cada execução · só passos medidos</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Trainfer — training vs inference</source>
+        <translation>Trainfer — treinamento vs inferência</translation>
+    </message>
+    <message>
+        <source>Live</source>
+        <translation>Ao vivo</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>Comparar</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>Histórico</translation>
+    </message>
+    <message>
+        <source>Experiments</source>
+        <translation>Experimentos</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Arquivo</translation>
+    </message>
+    <message>
+        <source>Open recording for replay…</source>
+        <translation>Abrir gravação para reproduzir…</translation>
+    </message>
+    <message>
+        <source>Import recording…</source>
+        <translation>Importar gravação…</translation>
+    </message>
+    <message>
+        <source>Export selected runs as recording…</source>
+        <translation>Exportar execuções selecionadas como gravação…</translation>
+    </message>
+    <message>
+        <source>Export dashboard as PNG…</source>
+        <translation>Exportar painel como PNG…</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Sair</translation>
+    </message>
+    <message>
+        <source>&amp;Replay</source>
+        <translation>&amp;Reprodução</translation>
+    </message>
+    <message>
+        <source>Speed</source>
+        <translation>Velocidade</translation>
+    </message>
+    <message>
+        <source>Stop replay</source>
+        <translation>Parar reprodução</translation>
+    </message>
+    <message>
+        <source>An experiment is running; its runs would compete with this one.</source>
+        <translation>Um experimento está em andamento; as execuções dele concorreriam com esta.</translation>
+    </message>
+    <message>
+        <source>Stop the experiment in the Experiments tab, or wait for it to end.</source>
+        <translation>Pare o experimento na aba Experimentos ou espere ele terminar.</translation>
+    </message>
+    <message>
+        <source>Change the setting and start again.</source>
+        <translation>Mude a configuração e inicie de novo.</translation>
+    </message>
+    <message>
+        <source>auto → cuda:0 ({0})</source>
+        <translation>auto → cuda:0 ({0})</translation>
+    </message>
+    <message>
+        <source>auto → CPU (no NVIDIA GPU)</source>
+        <translation>auto → CPU (nenhuma GPU NVIDIA)</translation>
+    </message>
+    <message>
+        <source>x: seconds since the recorded run started</source>
+        <translation>x: segundos desde o início da execução gravada</translation>
+    </message>
+    <message>
+        <source>loss {0}, </source>
+        <translation>perda {0}, </translation>
+    </message>
+    <message>
+        <source>{0}{1} steps</source>
+        <translation>{0}{1} passos</translation>
+    </message>
+    <message>
+        <source>Compare one training run with one inference run of the same model.</source>
+        <translation>Compare uma execução de treinamento com uma execução de inferência do mesmo modelo.</translation>
+    </message>
+    <message>
+        <source>Open recording for replay</source>
+        <translation>Abrir gravação para reproduzir</translation>
+    </message>
+    <message>
+        <source>Deleted {0} run(s).</source>
+        <translation>{0} execução(ões) excluída(s).</translation>
+    </message>
+    <message>
+        <source>They are removed for good when Trainfer closes.</source>
+        <translation>Elas são apagadas de vez quando o Trainfer fecha.</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>Desfazer</translation>
+    </message>
+    <message>
+        <source>No NVIDIA GPU was found on this machine.</source>
+        <translation>Nenhuma GPU NVIDIA foi encontrada nesta máquina.</translation>
+    </message>
+    <message>
+        <source>Watch runs recorded on {0}, as they happened, or start a run on the CPU.</source>
+        <translation>Assista a execuções gravadas em {0}, como aconteceram, ou inicie uma execução na CPU.</translation>
+    </message>
+    <message>
+        <source>Watch recorded runs, as they happened, or start a run on the CPU.</source>
+        <translation>Assista a execuções gravadas, como aconteceram, ou inicie uma execução na CPU.</translation>
+    </message>
+    <message>
+        <source>Open demo</source>
+        <translation>Abrir demonstração</translation>
+    </message>
+</context>
+<context>
+    <name>Memory</name>
+    <message>
+        <source>parameters</source>
+        <translation>parâmetros</translation>
+    </message>
+    <message>
+        <source>gradients</source>
+        <translation>gradientes</translation>
+    </message>
+    <message>
+        <source>optimizer</source>
+        <translation>otimizador</translation>
+    </message>
+    <message>
+        <source>inputs</source>
+        <translation>entradas</translation>
+    </message>
+    <message>
+        <source>activations</source>
+        <translation>ativações</translation>
+    </message>
+    <message>
+        <source>other</source>
+        <translation>outros</translation>
+    </message>
+    <message>
+        <source>Memory breakdown</source>
+        <translation>Divisão da memória</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>Treino</translation>
+    </message>
+    <message>
+        <source>Inference</source>
+        <translation>Inferência</translation>
+    </message>
+    <message>
+        <source>Run the model in each mode to see where its memory goes.</source>
+        <translation>Execute o modelo em cada modo para ver para onde vai a memória.</translation>
+    </message>
+    <message>
+        <source>No training run yet.</source>
+        <translation>Ainda sem execução de treinamento.</translation>
+    </message>
+    <message>
+        <source>No inference run yet.</source>
+        <translation>Ainda sem execução de inferência.</translation>
+    </message>
+    <message>
+        <source>optimizer: optimizer state; activations: activations and workspace; other (CPU only): resident memory that none of the tensors accounts for (allocator, libraries).
+How it was measured: {0}</source>
+        <translation>otimizador: estado do otimizador; ativações: ativações e área de trabalho; outros (só CPU): memória residente que nenhum tensor explica (alocador, bibliotecas).
+Como foi medido: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>MessageBanner</name>
+    <message>
+        <source>Dismiss</source>
+        <translation>Dispensar</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>Erro</translation>
+    </message>
+</context>
+<context>
+    <name>Objective</name>
+    <message>
+        <source>accuracy after training {0}</source>
+        <translation>treinamento: acurácia {0}</translation>
+    </message>
+    <message>
+        <source>this training&apos;s weights</source>
+        <translation>mesmos pesos</translation>
+    </message>
+    <message>
+        <source>another training&apos;s weights</source>
+        <translation>pesos de outro treino</translation>
+    </message>
+    <message>
+        <source>trained weights</source>
+        <translation>pesos treinados</translation>
+    </message>
+    <message>
+        <source>random weights</source>
+        <translation>pesos aleatórios</translation>
+    </message>
+    <message>
+        <source>inference ({0}) {1}</source>
+        <translation>inferência: {1} ({0})</translation>
+    </message>
+    <message>
+        <source>chance {0}</source>
+        <translation>acaso {0}</translation>
+    </message>
+    <message>
+        <source>Objective: loss</source>
+        <translation>Objetivo: perda</translation>
+    </message>
+    <message>
+        <source>training loss (nats)</source>
+        <translation>perda no treinamento (nats)</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>passo</translation>
+    </message>
+    <message>
+        <source>Run training to see the loss fall as the weights change.</source>
+        <translation>Execute o treinamento para ver a perda cair enquanto os pesos mudam.</translation>
+    </message>
+    <message>
+        <source>This training run has no loss curve (recorded by an older Trainfer).</source>
+        <translation>Esta execução de treinamento não tem curva de perda (gravada por um Trainfer mais antigo).</translation>
+    </message>
+</context>
+<context>
+    <name>PlotExport</name>
+    <message>
+        <source>PNG image (*.png)</source>
+        <translation>Imagem PNG (*.png)</translation>
+    </message>
+    <message>
+        <source>SVG vector image (*.svg)</source>
+        <translation>Imagem vetorial SVG (*.svg)</translation>
+    </message>
+    <message>
+        <source>Export plot</source>
+        <translation>Exportar gráfico</translation>
+    </message>
+    <message>
+        <source>Could not export the plot: {0}</source>
+        <translation>Não foi possível exportar o gráfico: {0}</translation>
+    </message>
+    <message>
+        <source>Choose a folder you can write to and a .png or .svg name.</source>
+        <translation>Escolha uma pasta em que você possa escrever e um nome .png ou .svg.</translation>
+    </message>
+    <message>
+        <source>Could not copy the plot: {0}</source>
+        <translation>Não foi possível copiar o gráfico: {0}</translation>
+    </message>
+    <message>
+        <source>Show the plot on screen, then copy it again.</source>
+        <translation>Mostre o gráfico na tela e copie de novo.</translation>
+    </message>
+    <message>
+        <source>Export as PNG…</source>
+        <translation>Exportar como PNG…</translation>
+    </message>
+    <message>
+        <source>Export as SVG…</source>
+        <translation>Exportar como SVG…</translation>
+    </message>
+    <message>
+        <source>Copy to clipboard</source>
+        <translation>Copiar para a área de transferência</translation>
+    </message>
+</context>
+<context>
+    <name>PlotPanel</name>
+    <message>
+        <source>PNG</source>
+        <translation>PNG</translation>
+    </message>
+    <message>
+        <source>Export this plot as a PNG image</source>
+        <translation>Exportar este gráfico como imagem PNG</translation>
+    </message>
+    <message>
+        <source>SVG</source>
+        <translation>SVG</translation>
+    </message>
+    <message>
+        <source>Export this plot as an SVG image</source>
+        <translation>Exportar este gráfico como imagem SVG</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Copiar</translation>
+    </message>
+    <message>
+        <source>Copy this plot to the clipboard as an image</source>
+        <translation>Copiar este gráfico para a área de transferência como imagem</translation>
+    </message>
+    <message>
+        <source>s since start</source>
+        <translation>s desde o início</translation>
+    </message>
+</context>
+<context>
+    <name>PngSizeDialog</name>
+    <message>
+        <source>PNG size</source>
+        <translation>Tamanho do PNG</translation>
+    </message>
+    <message>
+        <source>Custom</source>
+        <translation>Personalizado</translation>
+    </message>
+    <message>
+        <source>{0} px wide</source>
+        <translation>{0} px de largura</translation>
+    </message>
+    <message>
+        <source>Preset</source>
+        <translation>Predefinido</translation>
+    </message>
+    <message>
+        <source>Width</source>
+        <translation>Largura</translation>
+    </message>
+    <message>
+        <source>Height</source>
+        <translation>Altura</translation>
+    </message>
+    <message>
+        <source>{0} px (keeps the picture&apos;s shape)</source>
+        <translation>{0} px (mantém a proporção da imagem)</translation>
+    </message>
+</context>
+<context>
+    <name>ReplayControl</name>
+    <message>
+        <source>Choose a .trainfer file saved by Trainfer (File → Export runs as recording…).</source>
+        <translation>Escolha um arquivo .trainfer salvo pelo Trainfer (Arquivo → Exportar execuções selecionadas como gravação…).</translation>
+    </message>
+    <message>
+        <source>Could not open the recording: {0}</source>
+        <translation>Não foi possível abrir a gravação: {0}</translation>
+    </message>
+    <message>
+        <source>Run {0} is no longer in the store.</source>
+        <translation>A execução {0} não está mais no armazenamento.</translation>
+    </message>
+    <message>
+        <source>It was deleted, perhaps from the command line.</source>
+        <translation>Ela foi excluída, talvez pela linha de comando.</translation>
+    </message>
+    <message>
+        <source>Could not read the runs to replay: {0}</source>
+        <translation>Não foi possível ler as execuções a reproduzir: {0}</translation>
+    </message>
+    <message>
+        <source>The store may be damaged; `trainfer runs list` shows what it holds.</source>
+        <translation>O armazenamento pode estar danificado; `trainfer runs list` mostra o que ele contém.</translation>
+    </message>
+    <message>
+        <source>There is nothing to replay: no runs were found.</source>
+        <translation>Não há nada para reproduzir: nenhuma execução foi encontrada.</translation>
+    </message>
+    <message>
+        <source>Choose a recording or runs that hold events.</source>
+        <translation>Escolha uma gravação ou execuções que tenham eventos.</translation>
+    </message>
+    <message>
+        <source>A run is in progress.</source>
+        <translation>Uma execução está em andamento.</translation>
+    </message>
+    <message>
+        <source>Stop it or wait for it to end, then replay.</source>
+        <translation>Pare-a ou espere ela terminar, e então reproduza.</translation>
+    </message>
+    <message>
+        <source>{0} of {1}</source>
+        <translation>{0} de {1}</translation>
+    </message>
+</context>
+<context>
+    <name>RunController</name>
+    <message>
+        <source>replay {0}×</source>
+        <translation>reprodução {0}×</translation>
+    </message>
+    <message>
+        <source>{0}, {1}</source>
+        <translation>{0}, {1}</translation>
+    </message>
+    <message>
+        <source>A run, a replay or an experiment is in progress.</source>
+        <translation>Uma execução, uma reprodução ou um experimento está em andamento.</translation>
+    </message>
+    <message>
+        <source>Stop it, or wait for it to end, then start again.</source>
+        <translation>Pare-o ou espere ele terminar, e então inicie de novo.</translation>
+    </message>
+    <message>
+        <source>Could not start the run: {0}</source>
+        <translation>Não foi possível iniciar a execução: {0}</translation>
+    </message>
+    <message>
+        <source>Wait for the previous run to end, or restart Trainfer.</source>
+        <translation>Espere a execução anterior terminar ou reinicie o Trainfer.</translation>
+    </message>
+    <message>
+        <source>after the step in progress, up to {0:.0f} s; press Stop again to end it now</source>
+        <translation>depois do passo em andamento, até {0:.0f} s; clique em Parar de novo para encerrar agora</translation>
+    </message>
+    <message>
+        <source>stopped early</source>
+        <translation>parada antes do fim</translation>
+    </message>
+    <message>
+        <source>The replayed run failed when it was recorded: {0}</source>
+        <translation>A execução reproduzida falhou quando foi gravada: {0}</translation>
+    </message>
+    <message>
+        <source>A run, a replay or an experiment is in progress; its measurements would compete with the experiment&apos;s.</source>
+        <translation>Uma execução, uma reprodução ou um experimento está em andamento; as medições dele concorreriam com as do experimento.</translation>
+    </message>
+    <message>
+        <source>Wait for it to end, or stop it, then run the experiment.</source>
+        <translation>Espere ele terminar, ou pare-o, e então execute o experimento.</translation>
+    </message>
+    <message>
+        <source>case {0} of {1}</source>
+        <translation>caso {0} de {1}</translation>
+    </message>
+    <message>
+        <source>The experiment broke off: {0}</source>
+        <translation>O experimento foi interrompido: {0}</translation>
+    </message>
+    <message>
+        <source>The runs that ended are in History; see the log for details.</source>
+        <translation>As execuções que terminaram estão no Histórico; veja o log para detalhes.</translation>
+    </message>
+</context>
+<context>
+    <name>RunPanel</name>
+    <message>
+        <source>Training</source>
+        <translation>Treinamento</translation>
+    </message>
+    <message>
+        <source>Inference</source>
+        <translation>Inferência</translation>
+    </message>
+    <message>
+        <source>No GPU: {0}</source>
+        <translation>Sem GPU: {0}</translation>
+    </message>
+    <message>
+        <source>Samples per step; the lowest value is the default</source>
+        <translation>Amostras por passo; o menor valor é o padrão</translation>
+    </message>
+    <message>
+        <source>32-bit floats, TF32 off</source>
+        <translation>Floats de 32 bits, TF32 desligado</translation>
+    </message>
+    <message>
+        <source>TF32 matrix multiplies (NVIDIA Ampere or newer)</source>
+        <translation>Multiplicações de matrizes em TF32 (NVIDIA Ampere ou mais nova)</translation>
+    </message>
+    <message>
+        <source>bfloat16 autocast (mixed precision)</source>
+        <translation>Autocast bfloat16 (precisão mista)</translation>
+    </message>
+    <message>
+        <source>float16 autocast; training uses a gradient scaler</source>
+        <translation>Autocast float16; o treinamento usa um gradient scaler</translation>
+    </message>
+    <message>
+        <source>seconds</source>
+        <translation>segundos</translation>
+    </message>
+    <message>
+        <source>steps</source>
+        <translation>passos</translation>
+    </message>
+    <message>
+        <source>Steps run before measuring; never averaged in</source>
+        <translation>Passos executados antes de medir; nunca entram na média</translation>
+    </message>
+    <message>
+        <source>AdamW</source>
+        <translation>AdamW</translation>
+    </message>
+    <message>
+        <source>SGD (momentum 0.9)</source>
+        <translation>SGD (momento 0,9)</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Modelo</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>Modo</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Dispositivo</translation>
+    </message>
+    <message>
+        <source>Batch size</source>
+        <translation>Tamanho do batch</translation>
+    </message>
+    <message>
+        <source>Precision</source>
+        <translation>Precisão</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Duração</translation>
+    </message>
+    <message>
+        <source>Warm-up steps</source>
+        <translation>Passos de aquecimento</translation>
+    </message>
+    <message>
+        <source>Optimizer</source>
+        <translation>Otimizador</translation>
+    </message>
+    <message>
+        <source>Experiment</source>
+        <translation>Experimento</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Iniciar</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Parar</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>≈{0} M parameters · {1}</source>
+        <translation>≈{0} M de parâmetros · {1}</translation>
+    </message>
+    <message>
+        <source>Weights: random initialization; inference runs of this model that follow will predict with the trained weights.</source>
+        <translation>Pesos: inicialização aleatória; as próximas execuções de inferência deste modelo vão prever com os pesos treinados.</translation>
+    </message>
+    <message>
+        <source>Weights: from this session&apos;s training run ({0}).</source>
+        <translation>Pesos: da execução de treinamento desta sessão ({0}).</translation>
+    </message>
+    <message>
+        <source>Weights: random (train this model first to predict with trained weights and measure their accuracy).</source>
+        <translation>Pesos: aleatórios (treine este modelo primeiro para prever com pesos treinados e medir a acurácia deles).</translation>
+    </message>
+    <message>
+        <source>default ({0})</source>
+        <translation>padrão ({0})</translation>
+    </message>
+</context>
+<context>
+    <name>RunStatusBar</name>
+    <message>
+        <source>idle</source>
+        <translation>ociosa</translation>
+    </message>
+    <message>
+        <source>building</source>
+        <translation>montando</translation>
+    </message>
+    <message>
+        <source>warm-up</source>
+        <translation>aquecendo</translation>
+    </message>
+    <message>
+        <source>measuring</source>
+        <translation>medindo</translation>
+    </message>
+    <message>
+        <source>measured · held-out check and saving (not timed)</source>
+        <translation>medido · verificação na validação e salvamento (não cronometrados)</translation>
+    </message>
+    <message>
+        <source>stopping…</source>
+        <translation>parando…</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>concluída</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>parada</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>falhou</translation>
+    </message>
+    <message>
+        <source>training</source>
+        <translation>treinamento</translation>
+    </message>
+    <message>
+        <source>inference</source>
+        <translation>inferência</translation>
+    </message>
+    <message>
+        <source>Run: {0}</source>
+        <translation>Execução: {0}</translation>
+    </message>
+    <message>
+        <source>Device: {0}</source>
+        <translation>Dispositivo: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>RunText</name>
+    <message>
+        <source>training</source>
+        <translation>treinamento</translation>
+    </message>
+    <message>
+        <source>inference</source>
+        <translation>inferência</translation>
+    </message>
+    <message>
+        <source>{0} — {1} on {2}, ran {3}</source>
+        <translation>{0} — {1} em {2}, executado {3}</translation>
+    </message>
+</context>
+<context>
+    <name>SourceBanner</name>
+    <message>
+        <source>Replay speed (× real time)</source>
+        <translation>Velocidade da reprodução (× tempo real)</translation>
+    </message>
+    <message>
+        <source>Speed</source>
+        <translation>Velocidade</translation>
+    </message>
+    <message>
+        <source>Stop replay</source>
+        <translation>Parar reprodução</translation>
+    </message>
+    <message>
+        <source>Clear the stored data from the plots</source>
+        <translation>Limpar os dados guardados dos gráficos</translation>
+    </message>
+    <message>
+        <source>REPLAY</source>
+        <translation>REPRODUÇÃO</translation>
+    </message>
+    <message>
+        <source>REPLAY stopped</source>
+        <translation>REPRODUÇÃO parada</translation>
+    </message>
+    <message>
+        <source>REPLAY finished</source>
+        <translation>REPRODUÇÃO concluída</translation>
+    </message>
+    <message>
+        <source>STORED RUN</source>
+        <translation>EXECUÇÃO GUARDADA</translation>
+    </message>
+    <message>
+        <source>OVERLAY</source>
+        <translation>SOBREPOSIÇÃO</translation>
+    </message>
+</context>
+<context>
+    <name>StoredRuns</name>
+    <message>
+        <source>A run is in progress; stored runs are shown when it has ended.</source>
+        <translation>Uma execução está em andamento; as execuções guardadas são mostradas quando ela terminar.</translation>
+    </message>
+    <message>
+        <source>Stop the run, or wait for it to end, then open the runs again.</source>
+        <translation>Pare a execução ou espere ela terminar, e então abra as execuções de novo.</translation>
+    </message>
+    <message>
+        <source>There is no run store, so there are no stored runs.</source>
+        <translation>Não há armazenamento de execuções, então não há execuções guardadas.</translation>
+    </message>
+    <message>
+        <source>The banner shown at start says why; start Trainfer with --data-dir pointing to a folder you can write to.</source>
+        <translation>O aviso mostrado no início diz por quê; inicie o Trainfer com --data-dir apontando para uma pasta em que você possa escrever.</translation>
+    </message>
+    <message>
+        <source>x: seconds since the stored run started</source>
+        <translation>x: segundos desde o início da execução guardada</translation>
+    </message>
+    <message>
+        <source>Select at least two runs to overlay.</source>
+        <translation>Selecione pelo menos duas execuções para sobrepor.</translation>
+    </message>
+    <message>
+        <source>Hold Ctrl or Shift to select several runs in History.</source>
+        <translation>Segure Ctrl ou Shift para selecionar várias execuções no Histórico.</translation>
+    </message>
+    <message>
+        <source>{0} stored runs, aligned at their start</source>
+        <translation>{0} execuções guardadas, alinhadas pelo início</translation>
+    </message>
+    <message>
+        <source>a run without a summary cannot be compared</source>
+        <translation>uma execução sem resumo não pode ser comparada</translation>
+    </message>
+    <message>
+        <source>stored runs {0} vs {1}</source>
+        <translation>execuções guardadas {0} vs {1}</translation>
+    </message>
+    <message>
+        <source>The rows that compare the two runs are marked not comparable; run both modes with the same settings to compare them.</source>
+        <translation>As linhas que comparam as duas execuções estão marcadas como não comparáveis; execute os dois modos com as mesmas configurações para compará-las.</translation>
+    </message>
+    <message>
+        <source>Could not compare these runs: {0}</source>
+        <translation>Não foi possível comparar estas execuções: {0}</translation>
+    </message>
+    <message>
+        <source>Select one training run and one inference run of the same model, both completed or stopped.</source>
+        <translation>Selecione uma execução de treinamento e uma de inferência do mesmo modelo, ambas concluídas ou paradas.</translation>
+    </message>
+    <message>
+        <source>Import recording</source>
+        <translation>Importar gravação</translation>
+    </message>
+    <message>
+        <source>Could not import {0}: {1}</source>
+        <translation>Não foi possível importar {0}: {1}</translation>
+    </message>
+    <message>
+        <source>Choose a .trainfer file saved by Trainfer (File → Export runs as recording…).</source>
+        <translation>Escolha um arquivo .trainfer salvo pelo Trainfer (Arquivo → Exportar execuções selecionadas como gravação…).</translation>
+    </message>
+    <message>
+        <source>Check free disk space and the data directory.</source>
+        <translation>Verifique o espaço livre em disco e a pasta de dados.</translation>
+    </message>
+    <message>
+        <source>Imported {0} run(s) from {1}.</source>
+        <translation>{0} execução(ões) importada(s) de {1}.</translation>
+    </message>
+    <message>
+        <source>{0} run(s) were already here and were skipped.</source>
+        <translation>{0} execução(ões) já estava(m) aqui e foi(ram) ignorada(s).</translation>
+    </message>
+    <message>
+        <source>Select the runs to export in History first.</source>
+        <translation>Primeiro selecione no Histórico as execuções a exportar.</translation>
+    </message>
+    <message>
+        <source>Click a run, or hold Ctrl or Shift to select several.</source>
+        <translation>Clique numa execução, ou segure Ctrl ou Shift para selecionar várias.</translation>
+    </message>
+    <message>
+        <source>Saved {0} run(s) to {1}.</source>
+        <translation>{0} execução(ões) salva(s) em {1}.</translation>
+    </message>
+    <message>
+        <source>Open it on another machine with File → Open recording for replay…, or `trainfer replay {0}`.</source>
+        <translation>Abra-a em outra máquina com Arquivo → Abrir gravação para reproduzir…, ou `trainfer replay {0}`.</translation>
+    </message>
+    <message>
+        <source>Saved run {0}&apos;s data to {1}.</source>
+        <translation>Dados da execução {0} salvos em {1}.</translation>
+    </message>
+    <message>
+        <source>Run {0} is no longer in the store.</source>
+        <translation>A execução {0} não está mais no armazenamento.</translation>
+    </message>
+    <message>
+        <source>It was deleted, perhaps from the command line; the list is refreshed.</source>
+        <translation>Ela foi excluída, talvez pela linha de comando; a lista foi atualizada.</translation>
+    </message>
+    <message>
+        <source>Could not read the stored runs: {0}</source>
+        <translation>Não foi possível ler as execuções guardadas: {0}</translation>
+    </message>
+    <message>
+        <source>The store may be damaged; `trainfer runs list` shows what it holds.</source>
+        <translation>O armazenamento pode estar danificado; `trainfer runs list` mostra o que ele contém.</translation>
+    </message>
+    <message>
+        <source>Could not write {0}: {1}</source>
+        <translation>Não foi possível gravar {0}: {1}</translation>
+    </message>
+    <message>
+        <source>Choose a folder you can write to.</source>
+        <translation>Escolha uma pasta em que você possa escrever.</translation>
+    </message>
+</context>
+<context>
+    <name>SummaryCard</name>
+    <message>
+        <source>Training</source>
+        <translation>Treinamento</translation>
+    </message>
+    <message>
+        <source>Inference</source>
+        <translation>Inferência</translation>
+    </message>
+    <message>
+        <source>Not run yet for this model.</source>
+        <translation>Ainda não executado para este modelo.</translation>
+    </message>
+    <message>
+        <source>Throughput</source>
+        <translation>Vazão</translation>
+    </message>
+    <message>
+        <source>Step time</source>
+        <translation>Tempo de passo</translation>
+    </message>
+    <message>
+        <source>{0} median · {1} p95</source>
+        <translation>{0} mediana · {1} p95</translation>
+    </message>
+    <message>
+        <source>Peak memory</source>
+        <translation>Memória de pico</translation>
+    </message>
+    <message>
+        <source>(allocated)</source>
+        <translation>(alocada)</translation>
+    </message>
+    <message>
+        <source>(growth of the process RSS)</source>
+        <translation>(crescimento do RSS do processo)</translation>
+    </message>
+    <message>
+        <source>Compute</source>
+        <translation>Computação</translation>
+    </message>
+    <message>
+        <source>Energy</source>
+        <translation>Energia</translation>
+    </message>
+    <message>
+        <source>Mean power</source>
+        <translation>Potência média</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>Execução</translation>
+    </message>
+    <message>
+        <source>{0} · {1} · batch {2} · {3} steps in {4}</source>
+        <translation>{0} · {1} · batch {2} · {3} passos em {4}</translation>
+    </message>
+    <message>
+        <source>Step split</source>
+        <translation>Divisão do passo</translation>
+    </message>
+    <message>
+        <source>forward {0} + backward {1} + optimizer {2} = {3} ({4})</source>
+        <translation>forward {0} + backward {1} + otimizador {2} = {3} ({4})</translation>
+    </message>
+    <message>
+        <source>means</source>
+        <translation>médias</translation>
+    </message>
+    <message>
+        <source>medians</source>
+        <translation>medianas</translation>
+    </message>
+    <message>
+        <source>trained weights</source>
+        <translation>pesos treinados</translation>
+    </message>
+    <message>
+        <source>random weights</source>
+        <translation>pesos aleatórios</translation>
+    </message>
+    <message>
+        <source>Accuracy</source>
+        <translation>Acurácia</translation>
+    </message>
+    <message>
+        <source>{0} on held-out data ({1}; chance {2})</source>
+        <translation>{0} em dados de validação ({1}; acaso {2})</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Observação</translation>
+    </message>
+    <message>
+        <source>stopped early</source>
+        <translation>parado antes do fim</translation>
+    </message>
+    <message>
+        <source>Why N/A</source>
+        <translation>Por que N/D</translation>
+    </message>
+</context>
+<context>
+    <name>TableExport</name>
+    <message>
+        <source>PNG image for a slide, 1920×1080 (*.png)</source>
+        <translation>Imagem PNG para slide, 1920×1080 (*.png)</translation>
+    </message>
+    <message>
+        <source>Markdown (*.md)</source>
+        <translation>Markdown (*.md)</translation>
+    </message>
+    <message>
+        <source>HTML page (*.html)</source>
+        <translation>Arquivo HTML (*.html)</translation>
+    </message>
+    <message>
+        <source>CSV table (*.csv)</source>
+        <translation>Tabela CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export the comparison table</source>
+        <translation>Exportar a tabela da comparação</translation>
+    </message>
+</context>
+</TS>
