@@ -191,10 +191,10 @@ def main(argv: list[str] | None = None) -> int:
     elif store is not None and store.read_only is not None:
         print(f"trainfer: {words(store.read_only)}", file=sys.stderr)
         window.report_error(
-            window.tr("New runs are not saved: {0}").format(words(store.read_only)),
-            window.tr("The runs stored there are listed and can be opened and exported; "
-                      "start Trainfer with --data-dir pointing to a folder you can write "
-                      "to, to keep new runs."),
+            App.tr("New runs are not saved: {0}").format(words(store.read_only)),
+            App.tr("The runs stored there are listed and can be opened and exported; "
+                   "start Trainfer with --data-dir pointing to a folder you can write "
+                   "to, to keep new runs."),
         )
     if args.replay:
         window.set_replay_speed(args.speed)

@@ -15,6 +15,14 @@
         <source>Runs are not kept in this session; start Trainfer with --data-dir pointing to a folder you can write to.</source>
         <translation>As execuções não são guardadas nesta sessão; inicie o Trainfer com --data-dir apontando para uma pasta em que você possa escrever.</translation>
     </message>
+    <message>
+        <source>New runs are not saved: {0}</source>
+        <translation>As novas execuções não são salvas: {0}</translation>
+    </message>
+    <message>
+        <source>The runs stored there are listed and can be opened and exported; start Trainfer with --data-dir pointing to a folder you can write to, to keep new runs.</source>
+        <translation>As execuções guardadas ali são listadas e podem ser abertas e exportadas; para guardar as novas execuções, inicie o Trainfer com --data-dir apontando para uma pasta em que você possa escrever.</translation>
+    </message>
 </context>
 <context>
     <name>BindingCheck</name>
@@ -696,10 +704,6 @@ inferência</translation>
         <translation>Importada de {0}</translation>
     </message>
     <message>
-        <source>Part of this run cannot be read ({0}); its samples are kept and can be exported.</source>
-        <translation>Parte desta execução não pode ser lida ({0}); suas amostras estão guardadas e podem ser exportadas.</translation>
-    </message>
-    <message>
         <source>Trainfer or the run process ended before this run finished; what was measured up to then is kept.</source>
         <translation>O Trainfer ou o processo da execução terminou antes de a execução acabar; o que foi medido até ali está guardado.</translation>
     </message>
@@ -829,6 +833,14 @@ inferência</translation>
     <message>
         <source>No runs yet. Every run you start is kept here as it goes; import runs made elsewhere with Import….</source>
         <translation>Ainda não há execuções. Cada execução que você inicia fica guardada aqui enquanto acontece; importe execuções feitas em outro lugar com Importar….</translation>
+    </message>
+    <message>
+        <source>The change was not saved: {0}</source>
+        <translation>A alteração não foi salva: {0}</translation>
+    </message>
+    <message>
+        <source>The runs stay as they were; they can still be opened and exported.</source>
+        <translation>As execuções continuam como estavam; elas ainda podem ser abertas e exportadas.</translation>
     </message>
     <message>
         <source>That run no longer exists.</source>
