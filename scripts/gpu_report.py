@@ -15,6 +15,8 @@ REFERENCE = {
     "resnet50-train": ("4,735 img/s", "11.0 GiB", "0.137 J/img", "624 W", "99.8%"),
     "resnet50-infer": ("15,579 img/s", "1.65 GiB", "0.043 J/img", "676 W", "99.9%"),
     "resnet50-infer-b1": ("263 img/s (3.81 ms)", "0.41 GiB", "0.537 J/img", "149 W", "32%"),
+    "resnet50-infer-b1-cudagraphs": ("0.95 ms per step (CUDA graph replay)", "", "", "", ""),
+    "resnet50-infer-fp32": ("3,316 img/s", "3.3 GiB", "0.202 J/img", "648 W", "99.7%"),
     "gpt2-train": ("150,530 tok/s", "23.8 GiB", "0.0041 J/tok", "599 W", "99.9%"),
     "gpt2-infer": ("437,322 tok/s", "3.8 GiB", "0.0014 J/tok", "583 W", "99.2%"),
 }

@@ -21,6 +21,7 @@ The method is named in ``Summary.mem_method``: ``cuda_allocator``, ``cpu_saved_t
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -32,9 +33,43 @@ from torch.utils.flop_counter import FlopCounterMode, sdpa_backward_flop_count, 
 from engine.core.summary import MemoryReport
 
 
+def plain_parts(t: torch.Tensor) -> list[torch.Tensor]:
+    """The plain tensors that hold ``t``'s data.
+
+    ``[t]`` for a plain tensor; for a wrapper tensor subclass (torchao's ``Int8Tensor`` and
+    ``Float8Tensor`` quantized weights) the tensors it names in ``__tensor_flatten__`` (its
+    int8 or fp8 data, scales, zero points), recursively.
+
+    A wrapper subclass has no storage of its own (``untyped_storage()`` raises) and reports
+    the element size of the dtype it computes in, not of the bytes it holds.
+    """
+    if not hasattr(type(t), "__tensor_flatten__"):
+        return [t]
+    names, _ctx = t.__tensor_flatten__()  # type: ignore[attr-defined]
+    parts: list[torch.Tensor] = []
+    for name in names:
+        inner = getattr(t, name, None)
+        if isinstance(inner, torch.Tensor):
+            parts += plain_parts(inner)
+    return parts
+
+
 def tensor_bytes(t: torch.Tensor) -> int:
-    """Bytes of ``t``'s elements (views counted at their own size)."""
-    return t.numel() * t.element_size()
+    """Bytes of ``t``'s elements.
+
+    Views are counted at their own size; a quantized wrapper tensor by what it holds (see
+    :func:`plain_parts`), not by the dtype it computes in.
+    """
+    return sum(p.numel() * p.element_size() for p in plain_parts(t))
+
+
+def storage_ptrs(t: torch.Tensor) -> set[int]:
+    """Addresses of the storages holding ``t``'s data (empty for tensors without one)."""
+    ptrs = set()
+    for p in plain_parts(t):
+        with contextlib.suppress(RuntimeError, NotImplementedError):  # no storage
+            ptrs.add(p.untyped_storage().data_ptr())
+    return ptrs
 
 
 def _batch_bytes(batch: Any) -> int:
@@ -107,17 +142,19 @@ def count_step(runner: Any) -> StepCount:
     state), so it runs before warm-up and is never timed.
     """
     module: torch.nn.Module = runner.module
-    param_ptrs = {p.untyped_storage().data_ptr() for p in module.parameters()}
+    param_ptrs: set[int] = set().union(*(storage_ptrs(p) for p in module.parameters()))
     saved: dict[int, int] = {}
     largest = [0]
 
     def pack(t: torch.Tensor) -> torch.Tensor:
-        try:
-            ptr = t.untyped_storage().data_ptr()
-        except (RuntimeError, NotImplementedError):  # tensors without storage
-            return t
-        if ptr not in param_ptrs:
-            saved[ptr] = max(saved.get(ptr, 0), t.untyped_storage().nbytes())
+        for part in plain_parts(t):
+            try:
+                ptr = part.untyped_storage().data_ptr()
+                nbytes = part.untyped_storage().nbytes()
+            except (RuntimeError, NotImplementedError):  # tensors without storage
+                continue
+            if ptr not in param_ptrs:
+                saved[ptr] = max(saved.get(ptr, 0), nbytes)
         return t
 
     def on_output(_mod: torch.nn.Module, _inp: Any, out: Any) -> None:

@@ -28,6 +28,7 @@ from engine.core.values import Msg, msg
 from engine.run import checkpoint
 from engine.run.checkpoint import Checkpoint
 from engine.run.device import autocast
+from engine.run.measure import plain_parts
 
 HELDOUT_SAMPLES = {"cuda": 256, "cpu": 64}  # classifiers: samples
 HELDOUT_SEQUENCES = {"cuda": 32, "cpu": 8}  # language models: sequences of input_size tokens
@@ -42,9 +43,10 @@ def param_checksum(module: torch.nn.Module) -> tuple[float, float]:
     squares = torch.zeros_like(total)
     with torch.no_grad():
         for p in module.parameters():
-            d = p.detach().double()
-            total += d.sum()
-            squares += (d * d).sum()
+            for part in plain_parts(p.detach()):  # a quantized weight: its int8/fp8 data
+                d = part.double()
+                total += d.sum()
+                squares += (d * d).sum()
     return total.item(), squares.item()
 
 

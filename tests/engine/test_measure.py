@@ -1,6 +1,7 @@
 """FLOPs, the memory breakdown, the step-time split and MFU."""
 
 import pytest
+import torch
 from summaries import run_here as execute
 
 from engine.core.config import RunConfig
@@ -160,3 +161,56 @@ def test_the_summary_states_both_clocks():
     from engine.cli.report import summary_text
 
     assert "steps took 80% of the measured wall time" in summary_text(loose)
+
+
+class Packed(torch.Tensor):
+    """A quantized weight as torchao stores one (``Int8Tensor``, ``Float8Tensor``): a wrapper
+    tensor subclass with no storage of its own that holds int8 data and a scale, computes in
+    fp32, and implements only the ops it needs (here: detach)."""
+
+    @staticmethod
+    def __new__(cls, qdata: torch.Tensor, scale: torch.Tensor):
+        return torch.Tensor._make_wrapper_subclass(cls, qdata.shape, dtype=torch.float32,
+                                                   device=qdata.device)
+
+    def __init__(self, qdata: torch.Tensor, scale: torch.Tensor):
+        self.qdata, self.scale = qdata, scale
+
+    def __tensor_flatten__(self):
+        return ["qdata", "scale"], None
+
+    @classmethod
+    def __torch_dispatch__(cls, func, types, args=(), kwargs=None):
+        if func is torch.ops.aten.detach.default:
+            return Packed(args[0].qdata, args[0].scale)
+        raise NotImplementedError(f"Packed does not implement {func}")
+
+
+def packed_linear() -> torch.nn.Linear:
+    layer = torch.nn.Linear(64, 32, bias=False)
+    weight = Packed(torch.ones(32, 64, dtype=torch.int8), torch.full((32, 1), 0.5))
+    layer.weight = torch.nn.Parameter(weight, requires_grad=False)
+    return layer
+
+
+def test_a_quantized_weight_counts_the_bytes_it_holds_not_its_compute_dtype():
+    from engine.run.measure import plain_parts, storage_ptrs, tensor_bytes, weight_bytes
+
+    layer = packed_linear()
+    w = layer.weight
+    assert [p.dtype for p in plain_parts(w)] == [torch.int8, torch.float32]
+    assert tensor_bytes(w) == 32 * 64 * 1 + 32 * 4  # not 32 * 64 * 4 (its fp32 compute dtype)
+    assert weight_bytes(layer) == tensor_bytes(w)
+    assert storage_ptrs(w) == {w.qdata.untyped_storage().data_ptr(),
+                               w.scale.untyped_storage().data_ptr()}
+    plain = torch.ones(3)
+    assert plain_parts(plain) == [plain] and tensor_bytes(plain) == 12
+
+
+def test_the_weights_checksum_reads_a_quantized_weight_through_what_it_holds():
+    # torchao's weights implement neither sum nor storage access: the H200 run of the
+    # quantization experiment failed on both before these helpers (2026-12-04)
+    from engine.run.objective import param_checksum
+
+    total, squares = param_checksum(packed_linear())
+    assert total == 32 * 64 + 32 * 0.5 and squares == 32 * 64 + 32 * 0.25
