@@ -22,6 +22,65 @@ REFERENCE = {
 }
 
 
+# The same plain loop's readings as numbers, for the ratio table: throughput (samples or
+# tokens per second), samples or tokens per step, peak allocated (GiB), J per sample or
+# token, mean power (W), NVML utilization, SM and Tensor Core activity (%). None: the
+# reference has no such number. Step time = samples per step / throughput.
+ANCHORS: dict[str, dict[str, float | None]] = {
+    "resnet50-train": dict(rate=4735, per_step=256, gib=11.0, j=0.137, w=624, util=99.8,
+                           sm=91, tensor=14),
+    "resnet50-infer": dict(rate=15579, per_step=256, gib=1.65, j=0.043, w=676, util=99.9,
+                           sm=92, tensor=18),
+    "resnet50-infer-fp32": dict(rate=3316, per_step=256, gib=3.3, j=0.202, w=648, util=99.7,
+                                sm=97, tensor=0),
+    "resnet50-infer-b1": dict(rate=263, per_step=1, gib=0.41, j=0.537, w=149, util=32, sm=6,
+                              tensor=0.3),
+    "resnet50-infer-b1-cudagraphs": dict(rate=1 / 0.95e-3, per_step=1, gib=None, j=None,
+                                         w=None, util=None, sm=None, tensor=None),
+    "gpt2-train": dict(rate=150530, per_step=16 * 1024, gib=23.8, j=0.0041, w=599, util=99.9,
+                       sm=92, tensor=16),
+    "gpt2-infer": dict(rate=437322, per_step=16 * 1024, gib=3.8, j=0.0014, w=583, util=99.2,
+                       sm=95, tensor=15),
+}
+RATIO_COLUMNS = ("throughput", "step time (ms)", "peak allocated (GiB)", "J per sample/token",
+                 "power, 1 s avg (W)", "power, instant (W)", "NVML util (%)",
+                 "SM activity (%)", "Tensor activity (%)")
+
+
+def _g(v: float | None) -> str:
+    if v is None:
+        return "–"
+    if abs(v) >= 100:
+        return f"{v:,.0f}"
+    return f"{v:.3g}"
+
+
+def ratio_rows(name: str, s: dict) -> tuple[str, str]:
+    """Two Markdown rows: Trainfer's readings with their ratio to the anchor, the anchor."""
+    a = ANCHORS[name]
+    lm = s.get("tokens_per_s") is not None
+    rate = s["tokens_per_s"] if lm else s["samples_per_s"]
+    step_ms = s.get("step_ms_median")
+    ours = (rate, step_ms, s["peak_mem_bytes"] / 2**30,
+            s.get("energy_per_token_j") if lm else s.get("energy_per_sample_j"),
+            s.get("mean_power_w"), s.get("mean_power_instant_w"), s.get("mean_gpu_util_pct"),
+            s.get("mean_sm_activity_pct"), s.get("mean_tensor_activity_pct"))
+    anchor_step = (1000 * a["per_step"] / a["rate"]) if a["rate"] and a["per_step"] else None
+    # DESIGN.md gives one mean power: compared with both of Trainfer's readings
+    theirs = (a["rate"], anchor_step, a["gib"], a["j"], a["w"], a["w"], a["util"], a["sm"],
+              a["tensor"])
+    cells = []
+    for mine, ref in zip(ours, theirs):
+        if mine is None:
+            cells.append("N/A")
+        elif ref:
+            cells.append(f"{_g(mine)} ({mine / ref:.2f}×)")
+        else:
+            cells.append(_g(mine))
+    return (f"| {name} · Trainfer (÷ anchor) | " + " | ".join(cells) + " |",
+            f"| {name} · DESIGN.md anchor | " + " | ".join(_g(v) for v in theirs) + " |")
+
+
 def cell(s: dict) -> tuple[str, ...]:
     """The five measured columns of one summary."""
     lm = s.get("tokens_per_s") is not None
@@ -113,6 +172,21 @@ def main() -> None:
         if s is None or s.get("event") == "Failed":
             continue
         print(f"| {name} | " + " | ".join(telemetry_row(s)) + " |")
+    print("\nEach reading beside DESIGN.md's plain-loop anchor (ratio = Trainfer ÷ anchor; step "
+          "time of the anchor = samples or tokens per step ÷ its throughput):\n")
+    print("| workload | " + " | ".join(RATIO_COLUMNS) + " |")
+    print("|---|" + "---|" * len(RATIO_COLUMNS))
+    for name in ANCHORS:
+        s = _last_json(out / f"{name}.json")
+        if s is None or s.get("event") == "Failed":
+            continue
+        for row in ratio_rows(name, s):
+            print(row)
+    overhead = out / "overhead.txt"
+    if overhead.exists():
+        lines = [ln for ln in overhead.read_text().splitlines() if ln.strip()]
+        print("\nOverhead (bench/overhead.py, plain loop and Trainfer alternated in one call):\n")
+        print("```\n" + "\n".join(lines[-3:]) + "\n```")
     devices = out / "devices.txt"
     if devices.exists():
         print("\nReadings NVML reported as supported (`trainfer devices`):\n")

@@ -68,6 +68,9 @@ def show_grid(item: pg.PlotItem, x: bool = True, y: bool = True) -> None:
 
     pyqtgraph's own ``showGrid(alpha=...)`` draws translucent lines: 170 ms of a 250 ms
     redraw of the Live tab's nine plots on a 2-core machine (``bench/gui_soak.py``).
+    An axis draws its grid lines with itself, above the data (pyqtgraph stacks axes at
+    z 0.5 over the view box); opaque lines there would cut every curve into dashes, so
+    the axes that carry a grid go behind the view box.
     """
     for name, on in (("bottom", x), ("left", y)):
         axis = item.getAxis(name)
@@ -75,6 +78,7 @@ def show_grid(item: pg.PlotItem, x: bool = True, y: bool = True) -> None:
             axis.setTickPen(pg.mkPen(GRID_LINE))
             axis.setStyle(tickAlpha=255)
             axis.setGrid(255)
+            axis.setZValue(-1)
         else:
             axis.setGrid(False)
 

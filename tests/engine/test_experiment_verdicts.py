@@ -110,3 +110,25 @@ def test_kernels_and_quantization_and_generation():
            for b, ms, tps in ((1, 12.0, 300.0), (8, 30.0, 2000.0))]
     v = VERDICTS["generation"]([case("training", "train"), *gen])
     assert v.status == CONFIRMED and "first token after 12.0 ms at batch 1" in v.text
+
+
+def test_quantization_is_weighed_against_the_precision_it_computes_in():
+    # ViT-B/16 at batch 128 on the H200 (docs/benchmarks.md, 2026-12-04): fp8 computes in
+    # bf16 and ran slower than unquantized bf16; int8 weights with fp32 activations beat fp32
+    fp32 = case("fp32", "infer", precision="fp32", samples_per_s=1213.0,
+                mem_params_bytes=346 << 20)
+    bf16 = case("bf16", "infer", precision="bf16", samples_per_s=6312.0,
+                mem_params_bytes=346 << 20)
+    int8 = case("int8", "infer", precision="fp32", samples_per_s=3529.0, quantize="int8",
+                mem_params_bytes=174 << 20, top1_agreement=0.98)
+    fp8 = case("fp8", "infer", precision="bf16", samples_per_s=5520.0, quantize="fp8",
+               mem_params_bytes=116 << 20, top1_agreement=0.91)
+    v = VERDICTS["quantization"]([fp32, bf16, int8, fp8])
+    assert v.status == CONFIRMED and v.factor is not None and 2.9 < v.factor < 2.92
+    assert "int8 3,529 images/s vs unquantized fp32 1,213 images/s" in v.text
+    assert "unquantized bf16 ran faster still: 6,312 images/s" in v.text
+    # fp8 alone is judged against bf16, never against fp32's slower 1,213 images/s
+    v = VERDICTS["quantization"]([fp32, bf16, fp8])
+    assert v.status == NOT_CONFIRMED and "vs unquantized bf16 6,312 images/s (0.87×)" in v.text
+    # without the unquantized run of its own precision, a quantized run is not judged
+    assert VERDICTS["quantization"]([fp32, fp8]).status == NOT_MEASURABLE
