@@ -128,6 +128,8 @@ class LivePlots(QWidget):
         self._panels: dict[str, PlotPanel] = {
             key: PlotPanel(key, title, unit) for key, (title, unit) in titles.items()
         }
+        for key in ("throughput", "step_time"):  # their size is the message (include_zero)
+            self._panels[key].include_zero()
         self._traces = {mode: _Trace() for mode in MODES}
         self._curves: dict[tuple[str, str, str], pg.PlotDataItem] = {}
         for mode in MODES:

@@ -169,6 +169,16 @@ class PlotPanel(QWidget):
         self.plot_item.addItem(curve, ignoreBounds=ignore_bounds)
         return curve
 
+    def include_zero(self) -> None:
+        """Keep y = 0 inside the automatic y range (an invisible point at (0, 0)).
+
+        For rates and durations, whose size is the message: autoscaled to its data alone,
+        a throughput that varies by 0.5% (GPT-2 training on an H200, 146,300 to 147,300
+        tokens/s) fills the plot from top to bottom and reads as a collapse.
+        """
+        anchor = pg.PlotCurveItem([0.0], [0.0], pen=pg.mkPen(QColor(0, 0, 0, 0)))
+        self.plot_item.addItem(anchor)
+
     def fit_pen(self, curve: pg.PlotDataItem, n_points: int) -> None:
         """Draw ``curve`` 1 px wide while it has more points than the plot has pixels.
 

@@ -222,3 +222,24 @@ def test_a_curve_denser_than_its_pixels_is_drawn_one_pixel_wide(live, qtbot):
         live.add_step(StepStats(102.0 + i * 0.01, i, "measure", 50.0 + i % 7, 1000.0, None, 1.0))
     live.refresh()
     assert curve.opts["pen"].widthF() == 1.0
+
+
+def test_throughput_and_step_time_are_scaled_from_zero(live, qtbot):
+    # GPT-2 training on the H200 varied by 0.5% (146,300 to 147,300 tokens/s): scaled to
+    # its data alone the curve filled the plot and read as a collapse
+    live.show()
+    qtbot.waitExposed(live)
+    live.begin_run("train", "gpt2", True, t0_s=0.0)
+    for i in range(40):
+        rate = 146_300.0 + 1000.0 * (i % 2)
+        live.add_step(StepStats(1.0 + 0.1 * i, i + 1, "measure", 111.5 + 0.4 * (i % 2), 0.0,
+                                rate, 7.0))
+    live.refresh()
+    for key, top in (("throughput", 147_300.0), ("step_time", 111.9)):
+        view = live.panel(key).plot_item.getViewBox()
+        view.updateAutoRange()  # what the view box does before it paints
+        low, high = view.viewRange()[1]
+        assert low <= 0.0 < top <= high, (key, low, high)
+    live.panel("loss").plot_item.getViewBox().updateAutoRange()
+    low, _high = live.panel("loss").plot_item.getViewBox().viewRange()[1]
+    assert low > 0.0  # the loss keeps its own range: its fall is the message there
