@@ -381,14 +381,20 @@ def _plan_data(model: str, device: str, seconds_: float | None,
     n = loader_workers()
     # page-locked buffers and non-blocking copies matter for copies to a GPU only
     pinned = not on_cpu(device)
+    # on a GPU the training runs in bf16, as it would in practice: in fp32 an H200 trains
+    # ResNet-50 at 969 images/s and the input pipeline hardly shows (8 workers fed 89% of
+    # it); in bf16 it needs 4,735 (docs/benchmarks.md, DESIGN.md's DataLoader rows)
+    kw: dict[str, Any] = {} if on_cpu(device) else {"precision": "bf16"}
     workers = f"DataLoader, {n} worker{'s' if n != 1 else ''}" + (
         ", pinned memory" if pinned else "")
     return [
-        Case("on-device tensors", msg("case.on_device"), _cfg(model, "train", device, seconds_)),
+        Case("on-device tensors", msg("case.on_device"),
+             _cfg(model, "train", device, seconds_, **kw)),
         Case("DataLoader, 0 workers", msg("case.loader", n=0),
-             _cfg(model, "train", device, seconds_, loader_workers=0)),
+             _cfg(model, "train", device, seconds_, loader_workers=0, **kw)),
         Case(workers, msg("case.loader_pinned" if pinned else "case.loader", n=n),
-             _cfg(model, "train", device, seconds_, loader_workers=n, pin_memory=pinned)),
+             _cfg(model, "train", device, seconds_, loader_workers=n, pin_memory=pinned,
+                  **kw)),
     ]
 
 
