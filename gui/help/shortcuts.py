@@ -20,16 +20,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+SPECIAL_KEYS = 0x01000100
+"""Qt key codes from here up are multimedia and launch keys (``Qt.Key_Open``, ``Key_Exit``)."""
+
 
 def shortcut_rows(actions: Iterable[QAction]) -> list[tuple[str, str]]:
     """``(what it does, keys)`` for each action with a shortcut, in the given order.
 
     Several keys of one action are joined with ``", "``; an action's ``&`` mnemonics and
-    trailing ``…`` are left out.
+    trailing ``…`` are left out, and so are the keys of special keyboards that a platform
+    adds to a standard action (X11's Open and Exit keys beside Ctrl+O and Ctrl+Q).
     """
     rows = []
     for action in actions:
-        keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()]
+        keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()
+                if not k.isEmpty() and k[0].key().value < SPECIAL_KEYS]
         keys = [k for k in keys if k]
         if keys:
             what = action.text().replace("&&", "\0").replace("&", "").replace("\0", "&")

@@ -315,3 +315,13 @@ def test_about_reads_torchs_versions_without_importing_it():
 def test_the_menu_shortcuts_use_the_platforms_standard_keys(window):
     assert window.actions_by_name["open_recording"].shortcuts()[0] in (
         QKeySequence.keyBindings(QKeySequence.StandardKey.Open) or [QKeySequence("Ctrl+O")])
+
+
+def test_the_shortcuts_list_leaves_out_special_keyboards_keys(qapp):
+    from PySide6.QtGui import QAction
+
+    from gui.help.shortcuts import shortcut_rows
+
+    action = QAction("&Open recording…")
+    action.setShortcuts([QKeySequence("Ctrl+O"), QKeySequence(Qt.Key.Key_Open)])
+    assert shortcut_rows([action]) == [("Open recording", "Ctrl+O")]
