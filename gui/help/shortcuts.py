@@ -24,6 +24,11 @@ SPECIAL_KEYS = 0x01000100
 """Qt key codes from here up are multimedia and launch keys (``Qt.Key_Open``, ``Key_Exit``)."""
 
 
+def _first_key(keys: QKeySequence) -> int:
+    """The key code of the first key of ``keys``, without its modifiers."""
+    return int(keys[0].key().value)  # type: ignore[index]  # the stubs lack __getitem__
+
+
 def shortcut_rows(actions: Iterable[QAction]) -> list[tuple[str, str]]:
     """``(what it does, keys)`` for each action with a shortcut, in the given order.
 
@@ -34,7 +39,7 @@ def shortcut_rows(actions: Iterable[QAction]) -> list[tuple[str, str]]:
     rows = []
     for action in actions:
         keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()
-                if not k.isEmpty() and k[0].key().value < SPECIAL_KEYS]
+                if not k.isEmpty() and _first_key(k) < SPECIAL_KEYS]
         keys = [k for k in keys if k]
         if keys:
             what = action.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
