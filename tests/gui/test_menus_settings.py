@@ -152,12 +152,14 @@ def test_the_settings_survive_closing_and_opening_the_window(qtbot, qloop, store
     panel.batch_spin.setValue(7)
     panel.precision_combo.setCurrentIndex(panel.precision_combo.findData("bf16"))
     panel.set_duration(42, "steps")
-    win.tabs.setCurrentWidget(win.history)
     win.resize(win.minimumSizeHint().width(), 700)  # fits offscreen's 800 × 800 best
-    splitter = win.centralWidget()
-    splitter.setSizes([480, 900])
+    win.tabs.setCurrentWidget(win.experiments)
+    splitter = win.experiments.splitter  # the window's width leaves the others no room here
+    qtbot.waitUntil(lambda: splitter.height() > 300)
+    splitter.setSizes([150, 10_000])
     sizes = splitter.sizes()
-    assert sizes[0] >= 450  # not the default (the panel's width)
+    assert sizes[0] < 200  # not the default (330 : 420)
+    win.tabs.setCurrentWidget(win.history)
     win.close()
 
     again = open_window(qtbot, QSettings(settings.fileName(), QSettings.Format.IniFormat),
@@ -173,7 +175,10 @@ def test_the_settings_survive_closing_and_opening_the_window(qtbot, qloop, store
         # Qt fits a restored window into its screen: offscreen's is 800 × 800, narrower
         # than the window's minimum width, so the height says whether it was restored.
         assert again.height() == 700 and again.width() < 1600
-        assert again.centralWidget().sizes() == sizes
+        # the table's share, the part the user dragged (the charts take the rest)
+        assert again.experiments.splitter.sizes()[0] == sizes[0]
+        for name in ("main_splitter", "compare_splitter", "experiments_splitter"):
+            assert settings.value(f"splitters/{name}") is not None, name
         cfg = p.config()
         assert (cfg.model, cfg.batch_size, cfg.precision, cfg.steps) == ("resnet18", 7,
                                                                         "bf16", 42)
