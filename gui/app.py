@@ -23,6 +23,7 @@ from engine.core.catalog import CATALOG
 from gui import errors
 from gui.translation import Context, install_translators
 from gui.widgets.words import set_language, words
+from gui.window_settings import TAB_NAMES, app_settings
 
 if TYPE_CHECKING:
     from gui.main_window import MainWindow
@@ -70,8 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="device for autostarted runs or --experiment: auto, cpu, cuda:N",
     )
     parser.add_argument(
-        "--tab", choices=("live", "compare", "history", "experiments"), default="live",
-        help="tab shown at start",
+        "--tab", choices=TAB_NAMES, default=None,
+        help="tab shown at start (default: the one shown when Trainfer last closed)",
     )
     parser.add_argument(
         "--replay", metavar="FILE", default=None,
@@ -83,6 +84,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--data-dir", default=None,
         help="where runs are kept (default: $TRAINFER_DATA_DIR or the user data folder)",
+    )
+    parser.add_argument(
+        "--no-settings", action="store_true",
+        help="neither restore nor save the window's remembered settings (geometry, tab, "
+        "the run panel's last choices)",
     )
     parser.add_argument(
         "--lang", default=None, help="interface language (e.g. pt_BR, en); default: the system's"
@@ -163,13 +169,12 @@ def main(argv: list[str] | None = None) -> int:
 
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    window = MainWindow(store=store)
-    tabs = {"compare": window.compare, "history": window.history,
-            "experiments": window.experiments}
+    # Remembered settings first, then the command line's options over them.
+    window = MainWindow(store=store, settings=None if args.no_settings else app_settings())
     if args.experiment:
         args.tab = "experiments"
-    if args.tab in tabs:
-        window.tabs.setCurrentWidget(tabs[args.tab])
+    if args.tab is not None:
+        window.tabs.setCurrentIndex(TAB_NAMES.index(args.tab))
     window.show()
     # After the first paint, so the run process's torch import does not slow the window.
     QTimer.singleShot(READY_DELAY_MS, window.keep_run_process_ready)

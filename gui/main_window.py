@@ -16,7 +16,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QMainWindow,
@@ -31,6 +31,7 @@ from engine.claims.completion import COMPLETE
 from engine.claims.experiment_runner import CaseStarted
 from engine.claims.experiments import ExperimentPlan
 from engine.core.catalog import CATALOG
+from engine.core.config import RunConfig
 from engine.core.events import Started, StepStats, Summary
 from engine.core.resources import resources_dir
 from engine.core.values import number
@@ -39,7 +40,7 @@ from engine.session.handover import TrainedWeights
 from engine.session.session import Session
 from engine.session.store.db import Store
 from engine.session.store.replay import ReplaySource
-from gui import errors
+from gui import errors, window_settings
 from gui.compare.compare_view import CompareView
 from gui.experiments.experiments_view import ExperimentsView
 from gui.history.history_view import HistoryView
@@ -92,6 +93,15 @@ def demo_device(path: Path) -> str:
     return Demo.tr("a CPU ({0})").format(", ".join(cpus)) if cpus else Demo.tr("a CPU")
 
 
+def standard_keys(key: QKeySequence.StandardKey, fallback: str) -> list[QKeySequence]:
+    """The platform's keys for the standard action ``key``, or ``fallback`` where it has none.
+
+    Some platforms bind no key to a standard action (Quit has none on Windows or under
+    Qt's offscreen platform); the menu then still offers the usual one.
+    """
+    return QKeySequence.keyBindings(key) or [QKeySequence(fallback)]
+
+
 class MainWindow(QMainWindow):
     """Trainfer's window.
 
@@ -102,6 +112,9 @@ class MainWindow(QMainWindow):
         nvml: NVML wrapper for the session and the device list (a fake in tests).
         store: The run store (History, recordings); ``None`` takes the session's, and
             without one runs are not kept.
+        settings: Where the window remembers its geometry, tab and run panel between
+            starts (:mod:`gui.window_settings`): restored here, saved on close. ``None``
+            remembers nothing (tests, scripts).
         parent: Qt parent.
 
     Signals:
@@ -124,6 +137,7 @@ class MainWindow(QMainWindow):
         devices: DevicesReport | None = None,
         nvml: Any = None,
         store: Store | None = None,
+        settings: QSettings | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -138,6 +152,8 @@ class MainWindow(QMainWindow):
             session if session is not None else Session(nvml=nvml, store=store),
             self.devices, self.loader, self.tasks, self)
         self._closed = False
+        self._settings = settings
+        self._last_config: RunConfig | None = None
 
         self.panel = RunPanel(self.devices)
         self.banner = MessageBanner()
@@ -173,6 +189,7 @@ class MainWindow(QMainWindow):
         right_layout.addWidget(self.banner)
         right_layout.addWidget(self.tabs, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setObjectName("main_splitter")
         splitter.addWidget(scroll)
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 0)
@@ -188,6 +205,8 @@ class MainWindow(QMainWindow):
         self.compare.set_model(self.panel.model_id)
         self._show_planned_device()
         self.status.set_state("idle")
+        if settings is not None:
+            window_settings.restore(settings, self)
 
     # -- the run process -------------------------------------------------------------
     def keep_run_process_ready(self) -> None:
@@ -228,6 +247,7 @@ class MainWindow(QMainWindow):
             lambda r: self.compare.end_completion(r) if r.name == COMPLETE else None)
         c.experiment_running.connect(
             lambda on: None if on else self.compare.end_completion(None))
+        c.experiment_running.connect(lambda on: self._sync_run_actions(on or None))
         c.case_started.connect(self._on_case_started)
         bridge.started.connect(self._on_started)
         bridge.phase.connect(self.live.add_phase)
@@ -255,21 +275,21 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu(self.tr("&File"))
         self.actions_by_name: dict[str, QAction] = {}
 
-        def add(menu: Any, name: str, text: str, slot: Any, shortcut: Any = None) -> QAction:
+        def add(menu: Any, name: str, text: str, slot: Any, *shortcuts: Any) -> QAction:
             action = QAction(text, self)
             action.setObjectName(name)
-            if shortcut is not None:
-                action.setShortcut(shortcut)
+            if shortcuts:
+                action.setShortcuts(list(shortcuts))
             action.triggered.connect(lambda _checked=False: slot())
             menu.addAction(action)
             self.actions_by_name[name] = action
             return action
 
+        file_menu = bar.addMenu(self.tr("&File"))
         add(file_menu, "open_recording", self.tr("Open recording for replay…"),
-            self.play_file_with_dialog, QKeySequence.StandardKey.Open)
+            self.play_file_with_dialog, *standard_keys(QKeySequence.StandardKey.Open, "Ctrl+O"))
         add(file_menu, "import_recording", self.tr("Import recording…"),
             self.stored.import_with_dialog, QKeySequence("Ctrl+I"))
         add(file_menu, "export_recording", self.tr("Export selected runs as recording…"),
@@ -279,10 +299,30 @@ class MainWindow(QMainWindow):
         add(file_menu, "export_dashboard", self.tr("Export dashboard as PNG…"),
             self.live.export_dashboard_with_dialog, QKeySequence("Ctrl+Shift+E"))
         file_menu.addSeparator()
-        add(file_menu, "quit", self.tr("Quit"), self.close, QKeySequence.StandardKey.Quit)
+        add(file_menu, "quit", self.tr("&Quit"), self.close,
+            *standard_keys(QKeySequence.StandardKey.Quit, "Ctrl+Q"))
 
-        replay_menu = bar.addMenu(self.tr("&Replay"))
-        speed_menu = replay_menu.addMenu(self.tr("Speed"))
+        view_menu = bar.addMenu(self.tr("&View"))
+        self._tab_group = QActionGroup(self)
+        for index, name in enumerate(window_settings.TAB_NAMES):
+            action = add(view_menu, f"tab_{name}", self.tabs.tabText(index),
+                         lambda i=index: self.tabs.setCurrentIndex(i),
+                         QKeySequence(f"Ctrl+{index + 1}"))
+            action.setCheckable(True)
+            action.setChecked(index == self.tabs.currentIndex())
+            self._tab_group.addAction(action)
+        self.tabs.currentChanged.connect(self._show_tab_in_menu)
+        # View ▸ Presentation (F11) belongs after the tabs, behind a separator.
+
+        run_menu = bar.addMenu(self.tr("&Run"))
+        add(run_menu, "start_run", self.tr("&Start"), self.start_run, QKeySequence("F5"))
+        # Escape stops too, but only while a run is active: the action is disabled otherwise.
+        add(run_menu, "stop_run", self.tr("S&top"), self.stop_run,
+            QKeySequence("Shift+F5"), QKeySequence(Qt.Key.Key_Escape))
+        add(run_menu, "run_again", self.tr("Run &again"), self.run_again,
+            QKeySequence("Ctrl+F5"))
+        run_menu.addSeparator()
+        speed_menu = run_menu.addMenu(self.tr("Replay speed"))
         self._speed_group = QActionGroup(self)
         for speed in SPEEDS:
             action = QAction(speed_text(speed), self, checkable=True)
@@ -291,7 +331,53 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _c=False, s=speed: self.set_replay_speed(s))
             self._speed_group.addAction(action)
             speed_menu.addAction(action)
-        add(replay_menu, "stop_replay", self.tr("Stop replay"), self.stop_replay)
+        add(run_menu, "stop_replay", self.tr("Stop replay"), self.stop_replay)
+
+        help_menu = bar.addMenu(self.tr("&Help"))
+        add(help_menu, "shortcuts", self.tr("&Keyboard shortcuts"), self.show_shortcuts)
+        about = add(help_menu, "about", self.tr("&About Trainfer"), self.show_about)
+        about.setMenuRole(QAction.MenuRole.AboutRole)
+        self._sync_run_actions()
+
+    def _show_tab_in_menu(self, index: int) -> None:
+        if 0 <= index < len(window_settings.TAB_NAMES):
+            self.actions_by_name[f"tab_{window_settings.TAB_NAMES[index]}"].setChecked(True)
+
+    def _sync_run_actions(self, running: bool | None = None) -> None:
+        """Start and Run again while nothing runs; Stop (and so Escape) while something does.
+
+        Args:
+            running: Whether something runs; ``None`` asks the controller. The end of a
+                run's events passes False: the bridge is still inside its task then.
+        """
+        if not hasattr(self, "actions_by_name"):
+            return  # a state announced before the menus exist
+        running = self.running if running is None else running
+        self.actions_by_name["start_run"].setEnabled(not running)
+        self.actions_by_name["stop_run"].setEnabled(running)
+        self.actions_by_name["run_again"].setEnabled(
+            not running and self._last_config is not None)
+        self.actions_by_name["stop_replay"].setEnabled(running and self.replaying)
+
+    # -- Help ------------------------------------------------------------------------
+    def show_shortcuts(self) -> Any:
+        """Open Help ▸ Keyboard shortcuts (non-modal); returns the dialog."""
+        from gui.help.shortcuts import ShortcutsDialog, shortcut_rows
+
+        dialog = ShortcutsDialog(shortcut_rows(self.actions_by_name.values()), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def show_about(self) -> Any:
+        """Open Help ▸ About (non-modal); returns the dialog."""
+        from gui.help.about import AboutDialog
+
+        data_dir = self.store.data_dir if self.store is not None else None
+        dialog = AboutDialog(self.devices, data_dir, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     # -- errors and notices (the sink's receivers) -----------------------------------
     def report_error(self, message: Any, hint: Any = "", field: str | None = None) -> None:
@@ -370,8 +456,19 @@ class MainWindow(QMainWindow):
             return False
         if not self.controller.start_run(cfg):
             return False
+        self._last_config = cfg
         self.history.refresh()
         return True
+
+    def run_again(self) -> bool:
+        """Run ▸ Run again: put the last run's settings in the panel and start it again.
+
+        Returns False (and starts nothing) before the first run, or while one is active.
+        """
+        if self._last_config is None or self.running:
+            return False
+        self.panel.set_config(self._last_config)
+        return self.start_run()
 
     def stop_run(self) -> None:
         """Ask the run to stop (its Summary or Failed still arrives), or stop a replay."""
@@ -396,6 +493,7 @@ class MainWindow(QMainWindow):
     # -- the controller's signals ----------------------------------------------------
     def _on_state(self, state: str, mode: str, detail: str) -> None:
         self.status.set_state(state, mode or None, detail)
+        self._sync_run_actions()
         self.state_changed.emit(state)
 
     def _on_stream(self, stream: Stream) -> None:
@@ -429,6 +527,7 @@ class MainWindow(QMainWindow):
         if self.replaying:
             return
         self.panel.set_running(False)
+        self._sync_run_actions(running=False)
         self.history.refresh()
         self.run_finished.emit()
 
@@ -523,11 +622,13 @@ class MainWindow(QMainWindow):
         self.banner.clear()
         self.live.clear()
         self.panel.set_running(True)
+        self._sync_run_actions()
         self.tabs.setCurrentWidget(self.live)
 
     def _on_replay_finished(self, stopped: bool) -> None:
         self.live.source_banner.replay_ended(stopped)
         self.panel.set_running(False)
+        self._sync_run_actions(running=False)
         self._show_planned_device()
         self.history.refresh()
         self.run_finished.emit()
@@ -577,6 +678,11 @@ class MainWindow(QMainWindow):
         if self._closed:
             return
         self._closed = True
+        if self._settings is not None:
+            try:
+                window_settings.save(self._settings, self)
+            except Exception:  # noqa: BLE001 - closing must not fail on the settings
+                log.exception("could not save the window's settings")
         self.live.stop_timer()
         self.tasks.cancel_all()
         self.controller.shutdown()

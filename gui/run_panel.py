@@ -320,6 +320,24 @@ class RunPanel(QWidget):
         self.duration_unit.setCurrentIndex(self.duration_unit.findData(unit))
         self.duration_spin.setValue(value)
 
+    def set_config(self, cfg: RunConfig) -> None:
+        """Show ``cfg``'s model, mode, device, batch, precision, duration, warm-up and optimizer.
+
+        Raises:
+            KeyError: A model the catalog does not have.
+        """
+        self.set_model(cfg.model)
+        self.set_mode(cfg.mode)
+        self.set_device(cfg.device)
+        self.batch_spin.setValue(cfg.batch_size or 0)
+        self.precision_combo.setCurrentIndex(max(0, self.precision_combo.findData(cfg.precision)))
+        if cfg.steps is not None:
+            self.set_duration(cfg.steps, "steps")
+        elif cfg.seconds is not None:
+            self.set_duration(cfg.seconds, "seconds")
+        self.warmup_spin.setValue(cfg.warmup_steps)
+        self.optimizer_combo.setCurrentIndex(max(0, self.optimizer_combo.findData(cfg.optimizer)))
+
     def set_running(self, running: bool) -> None:
         """Lock the form and swap Start/Stop while a run is in progress."""
         self._running = running

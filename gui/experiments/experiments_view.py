@@ -217,6 +217,7 @@ class ExperimentsView(QWidget):
 
         self.charts = ExperimentCharts()
         splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setObjectName("experiments_splitter")
         splitter.addWidget(table_box)
         splitter.addWidget(self.charts)
         splitter.setStretchFactor(0, 1)

@@ -2,6 +2,92 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="pt_BR" sourcelanguage="en">
 <context>
+    <name>About</name>
+    <message>
+        <source>not installed</source>
+        <translation>não instalado</translation>
+    </message>
+    <message>
+        <source>{0} (CUDA {1})</source>
+        <translation>{0} (CUDA {1})</translation>
+    </message>
+    <message>
+        <source>{0} (CPU only)</source>
+        <translation>{0} (só CPU)</translation>
+    </message>
+    <message>
+        <source>no NVIDIA GPU ({0})</source>
+        <translation>nenhuma GPU NVIDIA ({0})</translation>
+    </message>
+    <message>
+        <source>Trainfer</source>
+        <translation>Trainfer</translation>
+    </message>
+    <message>
+        <source>Python</source>
+        <translation>Python</translation>
+    </message>
+    <message>
+        <source>torch</source>
+        <translation>torch</translation>
+    </message>
+    <message>
+        <source>NVIDIA driver</source>
+        <translation>Driver NVIDIA</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>nenhum</translation>
+    </message>
+    <message>
+        <source>GPU</source>
+        <translation>GPU</translation>
+    </message>
+    <message>
+        <source>PySide6</source>
+        <translation>PySide6</translation>
+    </message>
+    <message>
+        <source>{0} (Qt {1})</source>
+        <translation>{0} (Qt {1})</translation>
+    </message>
+    <message>
+        <source>pyqtgraph</source>
+        <translation>pyqtgraph</translation>
+    </message>
+    <message>
+        <source>Data folder</source>
+        <translation>Pasta de dados</translation>
+    </message>
+    <message>
+        <source>none (runs are not kept in this session)</source>
+        <translation>nenhuma (as execuções não são guardadas nesta sessão)</translation>
+    </message>
+</context>
+<context>
+    <name>AboutDialog</name>
+    <message>
+        <source>About Trainfer</source>
+        <translation>Sobre o Trainfer</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Trainfer&lt;/b&gt; — training vs inference, measured on your own GPU.</source>
+        <translation>&lt;b&gt;Trainfer&lt;/b&gt; — treinamento vs. inferência, medidos na sua própria GPU.</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Copiar</translation>
+    </message>
+    <message>
+        <source>Copy this text to the clipboard, for a bug report</source>
+        <translation>Copiar este texto para a área de transferência, para relatar um bug</translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation>Copiado</translation>
+    </message>
+</context>
+<context>
     <name>App</name>
     <message>
         <source>Then start Trainfer again.</source>
@@ -1089,20 +1175,48 @@ inferência</translation>
         <translation>Exportar painel como PNG…</translation>
     </message>
     <message>
-        <source>Quit</source>
-        <translation>Sair</translation>
+        <source>&amp;Quit</source>
+        <translation>&amp;Sair</translation>
     </message>
     <message>
-        <source>&amp;Replay</source>
-        <translation>&amp;Reprodução</translation>
+        <source>&amp;View</source>
+        <translation>E&amp;xibir</translation>
     </message>
     <message>
-        <source>Speed</source>
-        <translation>Velocidade</translation>
+        <source>&amp;Run</source>
+        <translation>&amp;Executar</translation>
+    </message>
+    <message>
+        <source>&amp;Start</source>
+        <translation>&amp;Iniciar</translation>
+    </message>
+    <message>
+        <source>S&amp;top</source>
+        <translation>&amp;Parar</translation>
+    </message>
+    <message>
+        <source>Run &amp;again</source>
+        <translation>Executar &amp;novamente</translation>
+    </message>
+    <message>
+        <source>Replay speed</source>
+        <translation>Velocidade da reprodução</translation>
     </message>
     <message>
         <source>Stop replay</source>
         <translation>Parar reprodução</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>A&amp;juda</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>&amp;Atalhos de teclado</translation>
+    </message>
+    <message>
+        <source>&amp;About Trainfer</source>
+        <translation>&amp;Sobre o Trainfer</translation>
     </message>
     <message>
         <source>An experiment is running; its runs would compete with this one.</source>
@@ -1694,6 +1808,21 @@ Como foi medido: {0}</translation>
     <message>
         <source>{0} — {1} on {2}, ran {3}</source>
         <translation>{0} — {1} em {2}, executado {3}</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>Atalhos de teclado</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Ação</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>Teclas</translation>
     </message>
 </context>
 <context>

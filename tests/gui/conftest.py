@@ -108,6 +108,23 @@ def private_data_dir(tmp_path, monkeypatch):
     return path
 
 
+@pytest.fixture(autouse=True)
+def private_settings(tmp_path, monkeypatch):
+    """QSettings of this test's own, never the user's ``~/.config/Trainfer``.
+
+    Qt's user-scope folder is pointed at a temporary one in this process, and
+    ``XDG_CONFIG_HOME`` too for the app started in child processes.
+    """
+    from PySide6.QtCore import QSettings
+
+    path = tmp_path / "config"
+    path.mkdir()
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(path))
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(path))
+    return path
+
+
 @pytest.fixture
 def store(tmp_path):
     """An empty run store in a temporary folder, closed afterwards."""

@@ -1,0 +1,1 @@
+"""The Help menu's dialogs: keyboard shortcuts and About."""
