@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication
 
 from engine.core.catalog import CATALOG
 from gui import errors
+from gui.presentation import clamp_scale
 from gui.translation import Context, install_translators
 from gui.widgets.words import set_language, words
 from gui.window_settings import TAB_NAMES, app_settings
@@ -89,6 +90,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-settings", action="store_true",
         help="neither restore nor save the window's remembered settings (geometry, tab, "
         "the run panel's last choices)",
+    )
+    parser.add_argument(
+        "--presentation", action="store_true",
+        help="start in presentation mode (full screen, large text, key numbers as cards; "
+        "F11 or Escape leaves it)",
+    )
+    parser.add_argument(
+        "--presentation-scale", type=float, default=None, metavar="X",
+        help="text and line scale in presentation mode, 1 to 3 (default: the remembered "
+        "one, else 1.6)",
     )
     parser.add_argument(
         "--lang", default=None, help="interface language (e.g. pt_BR, en); default: the system's"
@@ -175,7 +186,11 @@ def main(argv: list[str] | None = None) -> int:
         args.tab = "experiments"
     if args.tab is not None:
         window.tabs.setCurrentIndex(TAB_NAMES.index(args.tab))
+    if args.presentation_scale is not None:
+        window.presentation.scale = clamp_scale(args.presentation_scale)
     window.show()
+    if args.presentation:
+        window.presentation.enter()
     # After the first paint, so the run process's torch import does not slow the window.
     QTimer.singleShot(READY_DELAY_MS, window.keep_run_process_ready)
     _close_on_signals(window)

@@ -48,6 +48,7 @@ from gui.history.run_loader import RunLoader
 from gui.history.stored_runs import StoredRuns
 from gui.live.live_plots import LivePlots
 from gui.live.source_banner import SPEEDS, speed_text
+from gui.presentation import Presentation
 from gui.run_controller import ACTIVE_STATES, RunController, Stream
 from gui.run_panel import RunPanel
 from gui.run_status import RunStatusBar
@@ -183,10 +184,13 @@ class MainWindow(QMainWindow):
         scroll.setMinimumWidth(panel_w)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.side_panel = scroll  # hidden in presentation mode
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.banner)
+        self.presentation = Presentation(self)
+        right_layout.addWidget(self.presentation.cards)
         right_layout.addWidget(self.tabs, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setObjectName("main_splitter")
@@ -230,6 +234,7 @@ class MainWindow(QMainWindow):
         self.panel.start_requested.connect(self.start_run)
         self.panel.stop_requested.connect(self.stop_run)
         self.panel.model_changed.connect(self.compare.set_model)
+        self.panel.model_changed.connect(lambda _m: self.presentation.refresh())
         self.panel.model_changed.connect(self._keep_ready_for)
         self.panel.device_changed.connect(lambda _d: self._show_planned_device())
         c.state_changed.connect(self._on_state)
@@ -312,7 +317,11 @@ class MainWindow(QMainWindow):
             action.setChecked(index == self.tabs.currentIndex())
             self._tab_group.addAction(action)
         self.tabs.currentChanged.connect(self._show_tab_in_menu)
-        # View ▸ Presentation (F11) belongs after the tabs, behind a separator.
+        view_menu.addSeparator()
+        present = add(view_menu, "presentation", self.tr("&Presentation"),
+                      self.presentation.toggle, QKeySequence("F11"))
+        present.setCheckable(True)
+        self.presentation.changed.connect(present.setChecked)
 
         run_menu = bar.addMenu(self.tr("&Run"))
         add(run_menu, "start_run", self.tr("&Start"), self.start_run, QKeySequence("F5"))
@@ -339,6 +348,12 @@ class MainWindow(QMainWindow):
         about.setMenuRole(QAction.MenuRole.AboutRole)
         self._sync_run_actions()
 
+    def tab_widget(self, name: str) -> QWidget:
+        """The page of tab ``name`` (one of :data:`gui.window_settings.TAB_NAMES`)."""
+        page = self.tabs.widget(window_settings.TAB_NAMES.index(name))
+        assert page is not None  # the four tabs exist from the constructor on
+        return page
+
     def _show_tab_in_menu(self, index: int) -> None:
         if 0 <= index < len(window_settings.TAB_NAMES):
             self.actions_by_name[f"tab_{window_settings.TAB_NAMES[index]}"].setChecked(True)
@@ -364,7 +379,8 @@ class MainWindow(QMainWindow):
         """Open Help ▸ Keyboard shortcuts (non-modal); returns the dialog."""
         from gui.help.shortcuts import ShortcutsDialog, shortcut_rows
 
-        dialog = ShortcutsDialog(shortcut_rows(self.actions_by_name.values()), self)
+        rows = shortcut_rows(self.actions_by_name.values()) + self.presentation.key_rows()
+        dialog = ShortcutsDialog(rows, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         return dialog
@@ -509,6 +525,7 @@ class MainWindow(QMainWindow):
             strip.show_replay(stream.title, stream.position)
             self.status.set_device(stream.device)
             self.compare.set_model(stream.model)
+            self.presentation.refresh()
         self.panel.set_running(True)
 
     def _on_started(self, ev: Started) -> None:
@@ -522,6 +539,7 @@ class MainWindow(QMainWindow):
 
     def _on_summary(self, ev: Summary) -> None:
         self.compare.add_summary(ev)
+        self.presentation.refresh()
 
     def _on_finished(self) -> None:
         if self.replaying:
@@ -678,6 +696,7 @@ class MainWindow(QMainWindow):
         if self._closed:
             return
         self._closed = True
+        self.presentation.leave()  # the normal window's geometry is what is remembered
         if self._settings is not None:
             try:
                 window_settings.save(self._settings, self)

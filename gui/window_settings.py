@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QSplitter
 
 from engine.core.catalog import CATALOG
 from engine.core.config import MAX_BATCH, MAX_SECONDS, MAX_STEPS, PRECISIONS
+from gui.presentation import MAX_SCALE, MIN_SCALE
 
 if TYPE_CHECKING:
     from gui.main_window import MainWindow
@@ -90,6 +91,7 @@ def save(settings: QSettings, window: MainWindow) -> None:
     for splitter in splitters(window):
         settings.setValue(f"splitters/{splitter.objectName()}", splitter.saveState())
     settings.setValue("window/tab", TAB_NAMES[max(0, window.tabs.currentIndex())])
+    settings.setValue("presentation/scale", window.presentation.scale)
     panel = window.panel
     settings.setValue("run/model", panel.model_id)
     settings.setValue("run/mode", panel.mode)
@@ -120,6 +122,9 @@ def restore(settings: QSettings, window: MainWindow) -> None:
     tab = _text(settings, "window/tab", TAB_NAMES)
     if tab is not None:
         window.tabs.setCurrentIndex(TAB_NAMES.index(tab))
+    scale = _number(settings, "presentation/scale", MIN_SCALE, MAX_SCALE)
+    if scale is not None:
+        window.presentation.scale = scale
     _restore_panel(settings, window)
 
 

@@ -90,6 +90,10 @@ class _Trace:
         return any(s.has_finite for name, s in self.series.items() if name.split("/")[0] == key)
 
 
+PRESENTED_PLOTS = 6
+"""Plots shown in presentation mode: the first two rows of the Live tab's order."""
+
+
 class LivePlots(QWidget):
     """Nine live plots, a legend, and the phase marks of the current run.
 
@@ -268,13 +272,30 @@ class LivePlots(QWidget):
 
     def _arrange(self, order: tuple[str, ...]) -> None:
         self._order = order
+        presenting = any(p.presenting for p in self._panels.values())
         for i, key in enumerate(order):
             self._grid.addWidget(self._panels[key], i // COLUMNS, i % COLUMNS)
+            self._panels[key].setVisible(not presenting or i < PRESENTED_PLOTS)
 
     # -- accessors -------------------------------------------------------------------
     def panel(self, key: str) -> PlotPanel:
         """The plot panel for ``key`` (``"gpu_util"``, ``"throughput"``, ...)."""
         return self._panels[key]
+
+    def set_presentation(self, scale: float | None) -> None:
+        """Every plot ``scale`` times larger and without its export buttons.
+
+        The strip's export button and axis note are hidden too (presentation mode);
+        ``None`` undoes it.
+        """
+        for panel in self._panels.values():
+            panel.set_presentation(scale)
+        # two rows of larger plots rather than three small ones: the first six of the
+        # order (rates, loss, then the GPU's readings, or the CPU's without a GPU)
+        for i, key in enumerate(self._order):
+            self._panels[key].setVisible(scale is None or i < PRESENTED_PLOTS)
+        self._x_note.setVisible(scale is None)
+        self.dashboard_button.setVisible(scale is None)
 
     def panels(self) -> dict[str, PlotPanel]:
         """Every plot panel by key."""

@@ -8,6 +8,7 @@ exported images too.
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
@@ -26,6 +27,15 @@ from PySide6.QtWidgets import (
 from engine.core.format import localized
 from gui.widgets import plot_export, theme
 from gui.widgets.words import language
+
+
+def _legend_size(legend: pg.LegendItem | None, size: str | None) -> None:
+    """Set ``legend``'s text size (CSS, ``"9pt"``) and redraw the labels it already has."""
+    if legend is None or size is None:
+        return
+    legend.setLabelTextSize(size)
+    for _sample, label in legend.items:
+        label.setText(label.text)
 
 
 class LocaleAxis(pg.AxisItem):
@@ -68,6 +78,7 @@ class PlotPanel(QWidget):
         self.setObjectName(f"plot_{key}")
         self._phase_items: list[pg.GraphicsObject] = []
         self._pens: dict[pg.PlotDataItem, tuple[QPen, QPen]] = {}
+        self._presented: dict[str, Any] | None = None  # what set_presentation changed
 
         self._title_label = QLabel(title)
         bold = QFont(self._title_label.font())
@@ -169,6 +180,79 @@ class PlotPanel(QWidget):
         self.plot_item.addItem(curve, ignoreBounds=ignore_bounds)
         return curve
 
+    @property
+    def presenting(self) -> bool:
+        """Whether :meth:`set_presentation` has made this plot larger."""
+        return self._presented is not None
+
+    def set_presentation(self, scale: float | None) -> None:
+        """Text and lines ``scale`` times larger, axes and their text black.
+
+        For presentation mode (:mod:`gui.presentation`); ``None`` puts back what was
+        there before.
+        """
+        item = self.plot_item
+        axes = [item.getAxis(name) for name in ("left", "bottom")]
+        for button in (self.png_button, self.svg_button, self.copy_button):
+            button.setVisible(scale is None)  # on stage nothing is exported
+        for mark in self._phase_items:  # large labels of phases a second apart overlap;
+            label = getattr(mark, "label", None)  # the strip's legend names the lines
+            if label is not None:
+                label.setVisible(scale is None)
+        # three rows of plots under the cards fit 720 px only a little lower than usual
+        self.plot_widget.setMinimumHeight(140 if scale is None else 110)
+        if scale is None:
+            saved = self._presented
+            if saved is None:
+                return
+            self._title_label.setFont(saved["title"])
+            for axis, (label, tick, pen, text_pen) in zip(axes, saved["axes"]):
+                axis.label.setFont(label)
+                axis.setStyle(tickFont=tick)
+                axis.setPen(pen)
+                axis.setTextPen(text_pen)
+            for curve, pen in saved["curves"].items():
+                curve.setPen(pen)
+            self._pens = saved["pens"]
+            self._note.setFont(saved["note"])
+            _legend_size(item.legend, saved["legend"])
+            self._presented = None
+            return
+        if self._presented is not None:
+            self.set_presentation(None)
+        curves = {c: QPen(c.opts["pen"]) for c in item.listDataItems()
+                  if c.opts.get("pen") is not None}
+        self._presented = {
+            "title": QFont(self._title_label.font()),
+            "axes": [(QFont(a.label.font()), a.style.get("tickFont"), QPen(a.pen()),
+                      QPen(a.textPen())) for a in axes],
+            "curves": curves, "pens": dict(self._pens), "note": QFont(self._note.font()),
+            "legend": item.legend.labelTextSize() if item.legend is not None else None}
+        if item.legend is not None:
+            size = str(item.legend.labelTextSize() or "9pt")
+            points = float(size[:-2]) if size.endswith("pt") else 9.0
+            _legend_size(item.legend, f"{round(points * scale)}pt")
+        note = QFont(self._note.font())
+        note.setPointSizeF(note.pointSizeF() * scale)
+        self._note.setFont(note)
+        title = QFont(self._title_label.font())
+        title.setPointSizeF(title.pointSizeF() * scale)
+        self._title_label.setFont(title)
+        for axis in axes:
+            axis.label.setFont(QFont(self.font().family(), round(8 * scale)))
+            axis.setStyle(tickFont=QFont(self.font().family(), round(9 * scale)))
+            axis.setPen(pg.mkPen("#000000"))
+            axis.setTextPen(pg.mkPen("#000000"))
+
+        def wider(pen: QPen) -> QPen:
+            out = QPen(pen)
+            out.setWidthF(max(1.0, pen.widthF()) * scale)
+            return out
+
+        for curve, pen in curves.items():
+            curve.setPen(wider(pen))
+        self._pens = {c: (wider(wide), wider(thin)) for c, (wide, thin) in self._pens.items()}
+
     def include_zero(self) -> None:
         """Keep y = 0 inside the automatic y range (an invisible point at (0, 0)).
 
@@ -247,6 +331,7 @@ class PlotPanel(QWidget):
                 "anchors": [(0, 0.5), (0, 0.5)],
             },
         )
+        line.label.setVisible(self._presented is None)
         self.plot_item.addItem(line, ignoreBounds=True)
         self._phase_items.append(line)
         return line

@@ -111,6 +111,21 @@
     </message>
 </context>
 <context>
+    <name>BigCard</name>
+    <message>
+        <source>Training</source>
+        <translation>Treinamento</translation>
+    </message>
+    <message>
+        <source>Inference</source>
+        <translation>Inferência</translation>
+    </message>
+    <message>
+        <source>Not run yet</source>
+        <translation>Ainda não executado</translation>
+    </message>
+</context>
+<context>
     <name>BindingCheck</name>
     <message>
         <source>PySide6 {0} on Python {1}.{2} loses references to None and will crash this window within minutes; install another version: pip install &apos;PySide6-Essentials&lt;6.12&apos;</source>
@@ -1183,6 +1198,10 @@ inferência</translation>
         <translation>E&amp;xibir</translation>
     </message>
     <message>
+        <source>&amp;Presentation</source>
+        <translation>&amp;Apresentação</translation>
+    </message>
+    <message>
         <source>&amp;Run</source>
         <translation>&amp;Executar</translation>
     </message>
@@ -1509,6 +1528,56 @@ Como foi medido: {0}</translation>
     <message>
         <source>{0} px (keeps the picture&apos;s shape)</source>
         <translation>{0} px (mantém a proporção da imagem)</translation>
+    </message>
+</context>
+<context>
+    <name>Present</name>
+    <message>
+        <source>N/A (run on the CPU)</source>
+        <translation>N/D (executado na CPU)</translation>
+    </message>
+    <message>
+        <source>N/A ({0})</source>
+        <translation>N/D ({0})</translation>
+    </message>
+    <message>
+        <source>N/A (not measured)</source>
+        <translation>N/D (não medido)</translation>
+    </message>
+    <message>
+        <source>Throughput</source>
+        <translation>Vazão</translation>
+    </message>
+    <message>
+        <source>Step time</source>
+        <translation>Tempo de passo</translation>
+    </message>
+    <message>
+        <source>Peak memory</source>
+        <translation>Memória de pico</translation>
+    </message>
+    <message>
+        <source>Power</source>
+        <translation>Potência</translation>
+    </message>
+    <message>
+        <source>Energy</source>
+        <translation>Energia</translation>
+    </message>
+</context>
+<context>
+    <name>Presentation</name>
+    <message>
+        <source>Leave presentation mode</source>
+        <translation>Sair do modo de apresentação</translation>
+    </message>
+    <message>
+        <source>Next tab while presenting (Live, Compare, Experiments)</source>
+        <translation>Próxima aba durante a apresentação (Ao vivo, Comparar, Experimentos)</translation>
+    </message>
+    <message>
+        <source>Previous tab while presenting</source>
+        <translation>Aba anterior durante a apresentação</translation>
     </message>
 </context>
 <context>

@@ -60,7 +60,8 @@ def test_the_menus_are_file_view_run_help_with_their_shortcuts(window):
     assert menu(window, "&File") == ["open_recording", "import_recording", "export_recording",
                                      "export_dashboard", "quit"]
     assert menu(window, "&View") == ["tab_live", "tab_compare", "tab_history",
-                                     "tab_experiments"]
+                                     "tab_experiments", "presentation"]
+    assert keys(window, "presentation") == ["F11"]
     assert menu(window, "&Run") == ["start_run", "stop_run", "run_again", "stop_replay"]
     assert menu(window, "&Help") == ["shortcuts", "about"]
     assert keys(window, "start_run") == ["F5"]
@@ -138,6 +139,8 @@ def test_the_shortcuts_dialog_lists_every_shortcut(window, qtbot):
         assert rows["Compare"] == "Ctrl+2"
         assert "Ctrl+Q" in rows["Quit"]
         assert rows["Export selected runs as recording"] == "Ctrl+E"
+        assert rows["Presentation"] == "F11" and rows["Leave presentation mode"] == "Esc"
+        assert rows["Previous tab while presenting"] == "PgUp"
     finally:
         dialog.close()
 
