@@ -137,7 +137,11 @@ def read_recording(path: str | Path) -> list[dict[str, Any]]:
 
 def _shown(value: Any) -> str:
     """``value`` as a message shows it: short, whatever a damaged file holds."""
-    text = json.dumps(value) if value is not None else "none"
+    if value is None:
+        return "none"
+    if isinstance(value, (list, dict)):
+        return type(value).__name__
+    text = json.dumps(value[:41] if isinstance(value, str) else value)
     return text if len(text) <= 40 else text[:37] + "..."
 
 
