@@ -4,6 +4,10 @@ A stored event is ``(t_s, kind, json)``: ``kind`` is the event's class name and 
 holds its fields (NaN as ``null``; messages and quantities in their tagged form,
 :func:`engine.core.values.to_plain`). Decoding ignores fields it does not know, so a
 recording from a newer Trainfer with extra fields still loads.
+
+Time fields (``t_s`` and every ``*_t_s``, :func:`is_time_field`) are stored on the clock of
+the run's ``t0_s`` (``time.monotonic()`` of the machine that ran it); exports and
+recordings move them to seconds since the run started with :func:`shift_times`.
 """
 
 from __future__ import annotations
@@ -30,6 +34,24 @@ def event_time(event: Any) -> float:
     if isinstance(event, ev.Summary):
         return event.measure_end_t_s
     return float(event.t_s)
+
+
+def is_time_field(name: str) -> bool:
+    """Whether the field ``name`` is a time on a run's clock (``t_s``, ``measure_end_t_s``)."""
+    return name == "t_s" or name.endswith("_t_s")
+
+
+def shift_times(fields: dict[str, Any], offset_s: float) -> dict[str, Any]:
+    """``fields`` with ``offset_s`` added to every numeric time field (:func:`is_time_field`).
+
+    ``shift_times(fields, -t0_s)`` gives seconds since a run that started at ``t0_s``;
+    other fields (``started_unix_s``, durations such as ``measured_s``) are kept as they are.
+    """
+    return {
+        k: (v + offset_s if is_time_field(k) and isinstance(v, (int, float))
+            and not isinstance(v, bool) else v)
+        for k, v in fields.items()
+    }
 
 
 def encode(event: Any) -> tuple[float, str, str]:

@@ -38,6 +38,7 @@ from typing import Any
 from engine.core.errors import ExplainedError
 from engine.core.events import Failed, Summary
 from engine.core.values import Msg, msg, plain_json
+from engine.session.store.codec import shift_times
 
 SCHEMA_VERSION = 2
 DB_NAME = "trainfer.sqlite"
@@ -206,6 +207,10 @@ class RunRecord:
     n_events: int = 0
     bad_events: int = 0
 
+    def relative(self, fields: dict[str, Any]) -> dict[str, Any]:
+        """An event's stored ``fields`` with its times as seconds since this run started."""
+        return shift_times(fields, -self.t0_s)
+
     @property
     def damage(self) -> Msg | None:
         """``None``, or what is wrong with this run and what of it can still be exported."""
@@ -245,14 +250,19 @@ class RunRecord:
         return self.name or " · ".join([self.model, self.mode, self.device, *self.settings])
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain dict (``trainfer runs show --json``)."""
+        """Plain dict (``trainfer runs show --json``, the head of every export).
+
+        ``started_unix_s`` is the run's start on the wall clock; the time fields of its
+        summary and failure (``measure_start_t_s``, ``t_s``) are seconds since that start,
+        as every exported time is (the monotonic ``t0_s`` stays in this process).
+        """
         return {
             "id": self.id, "uuid": self.uuid, "name": self.name, "model": self.model,
             "mode": self.mode, "device": self.device, "device_name": self.device_name,
             "status": self.status, "started_unix_s": self.started_unix_s,
             "updated_unix_s": self.updated_unix_s, "config": self.config,
-            "summary": self.summary.to_dict() if self.summary else None,
-            "failure": self.failure.to_dict() if self.failure else None,
+            "summary": self.relative(self.summary.to_dict()) if self.summary else None,
+            "failure": self.relative(self.failure.to_dict()) if self.failure else None,
             "tags": self.tags, "source": self.source,
             **({"problem": self.problem} if self.problem else {}),
         }

@@ -8,6 +8,11 @@ decimal separator whatever the system locale); a missing value is an empty cell.
 
 JSON: ``{"run": ..., "events": [...]}`` with every field; NaN and missing values are
 ``null``, so any strict JSON parser reads it.
+
+One clock in both: every ``t_s`` (and every ``*_t_s`` field, such as the summary's
+``measure_start_t_s``) is seconds since the run started, for events and telemetry samples
+alike; the start itself is given once, as the run's ``started_unix_s`` (JSON) and in each
+row's ``time_utc`` (CSV).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from typing import Any
 
 from engine.core.events import Phase, Sample, StepStats
 from engine.core.values import plain_json
+from engine.session.store.codec import shift_times
 from engine.session.store.db import Store
 
 _SERIES = (Sample, StepStats, Phase)
@@ -64,10 +70,17 @@ def export_csv(store: Store, run_id: int, path: str | Path) -> Path:
                 continue
             rel = t - rec.t0_s
             when = datetime.fromtimestamp(rec.started_unix_s + rel, tz=timezone.utc)
-            row = {**fields, "time_utc": when.isoformat(timespec="milliseconds"),
+            row = {**rec.relative(fields), "time_utc": when.isoformat(timespec="milliseconds"),
                    "t_s": rel, "event": kind}
             w.writerow([_cell(row.get(c)) for c in cols])
     return path
+
+
+def _json_event(t0_s: float, t_s: float, kind: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """One event of the JSON export: ``t_s`` first, every time since the run's start."""
+    event = {"t_s": t_s - t0_s, "event": kind, **shift_times(fields, -t0_s)}
+    event["t_s"] = t_s - t0_s  # the stored event time; a Summary has no t_s field of its own
+    return event
 
 
 def export_json(store: Store, run_id: int, path: str | Path) -> Path:
@@ -80,10 +93,8 @@ def export_json(store: Store, run_id: int, path: str | Path) -> Path:
     rec = store.get(run_id)
     doc = {
         "run": rec.to_dict(),
-        "events": [
-            {"t_s": t - rec.t0_s, "event": kind, **fields} for t, kind, fields in
-            store.events(run_id)
-        ],
+        "events": [_json_event(rec.t0_s, t, kind, fields) for t, kind, fields in
+                   store.events(run_id)],
     }
     path = Path(path)
     path.write_text(plain_json(doc), encoding="utf-8")  # allow_nan=False: strict JSON

@@ -1,10 +1,19 @@
 """``.trainfer`` recordings: one file with everything needed to replay runs elsewhere.
 
-Format: gzip-compressed UTF-8 JSON ``{"format": "trainfer-recording", "version": 1,
+Format: gzip-compressed UTF-8 JSON ``{"format": "trainfer-recording", "version": 2,
 "created_unix_s", "trainfer_version", "runs": [...]}``; each run carries its stored row
-(uuid, name, model, mode, device, status, start time, configuration, summary, failure,
-tags) and ``events``: ``[[t_s, kind, fields], ...]`` with ``t_s`` relative to the run's
-start. Strict JSON (no NaN).
+(uuid, name, model, mode, device, status, configuration, summary, failure, tags), its
+start once, on the wall clock (``started_unix_s``, Unix seconds), and ``events``:
+``[[t_s, kind, fields], ...]``. Strict JSON (no NaN).
+
+One clock: every time in a run (each event's ``t_s``, the ``t_s`` and ``*_t_s`` fields
+inside its fields, its summary and failure) is seconds since the run started, so
+``[0.064, "Sample", {"t_s": 0.064, ...}]``.
+
+Version 1 (Trainfer 0.1) wrote the same runs with a ``t0_s`` (the recording machine's
+monotonic clock at the start) and the times inside fields, summary and failure on that
+clock (``[0.064, "Sample", {"t_s": 48.434, ...}]`` with ``t0_s`` 48.370).
+:func:`read_recording` reads both and gives every run in the version 2 form.
 """
 
 from __future__ import annotations
@@ -19,11 +28,15 @@ from typing import Any
 
 from engine.core.errors import ExplainedError
 from engine.core.values import Msg, msg, plain_json
-from engine.session.store.codec import KINDS, field_problem
+from engine.session.store.codec import KINDS, field_problem, shift_times
 from engine.session.store.db import STATUSES, Store
 
 FORMAT = "trainfer-recording"
-VERSION = 1
+VERSION = 2
+"""The version :func:`export_recording` writes."""
+READS = (1, 2)
+"""The versions :func:`read_recording` reads (1: times inside fields on the run's monotonic
+clock, beside its ``t0_s``; 2: every time since the run's start)."""
 
 
 class RecordingError(ExplainedError, ValueError):
@@ -32,11 +45,26 @@ class RecordingError(ExplainedError, ValueError):
 
 def _run_payload(store: Store, run_id: int) -> dict[str, Any]:
     rec = store.get(run_id)
-    d = rec.to_dict()
+    d = rec.to_dict()  # summary and failure times already since the start
     del d["id"]
-    d["t0_s"] = rec.t0_s
-    d["events"] = [[t - rec.t0_s, kind, fields] for t, kind, fields in store.events(run_id)]
+    d["events"] = [[t - rec.t0_s, kind, rec.relative(fields)]
+                   for t, kind, fields in store.events(run_id)]
     return d
+
+
+def _from_version_1(run: dict[str, Any]) -> dict[str, Any]:
+    """A run of a version 1 recording in the version 2 form (times since its start).
+
+    The times inside its events' fields, summary and failure move from the recording
+    machine's monotonic clock (``t0_s``) to seconds since the start; ``t0_s`` goes.
+    """
+    t0 = float(run.get("t0_s", 0.0))
+    out = {k: v for k, v in run.items() if k != "t0_s"}
+    out["events"] = [[t, kind, shift_times(fields, -t0)] for t, kind, fields in run["events"]]
+    for key in ("summary", "failure"):
+        if isinstance(run.get(key), dict):
+            out[key] = shift_times(run[key], -t0)
+    return out
 
 
 def export_recording(store: Store, run_ids: list[int], path: str | Path) -> Path:
@@ -64,11 +92,14 @@ def export_recording(store: Store, run_ids: list[int], path: str | Path) -> Path
 
 
 def read_recording(path: str | Path) -> list[dict[str, Any]]:
-    """The runs in a recording (see the module docstring for their fields).
+    """The runs in a recording, each in the version 2 form (see the module docstring).
+
+    A version 1 recording is read too, its times moved to seconds since each run's start.
 
     Raises:
-        RecordingError: Not a gzip JSON Trainfer recording, truncated, or from a newer
-            Trainfer.
+        RecordingError: Not a gzip JSON Trainfer recording, truncated, from a newer
+            Trainfer or of a version this one does not read (the message says which it
+            reads).
         OSError: The file cannot be read.
     """
     path = Path(path)
@@ -81,9 +112,14 @@ def read_recording(path: str | Path) -> list[dict[str, Any]]:
         raise RecordingError(msg("recording.damaged", name=path.name, error=str(exc))) from exc
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise RecordingError(msg("recording.not_recording", name=path.name))
-    if not isinstance(doc.get("version"), int) or doc["version"] > VERSION:
-        raise RecordingError(msg("recording.newer", name=path.name,
-                                 version=str(doc.get("version"))))
+    version = doc.get("version")
+    supported = [str(v) for v in READS]
+    if isinstance(version, int) and not isinstance(version, bool) and version > max(READS):
+        raise RecordingError(msg("recording.newer", name=path.name, version=str(version),
+                                 supported=supported))
+    if version not in READS or isinstance(version, bool):
+        raise RecordingError(msg("recording.unknown_version", name=path.name,
+                                 version=_shown(version), supported=supported))
     runs = doc.get("runs")
     if not isinstance(runs, list) or not all(
         isinstance(r, dict) and {"uuid", "model", "mode", "config", "events"} <= set(r)
@@ -96,7 +132,17 @@ def read_recording(path: str | Path) -> list[dict[str, Any]]:
             raise RecordingError(msg("recording.bad_run", name=path.name, index=str(i),
                                      model=str(r.get("model")), mode=str(r.get("mode")),
                                      problem=problem))
-    return runs
+    return [_from_version_1(r) for r in runs] if version == 1 else runs
+
+
+def _shown(value: Any) -> str:
+    """``value`` as a message shows it: short, whatever a damaged file holds."""
+    if value is None:
+        return "none"
+    if isinstance(value, (list, dict)):
+        return type(value).__name__
+    text = json.dumps(value[:41] if isinstance(value, str) else value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _run_problem(r: dict[str, Any]) -> Msg | None:
@@ -167,14 +213,14 @@ def _add_runs(store: Store, runs: list[dict[str, Any]], source: str, added: list
         if store.find_uuid(r["uuid"]) is not None:
             skipped.append(r["uuid"])
             continue
-        t0 = float(r.get("t0_s", 0.0))
+        # times since the start (read_recording's form): the stored run's clock starts at 0
         run_id = store.create_run(
-            r["config"], t0, source=source, run_uuid=r["uuid"],
+            r["config"], 0.0, source=source, run_uuid=r["uuid"],
             started_unix_s=r.get("started_unix_s", time.time()), status="running",
         )
         added.append(run_id)
         store.append_events(
-            run_id, 0, [(t0 + float(t), k, plain_json(f)) for t, k, f in r["events"]])
+            run_id, 0, [(float(t), k, plain_json(f)) for t, k, f in r["events"]])
         store.finish_run(
             run_id, r.get("status", "completed"), summary=r.get("summary"),
             failure=r.get("failure"), device=r.get("device"),

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.core.events import Failed, Summary
-from engine.session.store.codec import decode
+from engine.session.store.codec import decode, shift_times
 from engine.session.store.db import Store
 
 
@@ -28,10 +28,12 @@ class ReplaySource:
         title: ``model · mode · device`` or the run's name.
         model, mode, device, device_name: What ran where.
         started_unix_s: When it originally ran (Unix seconds).
-        events: ``(seconds since the run's start, kind, fields)`` in order; the fields
-            keep their original monotonic times.
+        events: ``(seconds since the run's start, kind, fields)`` in order; the times
+            inside the fields are on the clock of ``t0_s``.
         config: The run's configuration as a dict.
-        t0_s: The original monotonic time of the run's start.
+        t0_s: The run's start on the clock of its fields' times: the original monotonic
+            time for a run stored here, 0 for a recording's (whose times are seconds
+            since the start) and for a run imported from one.
     """
 
     title: str
@@ -58,20 +60,15 @@ class ReplaySource:
 
     @classmethod
     def from_recording(cls, run: dict[str, Any]) -> ReplaySource:
-        """One run of :func:`engine.session.store.recording.read_recording`."""
+        """One run of :func:`engine.session.store.recording.read_recording`.
+
+        Its times are seconds since its start, whatever version the file is
+        (``read_recording`` moves a version 1 run's onto that clock).
+        """
         title = run.get("name") or f"{run['model']} · {run['mode']} · {run.get('device', '')}"
         return cls(title, run["model"], run["mode"], run.get("device", ""),
                    run.get("device_name", ""), float(run.get("started_unix_s", 0.0)),
-                   [(float(t), k, f) for t, k, f in run["events"]], run["config"],
-                   float(run.get("t0_s", 0.0)))
-
-
-def _shift(fields: dict[str, Any], offset: float) -> dict[str, Any]:
-    return {
-        k: (v + offset if (k == "t_s" or k.endswith("_t_s")) and isinstance(v, (int, float))
-            else v)
-        for k, v in fields.items()
-    }
+                   [(float(t), k, f) for t, k, f in run["events"]], run["config"], 0.0)
 
 
 class Replay:
@@ -121,7 +118,7 @@ class Replay:
         """
         for rel, kind, fields in self.source.events:
             try:
-                yield rel, decode(kind, _shift(fields, t0_s - self.source.t0_s))
+                yield rel, decode(kind, shift_times(fields, t0_s - self.source.t0_s))
             except (KeyError, TypeError):
                 continue
 
