@@ -36,7 +36,7 @@ from gui.live.overlay import color as overlay_color
 from gui.live.series import Series
 from gui.live.source_banner import SourceBanner
 from gui.widgets import theme
-from gui.widgets.plot_panel import PlotPanel
+from gui.widgets.plot_panel import PlotPanel, set_legend_size
 from gui.widgets.words import said
 
 MODES = ("train", "infer")
@@ -117,6 +117,7 @@ class LivePlots(QWidget):
         self._gpu_note: str | None = None
         self._unsupported: set[str] = set()
         self._cpu_energy = False  # a RAPL reading arrived: the energy plot is not N/A
+        self._present_scale: float | None = None  # presentation mode's scale, if on
 
         titles = {
             "throughput": (self.tr("Throughput"), self.tr("samples/s")),
@@ -262,6 +263,8 @@ class LivePlots(QWidget):
         legend = self._panels[key].plot_item.addLegend(
             offset=(-4, 4), brush=pg.mkBrush(255, 255, 255, 110), labelTextSize="8pt"
         )
+        if self._present_scale is not None:  # presenting: as large as the legends before
+            set_legend_size(legend, f"{round(8 * self._present_scale)}pt")
         styles = {"measure": (Qt.PenStyle.SolidLine, 2.0)}
         styles.update({v: (st, w) for v, st, w, _a in EXTRA_VARIANTS[key]})
         for variant, name in self._variant_names[key].items():
@@ -290,6 +293,10 @@ class LivePlots(QWidget):
         """
         for panel in self._panels.values():
             panel.set_presentation(scale)
+        self._present_scale = scale  # for legends made while presenting
+        if scale is None:  # also those made while presenting go back to their 8 pt
+            for legend in self._variant_legends.values():
+                set_legend_size(legend, "8pt")
         # two rows of larger plots rather than three small ones: the first six of the
         # order (rates, loss, then the GPU's readings, or the CPU's without a GPU)
         for i, key in enumerate(self._order):

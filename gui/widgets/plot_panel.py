@@ -29,7 +29,7 @@ from gui.widgets import plot_export, theme
 from gui.widgets.words import language
 
 
-def _legend_size(legend: pg.LegendItem | None, size: str | None) -> None:
+def set_legend_size(legend: pg.LegendItem | None, size: str | None) -> None:
     """Set ``legend``'s text size (CSS, ``"9pt"``) and redraw the labels it already has."""
     if legend is None or size is None:
         return
@@ -215,7 +215,7 @@ class PlotPanel(QWidget):
                 curve.setPen(pen)
             self._pens = saved["pens"]
             self._note.setFont(saved["note"])
-            _legend_size(item.legend, saved["legend"])
+            set_legend_size(item.legend, saved["legend"])
             self._presented = None
             return
         if self._presented is not None:
@@ -231,7 +231,7 @@ class PlotPanel(QWidget):
         if item.legend is not None:
             size = str(item.legend.labelTextSize() or "9pt")
             points = float(size[:-2]) if size.endswith("pt") else 9.0
-            _legend_size(item.legend, f"{round(points * scale)}pt")
+            set_legend_size(item.legend, f"{round(points * scale)}pt")
         note = QFont(self._note.font())
         note.setPointSizeF(note.pointSizeF() * scale)
         self._note.setFont(note)

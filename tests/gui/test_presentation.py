@@ -141,3 +141,19 @@ def test_two_rows_of_larger_plots_without_phase_labels(window):
     assert all(p.isVisible() for p in live.panels().values())
     assert all(m.label.isVisible() for m in live.panel("throughput")._phase_items
                if hasattr(m, "label"))
+
+
+def test_a_legend_that_appears_while_presenting_is_large_too(window):
+    from engine.core.events import Sample
+
+    live = window.live
+    live.begin_run("train", "resnet50", False, t0_s=0.0)
+    window.presentation.enter()
+    live.add_sample(Sample(0.5, gpu_util_pct=90.0, sm_activity_pct=80.0,
+                           tensor_activity_pct=10.0, power_w=500.0,
+                           power_instant_w=520.0))
+    live.refresh()
+    legend = live.panel("gpu_util").plot_item.legend
+    assert legend is not None and legend.labelTextSize() == f"{round(8 * DEFAULT_SCALE)}pt"
+    window.presentation.leave()
+    assert legend.labelTextSize() == "8pt"
