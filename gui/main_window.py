@@ -16,8 +16,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtCore import QSettings, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QMainWindow,
     QScrollArea,
@@ -101,6 +101,18 @@ def standard_keys(key: QKeySequence.StandardKey, fallback: str) -> list[QKeySequ
     Qt's offscreen platform); the menu then still offers the usual one.
     """
     return QKeySequence.keyBindings(key) or [QKeySequence(fallback)]
+
+
+def initial_size(available: QSize | None) -> tuple[int, int]:
+    """The window's first size: 1600x1000, or what the screen has (a 1280x720 projector).
+
+    Args:
+        available: The screen's available geometry (without panels), or ``None``.
+    """
+    width, height = 1600, 1000
+    if available is None or available.isEmpty():
+        return width, height
+    return min(width, available.width()), min(height, available.height())
 
 
 class MainWindow(QMainWindow):
@@ -200,7 +212,8 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([max(350, panel_w), 1250])
         self.setCentralWidget(splitter)
-        self.resize(1600, 1000)
+        screen = QGuiApplication.primaryScreen()
+        self.resize(*initial_size(screen.availableGeometry().size() if screen else None))
 
         self._wire()
         self._build_menus()

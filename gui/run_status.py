@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QStatusBar, QWidget
+from superqt import QElidingLabel
 
 from engine.core.events import StepStats
 from engine.core.progress import step_parts
@@ -18,12 +19,17 @@ class RunStatusBar(QStatusBar):
         super().__init__(parent)
         self.device_label = QLabel()
         self.device_label.setObjectName("status_device")
-        self.state_label = QLabel()
+        # The state and readout are cut with "…" where the window is narrow (text() keeps
+        # all of it): at full length they made the window wider than a 1280 px screen
+        # ("measured · held-out check and saving (not timed)" beside a step readout).
+        self.state_label = QElidingLabel()
         self.state_label.setObjectName("status_state")
-        self.readout_label = QLabel()
+        self.readout_label = QElidingLabel()
         self.readout_label.setObjectName("status_readout")
-        self.addWidget(self.state_label)
-        self.addWidget(self.readout_label, 1)
+        for label in (self.state_label, self.readout_label):  # share the width 3:2
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.addWidget(self.state_label, 3)
+        self.addWidget(self.readout_label, 2)
         self.addPermanentWidget(self.device_label)
         self.state = "idle"
         self.set_state("idle")

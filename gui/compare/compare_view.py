@@ -87,6 +87,7 @@ class CompareView(QWidget):
         self._title = QLabel()
         self._title.setObjectName("compare_title")
         self._title.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        self._title.setWordWrap(True)  # a long model name wraps, not widens the window
         self._pair_label = QElidingLabel()  # text() keeps the full text; the tooltip says it too
         self._pair_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self._pair_label.setObjectName("compare_pair")

@@ -194,6 +194,7 @@ class HistoryView(QWidget):
         hint = QLabel(self.tr("Double-click a run to open it · select several to overlay · "
                               "one training and one inference run to compare"))
         hint.setStyleSheet(f"color: {theme.NA_TEXT};")
+        hint.setWordWrap(True)  # one line of 830 px in Portuguese set the window's width
         top = QHBoxLayout()
         top.addWidget(self.filter_edit, 1)
         top.addWidget(hint)

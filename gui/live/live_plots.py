@@ -221,23 +221,25 @@ class LivePlots(QWidget):
     def _legend(self) -> QHBoxLayout:
         row = QHBoxLayout()
         row.setContentsMargins(4, 0, 4, 0)
-        items = (
-            f"<span style='color:{theme.TRAIN_COLOR}; font-size:14pt'>■</span> "
-            + self.tr("training"),
-            f"<span style='color:{theme.INFER_COLOR}; font-size:14pt'>■</span> "
-            + self.tr("inference"),
-            "<span style='font-size:12pt'>- ○ -</span> " + self.tr("warm-up steps (not measured)"),
-            "<span style='background:#E9ECEF'>&nbsp;&nbsp;&nbsp;&nbsp;</span> "
-            + self.tr("warm-up phase"),
-            "<span style='color:#495057'>┆</span> " + self.tr("phase change"),
+        items = (  # (symbol, words): each item stays on one line
+            (f"<span style='color:{theme.TRAIN_COLOR}; font-size:14pt'>■</span>",
+             self.tr("training")),
+            (f"<span style='color:{theme.INFER_COLOR}; font-size:14pt'>■</span>",
+             self.tr("inference")),
+            ("<span style='font-size:12pt'>- ○ -</span>", self.tr("warm-up steps (not measured)")),
+            ("<span style='background:#E9ECEF'>&nbsp;&nbsp;&nbsp;&nbsp;</span>",
+             self.tr("warm-up phase")),
+            ("<span style='color:#495057'>┆</span>", self.tr("phase change")),
         )
-        self._mode_legend: list[QLabel] = []
-        for text in items:
-            label = QLabel(text)
-            label.setTextFormat(Qt.TextFormat.RichText)
-            row.addWidget(label)
-            row.addSpacing(12)
-            self._mode_legend.append(label)
+        # one label that wraps between items (never inside one) when the window is narrow:
+        # a row of separate labels made the Live tab 1,028 px wide at least
+        legend = QLabel(" &nbsp;&nbsp; ".join(
+            f"{symbol}&nbsp;{escape(text).replace(' ', '&nbsp;')}" for symbol, text in items))
+        legend.setObjectName("mode_legend")
+        legend.setTextFormat(Qt.TextFormat.RichText)
+        legend.setWordWrap(True)
+        row.addWidget(legend, 2)
+        self._mode_legend: list[QLabel] = [legend]
         self._overlay_legend = QLabel()
         self._overlay_legend.setObjectName("overlay_legend")
         self._overlay_legend.setTextFormat(Qt.TextFormat.RichText)
@@ -246,7 +248,9 @@ class LivePlots(QWidget):
         row.addWidget(self._overlay_legend, 1)
         row.addStretch(1)
         self._x_note = QLabel(self.tr("x: seconds since Start was pressed"))
-        row.addWidget(self._x_note)
+        self._x_note.setWordWrap(True)
+        self._x_note.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        row.addWidget(self._x_note, 1)
         self.dashboard_button = QToolButton()
         self.dashboard_button.setObjectName("dashboard_png_button")
         self.dashboard_button.setText(self.tr("Dashboard PNG…"))

@@ -84,6 +84,9 @@ class PlotPanel(QWidget):
         bold = QFont(self._title_label.font())
         bold.setBold(True)
         self._title_label.setFont(bold)
+        # a long title ("Memória do processo da execução (RSS)") wraps rather than setting
+        # the width of its column, and with it the window's (issue #12: fit 1280x720)
+        self._title_label.setWordWrap(True)
 
         self.png_button = self._tool_button(
             self.tr("PNG"), self.tr("Export this plot as a PNG image"), "png"
