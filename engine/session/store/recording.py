@@ -38,6 +38,26 @@ READS = (1, 2)
 """The versions :func:`read_recording` reads (1: times inside fields on the run's monotonic
 clock, beside its ``t0_s``; 2: every time since the run's start)."""
 
+# Bounds on what a recording may hold (issue #14): a recording is input from elsewhere, and
+# nothing in it may make the app or ``replay`` hang or grow without bound (a 200 MB run
+# name once imported, after which the window never showed). Each is far above what a run
+# produces: an hour at 20 Hz with 20 steps/s is about 150,000 events and 40 MB of JSON.
+MAX_JSON_BYTES = 512 << 20
+"""Decompressed size a recording may have; larger is refused while it is decompressed."""
+MAX_RUNS = 1000
+MAX_EVENTS = 5_000_000
+"""Events in one run (a day at 20 Hz with 20 steps/s is 3.5 million)."""
+MAX_NAME_CHARS = 300
+"""A run's name, device and device name."""
+MAX_TEXT_CHARS = 10_000
+"""Any other text: a field of an event, a tag, an error message."""
+MAX_TAGS = 100
+MAX_RUN_S = 31 * 86_400.0
+"""Seconds since the run's start an event may have (a month)."""
+ERA_UNIX_S = (946_684_800.0, 4_102_444_800.0)
+"""Start times a recording may give: 2000-01-01 to 2100-01-01 (UTC, Unix seconds)."""
+_CHUNK = 1 << 20
+
 
 class RecordingError(ExplainedError, ValueError):
     """A file that is not a readable recording; the message says why."""
@@ -104,12 +124,15 @@ def read_recording(path: str | Path) -> list[dict[str, Any]]:
     """
     path = Path(path)
     try:
-        with gzip.open(path, "rt", encoding="utf-8") as f:
-            doc = json.load(f)
+        data = _decompressed(path)
+        doc = json.loads(data.decode("utf-8"))
     except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
         raise RecordingError(msg("recording.truncated", name=path.name, error=str(exc))) from exc
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise RecordingError(msg("recording.damaged", name=path.name, error=str(exc))) from exc
+    except RecursionError as exc:  # JSON nested thousands deep: no recording is
+        raise RecordingError(msg("recording.damaged", name=path.name,
+                                 error="nested too deep")) from exc
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise RecordingError(msg("recording.not_recording", name=path.name))
     version = doc.get("version")
@@ -121,6 +144,9 @@ def read_recording(path: str | Path) -> list[dict[str, Any]]:
         raise RecordingError(msg("recording.unknown_version", name=path.name,
                                  version=_shown(version), supported=supported))
     runs = doc.get("runs")
+    if isinstance(runs, list) and len(runs) > MAX_RUNS:
+        raise RecordingError(msg("recording.too_many", name=path.name, n=str(len(runs)),
+                                 limit=str(MAX_RUNS)))
     if not isinstance(runs, list) or not all(
         isinstance(r, dict) and {"uuid", "model", "mode", "config", "events"} <= set(r)
         for r in runs
@@ -133,6 +159,36 @@ def read_recording(path: str | Path) -> list[dict[str, Any]]:
                                      model=str(r.get("model")), mode=str(r.get("mode")),
                                      problem=problem))
     return [_from_version_1(r) for r in runs] if version == 1 else runs
+
+
+def _decompressed(path: Path) -> bytes:
+    """The JSON text of ``path``, read in chunks and refused past :data:`MAX_JSON_BYTES`.
+
+    Raises:
+        RecordingError: Larger than the limit (said before it is read in full).
+        gzip.BadGzipFile, EOFError, zlib.error, OSError: As :mod:`gzip` raises them.
+    """
+    parts: list[bytes] = []
+    total = 0
+    with gzip.open(path, "rb") as f:
+        while chunk := f.read(_CHUNK):
+            total += len(chunk)
+            if total > MAX_JSON_BYTES:
+                raise RecordingError(msg("recording.too_large", name=path.name,
+                                         limit=f"{MAX_JSON_BYTES >> 20} MiB"))
+            parts.append(chunk)
+    return b"".join(parts)
+
+
+def _long_text(fields: dict[str, Any]) -> str | None:
+    """The name of a text field of ``fields`` longer than :data:`MAX_TEXT_CHARS`, if any."""
+    for key, value in fields.items():
+        if isinstance(value, str) and len(value) > MAX_TEXT_CHARS:
+            return key
+        if isinstance(value, list) and any(
+                isinstance(v, str) and len(v) > MAX_TEXT_CHARS for v in value):
+            return key
+    return None
 
 
 def _shown(value: Any) -> str:
@@ -149,9 +205,16 @@ def _run_problem(r: dict[str, Any]) -> Msg | None:
     """What is wrong with one run of a recording, or ``None``."""
     if not isinstance(r["config"], dict) or not isinstance(r["uuid"], str):
         return msg("recording.no_config")
+    for key in ("name", "device", "device_name", "model", "mode", "uuid"):
+        value = r.get(key)
+        if isinstance(value, str) and len(value) > MAX_NAME_CHARS:
+            return msg("recording.too_long", field=key, n=str(len(value)),
+                       limit=str(MAX_NAME_CHARS))
     events = r["events"]
     if not isinstance(events, list):
         return msg("recording.no_events")
+    if len(events) > MAX_EVENTS:
+        return msg("recording.too_many_in_run", n=str(len(events)), limit=str(MAX_EVENTS))
     for n, e in enumerate(events, 1):
         if not (isinstance(e, list) and len(e) == 3 and isinstance(e[1], str)
                 and isinstance(e[2], dict) and isinstance(e[0], (int, float))
@@ -159,6 +222,13 @@ def _run_problem(r: dict[str, Any]) -> Msg | None:
             return msg("recording.unreadable_event", n=str(n))
         if e[1] not in KINDS:
             return msg("recording.unknown_kind", kind=repr(e[1]), n=str(n))
+        if abs(e[0]) > MAX_RUN_S:
+            return msg("recording.event_time", n=str(n), t=f"{e[0]:.6g}",
+                       limit=str(int(MAX_RUN_S)))
+        long_field = _long_text(e[2])
+        if long_field is not None:
+            return msg("recording.too_long_in_event", n=str(n), field=long_field,
+                       limit=str(MAX_TEXT_CHARS))
         problem = field_problem(e[1], e[2])
         if problem:
             return msg("recording.damaged_event", n=str(n), detail=problem)
@@ -176,12 +246,21 @@ def _run_problem(r: dict[str, Any]) -> Msg | None:
         value = r.get(key, 0.0)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return msg("recording.not_number", field=key)
+        if not math.isfinite(value):
+            return msg("recording.not_number", field=key)
+    start = r.get("started_unix_s")
+    if isinstance(start, (int, float)) and start and not (
+            ERA_UNIX_S[0] <= start <= ERA_UNIX_S[1]):
+        return msg("recording.bad_start", value=f"{start:.6g}")
     for key in ("name", "device", "device_name"):
         if r.get(key) is not None and not isinstance(r[key], str):
             return msg("recording.not_text", field=key)
     if r.get("tags") is not None and not (
             isinstance(r["tags"], list) and all(isinstance(t, str) for t in r["tags"])):
         return msg("recording.bad_tags")
+    tags = r.get("tags") or []
+    if len(tags) > MAX_TAGS or any(len(t) > MAX_NAME_CHARS for t in tags):
+        return msg("recording.too_many_tags", limit=str(MAX_TAGS), chars=str(MAX_NAME_CHARS))
     return None
 
 
