@@ -256,12 +256,13 @@ def add_export_actions(
     plot_item: pg.PlotItem,
     title: str | Callable[[], str],
 ) -> list[QAction]:
-    """Add "Export as PNG…", "Export as SVG…" and "Copy to clipboard" to the plot's menu.
+    """Add "Export as PNG…", "Export as SVG…", "Copy to clipboard" and the slides to its menu.
 
     ``title`` may be a function, read when the action runs (titles can change).
 
     Returns:
-        The actions added (PNG, SVG, copy), so callers and tests can trigger them.
+        The actions added (PNG, SVG, copy, then the two slide sizes), so callers and
+        tests can trigger them.
     """
     menu = plot_item.getViewBox().menu
     menu.addSeparator()
@@ -284,4 +285,34 @@ def add_export_actions(
     )
     menu.addAction(copy)
     actions.append(copy)
+    for name, size in (("slide_1080", (1920, 1080)), ("slide_720", (1280, 720))):
+        slide = QAction(PlotExport.tr("Export as slide ({0}×{1} PNG)…").format(*size), menu)
+        slide.setObjectName(f"export_{name}")
+        slide.triggered.connect(
+            lambda _checked=False, wh=size: export_slide_with_dialog(
+                parent, plot_item, title() if callable(title) else title, wh))
+        menu.addAction(slide)
+        actions.append(slide)
     return actions
+
+
+def export_slide_with_dialog(parent: QWidget | None, plot_item: pg.PlotItem, title: str,
+                             size: tuple[int, int]) -> Path | None:
+    """Ask where to save, then write the plot as a slide (:mod:`gui.widgets.slide_export`).
+
+    Returns:
+        The path written, or ``None`` when cancelled or failed (said in the error sink).
+    """
+    from gui.widgets.slide_export import export_slide
+
+    path = ask_export_path(parent, title, "png")
+    if not path:
+        return None
+    try:
+        return export_slide(plot_item, path, title, size)
+    except (OSError, ValueError) as exc:
+        errors.report(
+            PlotExport.tr("Could not export the plot: {0}").format(exc),
+            PlotExport.tr("Choose a folder you can write to and a .png or .svg name."),
+        )
+        return None

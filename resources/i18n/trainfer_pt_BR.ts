@@ -1467,6 +1467,10 @@ Como foi medido: {0}</translation>
         <source>Copy to clipboard</source>
         <translation>Copiar para a área de transferência</translation>
     </message>
+    <message>
+        <source>Export as slide ({0}×{1} PNG)…</source>
+        <translation>Exportar como slide ({0}×{1} PNG)…</translation>
+    </message>
 </context>
 <context>
     <name>PlotPanel</name>
@@ -1892,6 +1896,17 @@ Como foi medido: {0}</translation>
     <message>
         <source>Keys</source>
         <translation>Teclas</translation>
+    </message>
+</context>
+<context>
+    <name>Slide</name>
+    <message>
+        <source>training</source>
+        <translation>treinamento</translation>
+    </message>
+    <message>
+        <source>inference</source>
+        <translation>inferência</translation>
     </message>
 </context>
 <context>

@@ -76,8 +76,9 @@ def test_export_buttons_near_the_plot(live, tmp_path, qtbot, monkeypatch):
 def test_export_actions_in_the_plot_context_menu(live, tmp_path, monkeypatch):
     panel = live.panel("throughput")
     menu_actions = panel.plot_item.getViewBox().menu.actions()
-    png_action, svg_action, copy_action = panel.export_actions
-    assert {png_action, svg_action, copy_action} <= set(menu_actions)
+    png_action, svg_action, copy_action, *slides = panel.export_actions
+    assert {png_action, svg_action, copy_action, *slides} <= set(menu_actions)
+    assert [a.objectName() for a in slides] == ["export_slide_1080", "export_slide_720"]
     targets = {"png": tmp_path / "tp.png", "svg": tmp_path / "tp.svg"}
     monkeypatch.setattr(plot_export, "ask_export_path", lambda _p, _t, fmt: str(targets[fmt]))
     png_action.trigger()
