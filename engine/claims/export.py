@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Sequence
 from html import escape
 from pathlib import Path
@@ -25,11 +26,13 @@ from engine.claims.compare import Comparison
 from engine.claims.document import column_titles
 from engine.claims.experiments import EXPERIMENTS, ExperimentResult
 from engine.core.format import document_language, text, unit_label
-from engine.core.values import Quantity, msg
+from engine.core.values import Quantity, msg, ratio
 
 FORMATS = ("md", "html", "csv")
 EXPERIMENT_FORMATS = ("md", "csv")
 MARKS = {"confirmed": "✔", "not_confirmed": "✘", "not_measurable": "–"}
+SLIDE_CELL_CHARS = 40
+"""Longest measured text a slide's cell shows (the first clause of the measurement)."""
 """The mark before a verdict, by status."""
 
 
@@ -68,6 +71,39 @@ def comparison_rows(cmp: Comparison, lang: str = "en") -> list[list[str]]:
     return [[text(r.aspect, lang), text(r.doc_train, lang), text(r.doc_infer, lang),
              text(r.measured_train, lang), text(r.measured_infer, lang),
              text(r.ratio_msg, lang), _verdict(r.verdict, lang)] for r in cmp.rows]
+
+
+def verdict_status_words(v: Any, lang: str) -> str:
+    """The mark and the status part of a verdict.
+
+    ``"✔ confirmed"``, ``"– not measurable yet"``: the words before its first colon;
+    ``""`` without a verdict.
+    """
+    if v is None:
+        return ""
+    words = text(v.message, lang).split(":", 1)[0].strip()
+    return f"{MARKS[v.status]} {words}"
+
+
+def slide_rows(cmp: Comparison, lang: str = "en") -> list[list[str]]:
+    """One short line per document row, for a slide.
+
+    The aspect, the compared metric of each side, the ratio, the verdict's mark and status;
+    the long texts stay in the Markdown, HTML and CSV exports.
+    """
+    def side(value: Any, measured: Any) -> str:
+        if value is not None:
+            return text(value, lang)
+        words = text(measured, lang) if measured is not None else ""
+        first = re.split(r";| \(", words, maxsplit=1)[0].strip()  # its first clause
+        if not first or first == text(None, lang):
+            return "—"
+        return first if len(first) <= SLIDE_CELL_CHARS else first[:SLIDE_CELL_CHARS - 1] + "…"
+
+    return [[text(r.aspect, lang), side(r.value_train, r.measured_train),
+             side(r.value_infer, r.measured_infer),
+             text(ratio(r.ratio), lang) if r.ratio is not None else "",
+             verdict_status_words(r.verdict, lang)] for r in cmp.rows]
 
 
 def claim_rows(cmp: Comparison, lang: str = "en") -> list[list[str]]:

@@ -78,3 +78,24 @@ def test_a_slide_that_cannot_be_written_is_reported(panel, tmp_path, monkeypatch
     monkeypatch.setattr(plot_export, "ask_export_path", lambda *_a: str(bad))
     assert plot_export.export_slide_with_dialog(panel, panel.plot_item, "T", (1280, 720)) is None
     assert reported and "export" in reported[0][0].lower()
+
+
+@pytest.mark.parametrize("lang", ["en", "pt_BR"])
+def test_the_comparison_slide_has_one_short_line_per_row_in_large_type(summary_factory, lang):
+    from engine.claims.compare import build
+    from engine.core.format import text
+    from gui.compare.table_export import MIN_TEXT_PX, slide_document
+
+    cmp = build(summary_factory("train"), summary_factory("infer"))
+    doc, px = slide_document(cmp, lang)
+    assert px >= MIN_TEXT_PX  # from the back of a room: 24 px or more at 1920x1080
+    assert doc.size().height() <= 1080 - 80  # fits inside the margins, nothing cut
+    plain = doc.toPlainText()
+    for row in cmp.rows:
+        assert text(row.aspect, lang) in plain
+        if row.verdict is not None:  # the mark and status, never the whole reasoning
+            full = text(row.verdict.message, lang)
+            assert full.split(":", 1)[0] in plain
+            if ":" in full:
+                assert full not in plain
+    assert any(mark in plain for mark in ("✔", "✘", "–"))
