@@ -101,20 +101,24 @@ def test_the_cards_hold_the_key_numbers_and_say_why_one_is_missing(window, summa
     window.presentation.leave()
 
 
-@pytest.mark.parametrize("lang", ["en", "pt_BR"])
-def test_presentation_fits_a_1280_by_720_projector(qtbot, qloop, store, lang, request):
-    if lang == "pt_BR":
+@pytest.fixture(params=["en", "pt_BR"])
+def window_in_each_language(request, qtbot, qloop, store):
+    """``(language, main window)`` in English, then in Brazilian Portuguese."""
+    if request.param == "pt_BR":
         request.getfixturevalue("portuguese_ui")
     win = MainWindow(nvml=no_driver_nvml(), store=store)
     qtbot.addWidget(win)
     win.show()
-    try:
-        win.presentation.enter()
-        hint = win.minimumSizeHint()
-        assert hint.width() <= 1280 and hint.height() <= 720, (lang, hint.toTuple())
-        win.presentation.leave()
-    finally:
-        win.close()
+    yield request.param, win
+    win.close()
+
+
+def test_presentation_fits_a_1280_by_720_projector(window_in_each_language):
+    lang, win = window_in_each_language
+    win.presentation.enter()
+    hint = win.minimumSizeHint()
+    assert hint.width() <= 1280 and hint.height() <= 720, (lang, hint.toTuple())
+    win.presentation.leave()
 
 
 def test_a_damaged_scale_setting_gives_the_default():
@@ -159,24 +163,15 @@ def test_a_legend_that_appears_while_presenting_is_large_too(window):
     assert legend.labelTextSize() == "8pt"
 
 
-@pytest.mark.parametrize("lang", ["en", "pt_BR"])
-def test_the_window_fits_a_1280_by_720_projector_in_every_tab(qtbot, qloop, store, lang,
-                                                              request):
-    if lang == "pt_BR":
-        request.getfixturevalue("portuguese_ui")
-    win = MainWindow(nvml=no_driver_nvml(), store=store)
-    qtbot.addWidget(win)
-    win.show()
-    try:
-        for i in range(win.tabs.count()):
-            win.tabs.setCurrentIndex(i)
-            QApplication.processEvents()
-            hint = win.minimumSizeHint()
-            assert hint.width() <= 1280 and hint.height() <= 720, (lang, i, hint.toTuple())
-            if lang == "en":  # the issue's minimum; Portuguese labels need 1,112 px today
-                assert hint.width() <= 1024 and hint.height() <= 640, (i, hint.toTuple())
-    finally:
-        win.close()
+def test_the_window_fits_a_1280_by_720_projector_in_every_tab(window_in_each_language):
+    lang, win = window_in_each_language
+    for i in range(win.tabs.count()):
+        win.tabs.setCurrentIndex(i)
+        QApplication.processEvents()
+        hint = win.minimumSizeHint()
+        assert hint.width() <= 1280 and hint.height() <= 720, (lang, i, hint.toTuple())
+        if lang == "en":  # the issue's minimum; Portuguese labels need 1,112 px today
+            assert hint.width() <= 1024 and hint.height() <= 640, (i, hint.toTuple())
 
 
 def test_the_first_size_fits_the_screen():
