@@ -19,6 +19,7 @@ import time
 import pytest
 import qasync
 from fake_nvml import FakeNvmlLib  # tests/fake_nvml.py, on sys.path via tests/conftest.py
+from PySide6.QtWidgets import QWidget
 from summaries import cpu_summary
 
 from engine.core.config import RunConfig
@@ -94,7 +95,9 @@ def no_leaks(qapp):
         time.sleep(0.05)
     leaked = _trainfer_threads() - before
     assert not leaked, f"threads left running: {sorted(t.name for t in leaked)}"
-    visible = [w for w in qapp.topLevelWidgets() if w.isVisible()]
+    # PySide can hand back a stale wrapper of another type (once a QWidgetItem) for an
+    # address Qt reused: only widgets can be windows left open
+    visible = [w for w in qapp.topLevelWidgets() if isinstance(w, QWidget) and w.isVisible()]
     for w in visible:
         w.close()
     assert not visible, f"windows left open: {visible}"
