@@ -85,6 +85,12 @@ def verdict_status_words(v: Any, lang: str) -> str:
     return f"{MARKS[v.status]} {words}"
 
 
+def slide_header(lang: str = "en") -> list[str]:
+    """The column titles of :func:`slide_rows`: aspect, measured (each mode), ratio, verdict."""
+    cells = _header(lang)
+    return [cells[0], cells[3], cells[4], cells[5], cells[6]]
+
+
 def slide_rows(cmp: Comparison, lang: str = "en") -> list[list[str]]:
     """One short line per document row, for a slide.
 

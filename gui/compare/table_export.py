@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QImage, QPainter, QTextDocument
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from engine.claims.compare import Comparison, headline
-from engine.claims.export import slide_rows, write
+from engine.claims.export import slide_header, slide_rows, write
 from engine.core.format import text
 from gui.translation import Context
 from gui.widgets import theme
@@ -44,7 +44,7 @@ def slide_document(cmp: Comparison, lang: str = "pt",
     """
     width, height = size
     k = width / SLIDE_SIZE[0]
-    head = _header_cells(lang)
+    head = slide_header(lang)
     rows = slide_rows(cmp, lang)
     status = [r.verdict.status if r.verdict is not None else "" for r in cmp.rows]
     avail_w, avail_h = width - 2 * MARGIN_PX * k, height - 2 * MARGIN_PX * k
@@ -56,13 +56,6 @@ def slide_document(cmp: Comparison, lang: str = "pt",
         if doc.size().height() <= avail_h:
             break
     return doc, px
-
-
-def _header_cells(lang: str) -> list[str]:
-    from engine.claims.export import _header
-
-    cells = _header(lang)
-    return [cells[0], cells[3], cells[4], cells[5], cells[6]]
 
 
 def _slide_html(cmp: Comparison, lang: str, head: list[str], rows: list[list[str]],

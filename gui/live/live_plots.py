@@ -279,7 +279,7 @@ class LivePlots(QWidget):
 
     def _arrange(self, order: tuple[str, ...]) -> None:
         self._order = order
-        presenting = any(p.presenting for p in self._panels.values())
+        presenting = self._present_scale is not None
         for i, key in enumerate(order):
             self._grid.addWidget(self._panels[key], i // COLUMNS, i % COLUMNS)
             self._panels[key].setVisible(not presenting or i < PRESENTED_PLOTS)

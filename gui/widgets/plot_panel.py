@@ -183,11 +183,6 @@ class PlotPanel(QWidget):
         self.plot_item.addItem(curve, ignoreBounds=ignore_bounds)
         return curve
 
-    @property
-    def presenting(self) -> bool:
-        """Whether :meth:`set_presentation` has made this plot larger."""
-        return self._presented is not None
-
     def set_presentation(self, scale: float | None) -> None:
         """Text and lines ``scale`` times larger, axes and their text black.
 
