@@ -377,6 +377,8 @@ def launch(cfg: RunConfig, emit: Callable[[Any], None],
     from torch.distributed.elastic.multiprocessing.errors import ChildFailedError
     from torch.distributed.launcher.api import LaunchConfig, elastic_launch
 
+    _check_gpus(cfg)  # before any rank starts
+
     key = secrets.token_bytes(32)
     listener = Listener(family="AF_UNIX", authkey=key)
     conns: list[Connection] = []
@@ -411,64 +413,136 @@ def launch(cfg: RunConfig, emit: Callable[[Any], None],
     acceptor = threading.Thread(target=accept, name="trainfer-rank-accept", daemon=True)
     acceptor.start()
     agent.start()
-    report: RunReport | None = None
-    failures: list[Failed] = []
-    stop_sent: set[int] = set()
-    open_conns: list[Connection] = []
+    relay = _Relay(emit)
     try:
         while True:
             while conns:
-                open_conns.append(conns.pop())
-            if should_stop():
-                for c in open_conns:
-                    if id(c) not in stop_sent:
-                        with contextlib.suppress(OSError):
-                            c.send(("stop",))
-                        stop_sent.add(id(c))
+                relay.add(conns.pop())
+            if relay.stop_asked or should_stop():
+                relay.stop()
             finished = not agent.is_alive()
-            for ready in wait(list(open_conns), timeout=0 if finished else 0.1):
-                conn: Any = ready
-                try:
-                    item = conn.recv()
-                except (EOFError, OSError):
-                    open_conns.remove(conn)
-                    continue
-                kind = item[0]
-                if kind == "event":
-                    emit(item[1])
-                elif kind == "report":
-                    report = item[1]
-                elif kind == "failed":
-                    failures.append(item[1])
-            if finished and not wait(list(open_conns), timeout=0):
+            relay.read(timeout=0 if finished else 0.1)
+            if finished and not relay.pending():
                 break
-            if not open_conns and not agent.is_alive():
-                break
-            if not open_conns:
+            if not relay.conns:
+                if not agent.is_alive():
+                    break
                 time.sleep(0.02)
     finally:
         accepting.clear()
         listener.close()
-        for c in open_conns:
-            c.close()
+        relay.close()
         agent.join(timeout=30)
     error = outcome.get("error")
-    if failures:
-        raise RankFailed(failures[0])
+    cause = relay.cause()
+    if cause is not None:
+        raise RankFailed(cause)
     if error is not None:
-        raise RankFailed(_child_failure(error, ChildFailedError))
-    if report is None and not stop_sent:
+        raise RankFailed(_agent_failure(error, ChildFailedError))
+    if relay.report is None and not relay.stop_asked:
         raise RankFailed(Failed.of("crash", msg("dist.no_report")))
-    return report
+    return relay.report
 
 
-def _child_failure(error: BaseException, child_failed: type) -> Failed:
-    """A failure the elastic agent saw (a rank that died without a word)."""
+SILENT_LEAD_S = 0.5
+"""A rank whose connection closed without a word is taken as the cause over a failure
+reported up to this many seconds later (the other ranks fail *because* it is gone)."""
+
+
+def _check_gpus(cfg: RunConfig) -> None:
+    """Refuse, before launching, ranks that would need more GPUs than torch sees.
+
+    Raises:
+        ConfigError: CUDA asked for and unusable, or fewer GPUs than ranks.
+    """
+    if cfg.device == "cpu" or (cfg.device == "auto" and not torch.cuda.is_available()):
+        return
+    from engine.run.device import resolve_device
+
+    resolve_device("cuda")  # says why CUDA cannot be used
+    count = torch.cuda.device_count()
+    if cfg.nproc_per_node > count:
+        raise ConfigError("nproc_per_node", msg("dist.too_many_ranks",
+                                                ranks=cfg.nproc_per_node, gpus=count))
+
+
+class _Relay:
+    """The launcher's side of the ranks' connections: events in, Stop out, failures kept.
+
+    Each rank says ``("hello", rank)`` when it connects and ``("bye",)`` before it ends
+    normally; rank 0 sends ``("event", ev)`` and ``("report", report)``; any rank sends
+    ``("failed", Failed)``. A connection that closes without a ``failed`` or ``bye``
+    belongs to a rank that died without a word (killed).
+    """
+
+    def __init__(self, emit: Callable[[Any], None]) -> None:
+        self.emit = emit
+        self.conns: list[Any] = []
+        self.rank_of: dict[int, int] = {}
+        self.said: set[int] = set()
+        self.causes: list[tuple[float, Failed]] = []
+        self.report: RunReport | None = None
+        self.stop_asked = False
+        self._stopped: set[int] = set()
+
+    def add(self, conn: Any) -> None:
+        self.conns.append(conn)
+
+    def stop(self) -> None:
+        """Ask every connected rank to stop (each once)."""
+        self.stop_asked = True
+        for c in self.conns:
+            if id(c) not in self._stopped:
+                with contextlib.suppress(OSError):
+                    c.send(("stop",))
+                self._stopped.add(id(c))
+
+    def pending(self) -> bool:
+        return bool(self.conns) and bool(wait(list(self.conns), timeout=0))
+
+    def read(self, timeout: float) -> None:
+        for ready in wait(list(self.conns), timeout=timeout):
+            conn: Any = ready
+            try:
+                item = conn.recv()
+            except (EOFError, OSError):
+                self.conns.remove(conn)
+                if id(conn) not in self.said:  # died without a word
+                    rank = self.rank_of.get(id(conn), -1)
+                    self.causes.append((time.monotonic() - SILENT_LEAD_S, Failed.of(
+                        "crash", msg("dist.rank_died", rank=rank, how=msg("dist.silent")),
+                        msg("dist.rank_died.hint"))))
+                continue
+            kind = item[0]
+            if kind == "hello":
+                self.rank_of[id(conn)] = int(item[1])
+            elif kind == "event":
+                self.emit(item[1])
+            elif kind == "report":
+                self.report = item[1]
+            elif kind == "failed":
+                self.said.add(id(conn))
+                self.causes.append((time.monotonic(), item[1]))
+            elif kind == "bye":
+                self.said.add(id(conn))
+
+    def cause(self) -> Failed | None:
+        """The first failure: a rank's own report, or a rank that died without a word."""
+        return min(self.causes, key=lambda c: c[0])[1] if self.causes else None
+
+    def close(self) -> None:
+        for c in self.conns:
+            c.close()
+
+
+def _agent_failure(error: BaseException, child_failed: type) -> Failed:
+    """A failure only the elastic agent saw (a rank that ended before it connected)."""
     if isinstance(error, child_failed):
         rank, failure = error.get_first_failure()  # type: ignore[attr-defined]
         code = int(getattr(failure, "exitcode", 1) or 1)
-        how = (msg("dist.killed", signal=signal.Signals(-code).name) if code < 0
-               and -code in signal.Signals._value2member_map_ else msg("dist.exit", code=code))
+        how = (msg("dist.killed", signal=signal.Signals(-code).name)
+               if code < 0 and -code in signal.Signals._value2member_map_
+               else msg("dist.exit", code=code))
         return Failed.of("crash", msg("dist.rank_died", rank=rank, how=how),
                          msg("dist.rank_died.hint"))
     return Failed.of("error", msg("failed.error", error=f"{type(error).__name__}: {error}"),
@@ -480,6 +554,7 @@ def _rank_main(address: Any, key: bytes, cfg_dict: dict[str, Any]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches us as Stop, via the launcher
     termed: list[bool] = []
     signal.signal(signal.SIGTERM, lambda _s, _f: termed.append(True))
+    _end_with_parent()
     conn = Client(address, authkey=key)
     stopped: list[bool] = []
 
@@ -496,6 +571,7 @@ def _rank_main(address: Any, key: bytes, cfg_dict: dict[str, Any]) -> None:
 
     env = from_environment()
     assert env is not None, "the elastic agent sets RANK and WORLD_SIZE"
+    send(("hello", env.rank))
     rank = Rank(env.rank, env.local_rank, env.world_size, env.local_world_size, should_stop,
                 lambda failed: send(("failed", failed)))
     cfg = None
@@ -507,6 +583,7 @@ def _rank_main(address: Any, key: bytes, cfg_dict: dict[str, Any]) -> None:
         report = execute(cfg, emit, should_stop, rank=rank)
         if rank.is_main and report is not None:
             send(("report", report))
+        send(("bye",))
     except BaseException as exc:  # noqa: BLE001 - every failure is reported, then exits
         from engine.run.worker import classify
 
@@ -517,6 +594,24 @@ def _rank_main(address: Any, key: bytes, cfg_dict: dict[str, Any]) -> None:
     finally:
         rank.close()
     conn.close()
+
+
+def _end_with_parent(period_s: float = 0.5) -> None:
+    """End this rank when the run process that launched it is gone.
+
+    The run process may be killed after Stop's grace or by the out-of-memory killer; a
+    rank must never be left running alone, possibly blocked in a collective that will
+    never complete.
+    """
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(period_s)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="trainfer-rank-parent-watch", daemon=True).start()
 
 
 def of_rank(rank: int, failed: Failed) -> Failed:
