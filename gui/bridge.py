@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, Signal
 
 from engine.core.events import (
     Failed,
+    GpuSample,
     Notice,
     Phase,
     Sample,
@@ -46,6 +47,7 @@ class EventBridge(QObject):
 
     Signals:
         started(Started), phase(Phase), step(StepStats), sample(Sample),
+        gpu_sample(GpuSample): a reading of another GPU of the machine,
         telemetry(TelemetryStatus), summary(Summary), failed(Failed): one per event.
         notice(Notice): something to know that is not a failure (e.g. the run could not
             be saved); the run goes on.
@@ -57,6 +59,7 @@ class EventBridge(QObject):
     phase = Signal(object)
     step = Signal(object)
     sample = Signal(object)
+    gpu_sample = Signal(object)
     telemetry = Signal(object)
     summary = Signal(object)
     failed = Signal(object)
@@ -71,6 +74,7 @@ class EventBridge(QObject):
             Phase: self.phase,
             StepStats: self.step,
             Sample: self.sample,
+            GpuSample: self.gpu_sample,
             TelemetryStatus: self.telemetry,
             Summary: self.summary,
             Failed: self.failed,

@@ -271,6 +271,7 @@ class MainWindow(QMainWindow):
         bridge.phase.connect(self.live.add_phase)
         bridge.step.connect(self._on_step)
         bridge.sample.connect(self.live.add_sample)
+        bridge.gpu_sample.connect(self.live.add_gpu_sample)
         bridge.telemetry.connect(self.live.set_telemetry_status)
         bridge.summary.connect(self._on_summary)
         self.experiments.compare_requested.connect(self.show_pair_in_compare)
@@ -335,6 +336,12 @@ class MainWindow(QMainWindow):
                       self.presentation.toggle, QKeySequence("F11"))
         present.setCheckable(True)
         self.presentation.changed.connect(present.setChecked)
+        every_gpu: QAction = add(view_menu, "every_gpu", self.tr("Every &GPU of the machine"),
+                                 lambda: self.live.show_all_gpus(
+                                     self.actions_by_name["every_gpu"].isChecked()))
+        every_gpu.setCheckable(True)
+        every_gpu.setToolTip(self.tr("Draw the GPUs the run does not use too (another job "
+                                     "on them explains a slow run)"))
 
         run_menu = bar.addMenu(self.tr("&Run"))
         add(run_menu, "start_run", self.tr("&Start"), self.start_run, QKeySequence("F5"))

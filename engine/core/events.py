@@ -190,6 +190,45 @@ class Sample(_Event):
 
 
 @dataclass(frozen=True)
+class GpuSample(_Event):
+    """A reading of one of the machine's other GPUs (not the run's primary one).
+
+    The sampler reads every GPU at the same rate; the primary GPU's readings are
+    :class:`Sample` events (with the host's), every other GPU's are these, so a run on
+    several GPUs plots each of them, and someone else's job on another GPU shows.
+
+    Attributes:
+        t_s: Monotonic time (s) of the reading.
+        gpu_index: NVML index of the GPU.
+        in_run: The run uses this GPU (a rank of a distributed run runs on it).
+        gpu_util_pct, mem_used_bytes, mem_total_bytes, power_w, energy_j,
+            power_instant_w, sm_activity_pct, tensor_activity_pct: As in :class:`Sample`
+            (``energy_j`` is cumulative since the sampler started, per GPU).
+    """
+
+    t_s: float
+    gpu_index: int
+    in_run: bool = False
+    gpu_util_pct: float | None = None
+    mem_used_bytes: int | None = None
+    mem_total_bytes: int | None = None
+    power_w: float | None = None
+    energy_j: float | None = None
+    power_instant_w: float | None = None
+    sm_activity_pct: float | None = None
+    tensor_activity_pct: float | None = None
+
+    @classmethod
+    def of(cls, sample: Sample, in_run: bool) -> GpuSample:
+        """The GPU readings of ``sample`` (which must carry a ``gpu_index``)."""
+        assert sample.gpu_index is not None
+        return cls(sample.t_s, sample.gpu_index, in_run, sample.gpu_util_pct,
+                   sample.mem_used_bytes, sample.mem_total_bytes, sample.power_w,
+                   sample.energy_j, sample.power_instant_w, sample.sm_activity_pct,
+                   sample.tensor_activity_pct)
+
+
+@dataclass(frozen=True)
 class TelemetryStatus(_Event):
     """What the sampler can read, sent once when a run starts and on every change.
 
@@ -605,6 +644,6 @@ class StepSplit:
 
 
 Event = Union[  # noqa: UP007
-    Started, Phase, StepStats, Sample, TelemetryStatus, Summary, Failed, Notice
+    Started, Phase, StepStats, Sample, TelemetryStatus, Summary, Failed, Notice, GpuSample
 ]
 TERMINAL = (Summary, Failed)

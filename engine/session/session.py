@@ -34,6 +34,7 @@ from engine.core.errors import ExplainedError
 from engine.core.events import (
     Event,
     Failed,
+    GpuSample,
     Notice,
     Phase,
     Sample,
@@ -113,6 +114,7 @@ class Session:
         self._sampler: Sampler | None = None
         self._pump: threading.Thread | None = None
         self._columns = SampleColumns()
+        self._run_gpus: set[int] = set()  # NVML indices of the GPUs the run uses
         self._measure_start: float | None = None
         self._started: Started | None = None
         self._longest_step_s = 0.0
@@ -170,12 +172,17 @@ class Session:
         self._stop_requested_at = None
         self._ended = threading.Event()
         self.last_summary = None
+        # The GPUs the run uses: the primary, and with several ranks cuda:0 … cuda:N-1
+        on_gpu = gpu_index is not None and cfg.device != "cpu"
+        self._run_gpus = (set(range(cfg.nproc_per_node)) if on_gpu and cfg.nproc_per_node > 1
+                          else {gpu_index} if on_gpu and gpu_index is not None else set())
         self._sampler = Sampler(
             self._nvml,
             gpu_index,
             hz=self.sample_hz,
             on_sample=self._on_sample,
             on_status=self._on_status,
+            on_other_sample=self._on_other_sample,
         )
         self._sampler.start()
         on_cpu = gpu_index is None or cfg.device == "cpu"
@@ -265,6 +272,10 @@ class Session:
     def _on_sample(self, sample: Sample) -> None:
         self._columns.append(sample)
         self._emit(sample)
+
+    def _on_other_sample(self, sample: Sample) -> None:
+        """Another GPU of the machine: a :class:`GpuSample` (the run's, or someone else's)."""
+        self._emit(GpuSample.of(sample, sample.gpu_index in self._run_gpus))
 
     def _on_status(self, status: TelemetryStatus) -> None:
         self.telemetry = status

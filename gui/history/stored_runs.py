@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from engine.claims.evidence import differences, not_comparable_msg
-from engine.core.events import Phase, Sample, StepStats, TelemetryStatus
+from engine.core.events import GpuSample, Phase, Sample, StepStats, TelemetryStatus
 from engine.session.devices import DevicesReport
 from engine.session.store.db import RunRecord
 from engine.session.store.export import export_csv, export_json
@@ -159,6 +159,8 @@ class StoredRuns(QObject):
         for i, (_rel, ev) in enumerate(run.events):
             if isinstance(ev, Sample):
                 live.add_sample(ev)
+            elif isinstance(ev, GpuSample):
+                live.add_gpu_sample(ev)
             elif isinstance(ev, StepStats):
                 live.add_step(ev)
             elif isinstance(ev, Phase):

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.core.events import Phase, Sample, StepStats, TelemetryStatus
+from engine.core.events import GpuSample, Phase, Sample, StepStats, TelemetryStatus
 from gui.live import dashboard_export
 from gui.live.event_series import sample_points, step_points
 from gui.live.overlay import OverlayLayer, OverlayRun
@@ -37,7 +37,7 @@ from gui.live.series import Series
 from gui.live.source_banner import SourceBanner
 from gui.widgets import theme
 from gui.widgets.plot_panel import PlotPanel, set_legend_size
-from gui.widgets.words import said
+from gui.widgets.words import GIB, said
 
 MODES = ("train", "infer")
 STEP_PHASES = ("warmup", "measure")
@@ -71,6 +71,11 @@ EXTRA_VARIANTS: dict[str, tuple[tuple[str, Qt.PenStyle, float, int], ...]] = {
     "energy": (("cpu", Qt.PenStyle.DashLine, 2.0, 255),),
 }
 """Second curves of some telemetry plots: (variant, pen style, width, alpha)."""
+GPU_CURVE_KEYS = ("gpu_util", "gpu_mem", "power")
+"""Plots that draw one curve for each other GPU of the machine (:class:`GpuSample`)."""
+GPU_DASHES = (Qt.PenStyle.DashLine, Qt.PenStyle.DotLine, Qt.PenStyle.DashDotLine,
+              Qt.PenStyle.DashDotDotLine)
+"""Line styles that tell the GPUs apart (the colour stays the mode's)."""
 LABEL_POSITIONS = (0.93, 0.78, 0.63)
 """Heights (fraction of the plot) of phase labels, cycled so close phases don't overlap."""
 
@@ -118,6 +123,9 @@ class LivePlots(QWidget):
         self._unsupported: set[str] = set()
         self._cpu_energy = False  # a RAPL reading arrived: the energy plot is not N/A
         self._present_scale: float | None = None  # presentation mode's scale, if on
+        self._gpus: dict[int, bool] = {}  # other GPUs seen: NVML index -> the run uses it
+        self._primary_gpu: int | None = None
+        self._show_all_gpus = False
 
         titles = {
             "throughput": (self.tr("Throughput"), self.tr("samples/s")),
@@ -246,6 +254,14 @@ class LivePlots(QWidget):
         self._overlay_legend.setWordWrap(True)
         self._overlay_legend.setVisible(False)
         row.addWidget(self._overlay_legend, 1)
+        self._gpu_legend = QLabel()
+        self._gpu_legend.setObjectName("gpu_legend")
+        self._gpu_legend.setWordWrap(True)
+        self._gpu_legend.setToolTip(self.tr(
+            "The GPU plots draw one curve per GPU: the run's first GPU solid, every other "
+            "GPU of the machine with its own dashes. NVML reads every GPU at the same rate"))
+        self._gpu_legend.setVisible(False)
+        row.addWidget(self._gpu_legend, 1)
         row.addStretch(1)
         self._x_note = QLabel(self.tr("x: seconds since Start was pressed"))
         self._x_note.setWordWrap(True)
@@ -360,6 +376,8 @@ class LivePlots(QWidget):
         trace = self._traces[mode]
         trace.clear()
         trace.model = model
+        self._gpus.clear()
+        self._update_gpu_legend()
         self._unsupported.clear()
         for panel in self._panels.values():
             panel.clear_phase_marks()
@@ -394,6 +412,73 @@ class LivePlots(QWidget):
         if sample.cpu_energy_j is not None and not self._cpu_energy:
             self._cpu_energy = True
             self._update_gpu_notes()
+
+    def add_gpu_sample(self, reading: GpuSample) -> None:
+        """Append a reading of another GPU: one curve per GPU on the GPU plots.
+
+        GPUs the run uses are drawn; the machine's other GPUs only when
+        :meth:`show_all_gpus` is on (someone else's job on them explains a slow run).
+        """
+        if self._t0 is None:
+            return
+        x = self._x(reading.t_s)
+        index = reading.gpu_index
+        if self._gpus.get(index) is None or (reading.in_run and not self._gpus[index]):
+            self._gpus[index] = reading.in_run
+            self._update_gpu_legend()
+        mem = reading.mem_used_bytes
+        for key, y in (("gpu_util", reading.gpu_util_pct),
+                       ("gpu_mem", None if mem is None else mem / GIB),
+                       ("power", reading.power_w)):
+            self._gpu_series(key, index).append(x, y)
+
+    def _gpu_series(self, key: str, index: int) -> Series:
+        """The series (and curve) of GPU ``index`` on plot ``key`` in the current mode."""
+        trace = self._traces[self._mode]
+        name = f"{key}/gpu{index}"
+        series = trace.series.get(name)
+        if series is None:
+            series = trace.series[name] = Series()
+            pen = pg.mkPen(theme.faded(theme.mode_color(self._mode), 200), width=1.5,
+                           style=GPU_DASHES[index % len(GPU_DASHES)])
+            curve = self._panels[key].add_curve(pen)
+            curve.setVisible(self._gpus.get(index, False) or self._show_all_gpus)
+            self._curves[(key, self._mode, f"gpu{index}")] = curve
+        return series
+
+    def gpus(self) -> dict[int, bool]:
+        """The other GPUs seen in this run: NVML index -> whether the run uses it."""
+        return dict(self._gpus)
+
+    def show_all_gpus(self, on: bool) -> None:
+        """Draw the machine's GPUs the run does not use too (``False``: the run's only)."""
+        self._show_all_gpus = on
+        for (_key, _mode, variant), curve in self._curves.items():
+            if variant.startswith("gpu"):
+                curve.setVisible(on or self._gpus.get(int(variant[3:]), False))
+        self._update_gpu_legend()
+
+    def _update_gpu_legend(self) -> None:
+        """Say which GPUs the run uses, and which line style is which GPU."""
+        if not self._gpus:
+            self._gpu_legend.setVisible(False)
+            return
+        primary = self._primary_gpu
+        parts = [self.tr("GPU {0}: solid").format(primary)] if primary is not None else []
+        names = {Qt.PenStyle.DashLine: "– –", Qt.PenStyle.DotLine: "· · ·",
+                 Qt.PenStyle.DashDotLine: "–·–", Qt.PenStyle.DashDotDotLine: "–··–"}
+        for index, in_run in sorted(self._gpus.items()):
+            if not in_run and not self._show_all_gpus:
+                continue
+            style = names[GPU_DASHES[index % len(GPU_DASHES)]]
+            parts.append((self.tr("GPU {0}: {1} (this run)") if in_run
+                          else self.tr("GPU {0}: {1} (not this run)")).format(index, style))
+        hidden = sum(1 for v in self._gpus.values() if not v)
+        if hidden and not self._show_all_gpus:
+            parts.append(self.tr("{0} more GPU(s) not used by this run: "
+                                 "View ▸ Every GPU of the machine").format(hidden))
+        self._gpu_legend.setText(" · ".join(parts))
+        self._gpu_legend.setVisible(True)
 
     def add_step(self, step: StepStats) -> None:
         """Append one step record to throughput, step time and (training) loss."""
@@ -444,6 +529,7 @@ class LivePlots(QWidget):
     def set_telemetry_status(self, status: TelemetryStatus) -> None:
         """Show why GPU plots are empty (no driver, unsupported readings), if they are."""
         self.set_gpu_available(status.gpu_available, said(status.msg, status.message))
+        self._primary_gpu = status.gpu_index
         supported = status.supported
         self._unsupported = {
             key

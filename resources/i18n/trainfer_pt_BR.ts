@@ -1083,6 +1083,10 @@ inferência</translation>
         <translation>mudança de fase</translation>
     </message>
     <message>
+        <source>The GPU plots draw one curve per GPU: the run&apos;s first GPU solid, every other GPU of the machine with its own dashes. NVML reads every GPU at the same rate</source>
+        <translation>Os gráficos de GPU desenham uma curva por GPU: a primeira GPU da execução em linha contínua, cada outra GPU da máquina com seu próprio tracejado. O NVML lê todas as GPUs na mesma taxa</translation>
+    </message>
+    <message>
         <source>x: seconds since Start was pressed</source>
         <translation>x: segundos desde que Iniciar foi clicado</translation>
     </message>
@@ -1097,6 +1101,22 @@ inferência</translation>
     <message>
         <source>tokens/s</source>
         <translation>tokens/s</translation>
+    </message>
+    <message>
+        <source>GPU {0}: solid</source>
+        <translation>GPU {0}: contínua</translation>
+    </message>
+    <message>
+        <source>GPU {0}: {1} (this run)</source>
+        <translation>GPU {0}: {1} (esta execução)</translation>
+    </message>
+    <message>
+        <source>GPU {0}: {1} (not this run)</source>
+        <translation>GPU {0}: {1} (fora desta execução)</translation>
+    </message>
+    <message>
+        <source>{0} more GPU(s) not used by this run: View ▸ Every GPU of the machine</source>
+        <translation>mais {0} GPU(s) fora desta execução: Exibir ▸ Todas as GPUs da máquina</translation>
     </message>
     <message>
         <source>build</source>
@@ -1200,6 +1220,14 @@ inferência</translation>
     <message>
         <source>&amp;Presentation</source>
         <translation>&amp;Apresentação</translation>
+    </message>
+    <message>
+        <source>Every &amp;GPU of the machine</source>
+        <translation>Todas as &amp;GPUs da máquina</translation>
+    </message>
+    <message>
+        <source>Draw the GPUs the run does not use too (another job on them explains a slow run)</source>
+        <translation>Desenhar também as GPUs que a execução não usa (outro trabalho nelas explica uma execução lenta)</translation>
     </message>
     <message>
         <source>&amp;Run</source>

@@ -10,6 +10,7 @@ import json
 import socket
 import subprocess
 import sys
+import time
 
 import psutil
 import pytest
@@ -249,3 +250,51 @@ def test_scaling_plan_on_the_cpu_runs_one_and_two_ranks():
                                              "2 ranks infer"]
     assert [c.config.nproc_per_node for c in plan.cases] == [1, 2, 1, 2]
     assert all(c.unavailable is None for c in plan.cases)
+
+
+def test_a_session_on_two_gpus_reports_each_and_sums_their_energy():
+    """A fake two-GPU machine: the second GPU's readings arrive as GpuSample events, and a
+    two-rank report's summary adds both GPUs' energy."""
+    import dataclasses
+    import queue
+
+    from fake_nvml import FakeNvmlLib
+    from summaries import run_report
+
+    from engine.core.events import GpuSample
+    from engine.core.summary import DistReport, RankStats
+    from engine.session.session import Session
+    from engine.session.telemetry.nvml import Nvml
+    from engine.session.telemetry.sampler import Sampler
+
+    s = Session(nvml=Nvml(FakeNvmlLib(gpus=2)), sample_hz=40)
+    s.devices = None
+    s._out = queue.Queue()
+    s._run_gpus = {0, 1}
+    s._sampler = Sampler(s._nvml, 0, hz=40, energy_every=1, on_sample=s._on_sample,
+                         on_status=s._on_status, on_other_sample=s._on_other_sample)
+    s._sampler.start()
+    t0 = time.monotonic()
+    time.sleep(1.2)
+    s._sampler.stop()
+    events = []
+    while not s._out.empty():
+        events.append(s._out.get())
+    others = [e for e in events if isinstance(e, GpuSample)]
+    assert others and all(e.gpu_index == 1 and e.in_run for e in others)
+
+    def rank(i):
+        return RankStats(rank=i, host="h", pid=i, device=f"cuda:{i}", device_name="H200",
+                         samples_per_s=2560.0, step_ms_median=100.0, measured_steps=10,
+                         samples=2560, peak_mem_bytes=1, allreduce_bytes_per_step=1,
+                         allreduce_ms_per_step=1.0, allreduce_exposed_ms_per_step=0.5)
+
+    report = dataclasses.replace(
+        run_report("train", measure=(t0 + 0.1, t0 + 1.1)),
+        dist=DistReport(2, 1, "nccl", (rank(0), rank(1)), True, "ddp_comm_hook_cuda_events"))
+    merged = s._complete_summary(report)
+    one = s._complete_summary(run_report("train", measure=(t0 + 0.1, t0 + 1.1)))
+    assert len(merged.gpu_energy_j) == 2 and merged.energy_j == pytest.approx(
+        sum(merged.gpu_energy_j))
+    assert merged.gpu_energy_j[0] == pytest.approx(one.energy_j)
+    assert merged.mean_power_w == pytest.approx(sum(merged.gpu_mean_power_w))

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from engine.core.events import Phase, Sample, StepStats, TelemetryStatus
+from engine.core.values import msg
 from gui.live.live_plots import GPU_KEYS, HOST_KEYS, LivePlots
 
 
@@ -243,3 +244,28 @@ def test_throughput_and_step_time_are_scaled_from_zero(live, qtbot):
     live.panel("loss").plot_item.getViewBox().updateAutoRange()
     low, _high = live.panel("loss").plot_item.getViewBox().viewRange()[1]
     assert low > 0.0  # the loss keeps its own range: its fall is the message there
+
+
+def test_each_gpu_of_the_run_gets_a_curve_and_the_others_show_when_asked(live):
+    from engine.core.events import GpuSample
+
+    live.set_telemetry_status(TelemetryStatus.of(True, msg("sampler.sampling", name="H200",
+                                                           index=0), 0))
+    for i in range(5):
+        t = 100.0 + 0.05 * i
+        live.add_gpu_sample(GpuSample(t, 1, True, gpu_util_pct=90.0,
+                                      mem_used_bytes=40 << 30, power_w=600.0))
+        live.add_gpu_sample(GpuSample(t, 3, False, gpu_util_pct=35.0,
+                                      mem_used_bytes=2 << 30, power_w=150.0))
+    live.refresh()
+    run_gpu = live.curve("gpu_util", "train", "gpu1")
+    other = live.curve("gpu_util", "train", "gpu3")
+    assert list(_y(run_gpu)) == [90.0] * 5 and list(_y(other)) == [35.0] * 5
+    assert list(_y(live.curve("power", "train", "gpu1"))) == [600.0] * 5
+    assert run_gpu.isVisible() and not other.isVisible()
+    text = live._gpu_legend.text()
+    assert "GPU 0" in text and "GPU 1" in text and "1 more GPU" in text
+    live.show_all_gpus(True)
+    assert other.isVisible() and "GPU 3" in live._gpu_legend.text()
+    live.begin_run("infer", "mlp", False, t0_s=200.0)  # a new run: its own GPUs
+    assert live.gpus() == {}

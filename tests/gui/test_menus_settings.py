@@ -60,7 +60,7 @@ def test_the_menus_are_file_view_run_help_with_their_shortcuts(window):
     assert menu(window, "&File") == ["open_recording", "import_recording", "export_recording",
                                      "export_dashboard", "quit"]
     assert menu(window, "&View") == ["tab_live", "tab_compare", "tab_history",
-                                     "tab_experiments", "presentation"]
+                                     "tab_experiments", "presentation", "every_gpu"]
     assert keys(window, "presentation") == ["F11"]
     assert menu(window, "&Run") == ["start_run", "stop_run", "run_again", "stop_replay"]
     assert menu(window, "&Help") == ["shortcuts", "about"]

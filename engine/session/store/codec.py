@@ -25,7 +25,7 @@ from engine.core.values import Msg, from_plain, plain_json
 KINDS: dict[str, type] = {
     cls.__name__: cls
     for cls in (ev.Started, ev.Phase, ev.StepStats, ev.Sample, ev.TelemetryStatus, ev.Summary,
-                ev.Failed, ev.Notice)
+                ev.Failed, ev.Notice, ev.GpuSample)
 }
 
 

@@ -2,8 +2,9 @@
 
 CSV: one row per sample, step record and phase change, in time order, with columns
 ``time_utc`` (ISO 8601, UTC), ``t_s`` (seconds since the run started), ``event``, then the
-fields of :class:`~engine.core.events.Sample`, :class:`~engine.core.events.StepStats` and
-:class:`~engine.core.events.Phase`. Numbers are written by Python's ``repr`` (``.`` as the
+fields of :class:`~engine.core.events.Sample`, :class:`~engine.core.events.StepStats`,
+:class:`~engine.core.events.Phase` and :class:`~engine.core.events.GpuSample` (the
+machine's other GPUs, by ``gpu_index``). Numbers are written by Python's ``repr`` (``.`` as the
 decimal separator whatever the system locale); a missing value is an empty cell.
 
 JSON: ``{"run": ..., "events": [...]}`` with every field; NaN and missing values are
@@ -23,12 +24,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from engine.core.events import Phase, Sample, StepStats
+from engine.core.events import GpuSample, Phase, Sample, StepStats
 from engine.core.values import plain_json
 from engine.session.store.codec import shift_times
 from engine.session.store.db import Store
 
-_SERIES = (Sample, StepStats, Phase)
+_SERIES = (Sample, StepStats, Phase, GpuSample)
 
 
 def csv_columns() -> list[str]:

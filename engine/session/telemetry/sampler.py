@@ -92,6 +92,7 @@ class Sampler:
         energy_every: Read the energy counter every this many ticks.
         gpm_every: Read GPM metrics every this many ticks (at least 100 ms apart).
         on_sample: Called from the sampler thread with each primary :class:`Sample`.
+        on_other_sample: Called with the :class:`Sample` of each other GPU, every tick.
         on_status: Called with a :class:`TelemetryStatus` at start and on every change.
         rapl: The CPU's RAPL energy counters (:class:`~engine.session.telemetry.rapl.Rapl`;
             ``None``: the machine's, under ``/sys/class/powercap``); their cumulative
@@ -109,6 +110,7 @@ class Sampler:
         on_sample: Callable[[Sample], None] | None = None,
         on_status: Callable[[TelemetryStatus], None] | None = None,
         rapl: Rapl | None = None,
+        on_other_sample: Callable[[Sample], None] | None = None,
     ) -> None:
         if hz <= 0:
             raise ValueError("hz must be positive")
@@ -121,6 +123,7 @@ class Sampler:
         self._nvml = nvml if nvml is not None else Nvml()
         self._gpu_index = gpu_index
         self._on_sample = on_sample
+        self._on_other_sample = on_other_sample
         self._on_status = on_status
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -305,6 +308,8 @@ class Sampler:
             self.samples_by_gpu[track.index].append(sample)
             if track is self._primary:
                 primary = sample
+            elif self._on_other_sample is not None:
+                self._on_other_sample(sample)
         if primary is None:
             primary = Sample(t_s=t, **common)
         self.samples.append(primary)
