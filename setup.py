@@ -15,4 +15,5 @@ setup(
     packages=[*find_packages(include=["engine*", "gui*"]), RESOURCES_PACKAGE],
     package_dir={RESOURCES_PACKAGE: "resources"},
     package_data={RESOURCES_PACKAGE: ["**/*"]},
+    include_package_data=False,  # package_data says it all: no MANIFEST.in, no VCS listing
 )
