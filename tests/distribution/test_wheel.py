@@ -50,7 +50,8 @@ def test_the_installed_wheel_finds_its_resources_away_from_the_checkout(wheel, t
     (venv / site.strip() / "_deps.pth").write_text("\n".join(deps) + "\n")
     proc = subprocess.run(
         [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps",
-         "--no-index", "--no-compile", "--disable-pip-version-check", str(wheel)],
+         "--ignore-installed", "--no-index", "--no-compile", "--disable-pip-version-check",
+         str(wheel)],
         capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-3000:]
     env = {k: v for k, v in os.environ.items()
