@@ -9,7 +9,7 @@ folder of another name next to the packages it finds, hence this file.
 
 from setuptools import find_packages, setup
 
-RESOURCES_PACKAGE = "trainfer_resources"
+RESOURCES_PACKAGE = "trainfer_resources"  # engine.core.resources.PACKAGE looks it up
 
 setup(
     packages=[*find_packages(include=["engine*", "gui*"]), RESOURCES_PACKAGE],
