@@ -6,17 +6,21 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench package clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv --system-site-packages $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+$(VENV)/.installed: pyproject.toml setup.py | $(BIN)/python
 	$(BIN)/python -m pip install -q -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-dev: pyproject.toml setup.py | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+$(VENV)/.installed-package: pyproject.toml setup.py | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[package]'
 	touch $@ $(VENV)/.installed
 
 run: $(VENV)/.installed
@@ -37,8 +41,12 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
 
+# The one-folder app in dist/trainfer/ (packaging/README.md): PyInstaller, several minutes.
+package: $(VENV)/.installed-package
+	$(BIN)/pyinstaller --noconfirm --distpath dist --workpath build/pyinstaller packaging/trainfer.spec
+
 bench: $(VENV)/.installed
 	$(BIN)/python bench/overhead.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache build dist

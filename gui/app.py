@@ -17,9 +17,11 @@ from typing import TYPE_CHECKING
 
 import qasync
 from PySide6.QtCore import QLocale, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from engine.core.catalog import CATALOG
+from engine.core.resources import resources_dir
 from gui import errors
 from gui.presentation import clamp_scale
 from gui.translation import Context, install_translators
@@ -30,6 +32,8 @@ if TYPE_CHECKING:
     from gui.main_window import MainWindow
 
 APP_NAME = "Trainfer"
+DESKTOP_ID = "trainfer"
+"""The desktop entry's name (``resources/trainfer.desktop``): desktops match the window to it."""
 log = logging.getLogger(__name__)
 App = Context("App")
 
@@ -174,6 +178,8 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     assert isinstance(app, QApplication)
+    app.setDesktopFileName(DESKTOP_ID)
+    app.setWindowIcon(app_icon())
     install_translators(app, args.lang)
     set_language(args.lang or QLocale.system().name())
     errors.install_excepthooks()
@@ -237,6 +243,21 @@ def main(argv: list[str] | None = None) -> int:
         if store is not None:
             store.close()
     return 0
+
+
+def app_icon() -> QIcon:
+    """Trainfer's icon in every size it ships (``resources/icons/hicolor/NxN/apps``).
+
+    The window's title bar and the taskbar pick the size they need; a missing folder
+    (a broken install) gives an empty icon and a warning in the log, never an error.
+    """
+    icon = QIcon()
+    sizes = resources_dir() / "icons" / "hicolor"
+    for png in sorted(sizes.glob(f"*x*/apps/{DESKTOP_ID}.png")):
+        icon.addFile(str(png))
+    if icon.isNull():
+        log.warning("no application icon in %s", sizes)
+    return icon
 
 
 def _start_experiment(window: MainWindow, name: str, model: str | None, device: str | None,

@@ -233,6 +233,8 @@ def test_the_app_starts_on_a_store_with_a_damaged_run(tmp_path):
                     marks = [h.cell_text(h.row_of(i), 5) for i in h.run_ids()]
                     print("listed", len(marks), sum("damaged" in m for m in marks),
                           w.banner.kind(), flush=True)
+                    print("icon", len(w.windowIcon().availableSizes()),
+                          app.desktopFileName(), flush=True)
                     w.close()
                     return
             QTimer.singleShot(20, watch)
@@ -245,4 +247,5 @@ def test_the_app_starts_on_a_store_with_a_damaged_run(tmp_path):
     proc = _run(code, 90)
     assert proc.returncode == 0 and "exit 0" in proc.stdout, proc.stdout + proc.stderr[-3000:]
     assert "listed 3 1" in proc.stdout and "error" not in proc.stdout.split("listed")[1]
+    assert "icon 7 trainfer" in proc.stdout  # the window's icon in 7 sizes, the desktop entry's id
     assert "Traceback" not in proc.stderr
