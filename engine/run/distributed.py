@@ -193,22 +193,15 @@ class Rank:
 
     Args:
         rank, local_rank, world_size, local_world_size: As torchrun names them.
-        stop: Polled before each step: the user asked to stop.
-        send: Where rank 0's events go (``None`` on other ranks: they send only their
-            failure, through :attr:`report_failure`).
-        report_failure: Tells the launcher this rank failed (before the process exits).
     """
 
-    def __init__(self, rank: int, local_rank: int, world_size: int, local_world_size: int,
-                 stop: Callable[[], bool] | None = None,
-                 report_failure: Callable[[Failed], None] | None = None) -> None:
+    def __init__(self, rank: int, local_rank: int, world_size: int,
+                 local_world_size: int) -> None:
         self.rank = rank
         self.local_rank = local_rank
         self.world_size = world_size
         self.local_world_size = local_world_size
         self.nodes = max(1, world_size // max(1, local_world_size))
-        self.stop = stop or (lambda: False)
-        self.report_failure = report_failure
         self.backend = ""
         self.ctrl: Any = None
         self.meter: AllReduceMeter | None = None
@@ -569,11 +562,9 @@ def _rank_main(address: Any, key: bytes, cfg_dict: dict[str, Any]) -> None:
         with contextlib.suppress(OSError):
             conn.send(item)
 
-    env = from_environment()
-    assert env is not None, "the elastic agent sets RANK and WORLD_SIZE"
-    send(("hello", env.rank))
-    rank = Rank(env.rank, env.local_rank, env.world_size, env.local_world_size, should_stop,
-                lambda failed: send(("failed", failed)))
+    rank = from_environment()
+    assert rank is not None, "the elastic agent sets RANK and WORLD_SIZE"
+    send(("hello", rank.rank))
     cfg = None
     try:
         cfg = RunConfig.from_dict(cfg_dict)
