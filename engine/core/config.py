@@ -226,7 +226,8 @@ def setting(field: str) -> Msg:
 SETTINGS = ("model", "mode", "device", "batch_size", "precision", "seconds", "steps",
             "warmup_steps", "optimizer", "learning_rate", "seed", "input_size",
             "generate_tokens", "loader_workers", "pin_memory", "kernels", "quantize",
-            "save_weights", "load_weights", "heldout_samples", "experiment", "batches", "out")
+            "save_weights", "load_weights", "heldout_samples", "experiment", "batches", "out",
+            "host", "remote_trainfer")
 """Fields a user can be asked to change (each has a ``setting.<field>`` message)."""
 
 

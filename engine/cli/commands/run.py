@@ -1,25 +1,67 @@
-"""``trainfer run``: one model in one mode, then its summary."""
+"""``trainfer run``: one model in one mode, then its summary.
+
+``--host [USER@]HOST`` runs it on another machine through OpenSSH
+(:class:`engine.session.remote.session.RemoteSession`); ``--events jsonl`` writes every
+event on stdout as JSON lines (:mod:`engine.session.remote.stream`), which is what the
+remote side of such a run does.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
+from typing import Any
 
-from engine.cli.outcome import EXIT_INTERRUPTED, EXIT_OK, fail, open_store
+from engine.cli.outcome import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, fail, open_store
 from engine.cli.parser import run_config
 from engine.cli.progress import Progress
-from engine.cli.running import run_one
+from engine.cli.running import EventWriter, run_one
+from engine.core.config import ConfigError, setting
 from engine.core.events import Failed
+from engine.core.values import msg
 
 
 def main(args: argparse.Namespace) -> int:
     """``trainfer run``."""
     from engine.cli.report import summary_text
 
-    cfg = run_config(args, args.mode, args.batch_size)
-    result = run_one(cfg, Progress(), open_store(args, required=False))
+    writer = EventWriter() if args.events == "jsonl" else None
+    if writer is not None:
+        writer.header()
+    try:
+        cfg = run_config(args, args.mode, args.batch_size)
+        session = _session(args)
+        result = run_one(cfg, Progress(),
+                         None if args.host else open_store(args, required=False),
+                         session=session, writer=writer,
+                         orders=sys.stdin if args.stdin_control else None)
+    except ConfigError as exc:
+        if writer is not None:  # the reader gets the refusal as the run's last event
+            writer.write(Failed.of("config", exc.msg, msg("failed.config.hint",
+                                                           setting=setting(exc.field)),
+                                   exc.field))
+        raise
+    if writer is not None:
+        return _status(result)
     if isinstance(result, Failed):
         return fail(result, args.json)
     print(json.dumps(result.to_dict()) if args.json else summary_text(result))
     return EXIT_INTERRUPTED if result.stopped_early else EXIT_OK
 
+
+def _session(args: argparse.Namespace) -> Any:
+    """A remote session for ``--host``, else ``None`` (a local one)."""
+    if not args.host:
+        return None
+    from engine.session.remote.session import RemoteSession
+
+    return RemoteSession(args.host, store=open_store(args, required=False),
+                         remote_trainfer=args.remote_trainfer)
+
+
+def _status(result: Any) -> int:
+    """The exit status of a run whose events went to stdout (as :func:`fail` gives it)."""
+    if isinstance(result, Failed):
+        return {"config": EXIT_USAGE, "stopped": EXIT_INTERRUPTED}.get(result.kind, 1)
+    return EXIT_INTERRUPTED if result.stopped_early else EXIT_OK
