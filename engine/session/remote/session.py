@@ -133,6 +133,11 @@ class RemoteSession:
         """True from :meth:`start` until the terminal event has been queued."""
         return self._pump is not None and self._pump.is_alive() and not self._ended.is_set()
 
+    @property
+    def transport_pid(self) -> int | None:
+        """The process id of the current (or last) run's transport (``ssh``), or ``None``."""
+        return self._proc.pid if self._proc is not None else None
+
     def command(self, cfg: RunConfig) -> list[str]:
         """The command :meth:`start` runs for ``cfg``.
 
