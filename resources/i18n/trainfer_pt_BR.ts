@@ -1262,6 +1262,10 @@ inferência</translation>
         <translation>x: segundos desde o início da execução gravada</translation>
     </message>
     <message>
+        <source>{0} — {1} on {2}</source>
+        <translation>{0} — {1} em {2}</translation>
+    </message>
+    <message>
         <source>loss {0}, </source>
         <translation>perda {0}, </translation>
     </message>
@@ -1705,6 +1709,14 @@ Como foi medido: {0}</translation>
         <translation>Sem GPU: {0}</translation>
     </message>
     <message>
+        <source>user@gpu-server</source>
+        <translation>usuario@servidor-gpu</translation>
+    </message>
+    <message>
+        <source>Empty: run on this machine. A host: run there through your ssh client (your keys and ~/.ssh/config); Trainfer must be installed on it, and its GPU&apos;s telemetry is plotted here.</source>
+        <translation>Vazio: executa nesta máquina. Um host: executa lá pelo seu cliente ssh (suas chaves e ~/.ssh/config); o Trainfer precisa estar instalado nele, e a telemetria da GPU dele é plotada aqui.</translation>
+    </message>
+    <message>
         <source>Samples per step; the lowest value is the default</source>
         <translation>Amostras por passo; o menor valor é o padrão</translation>
     </message>
@@ -1755,6 +1767,10 @@ Como foi medido: {0}</translation>
     <message>
         <source>Device</source>
         <translation>Dispositivo</translation>
+    </message>
+    <message>
+        <source>Host (SSH)</source>
+        <translation>Host (SSH)</translation>
     </message>
     <message>
         <source>Batch size</source>
