@@ -707,7 +707,7 @@ class Store:
         return {r["id"]: self._scanned[r["id"]][1:] for r in rows}
 
     def list_runs(self, text: str = "", include_deleted: bool = False) -> list[RunRecord]:
-        """Runs, newest first; ``text`` filters on model, mode, device, name, tag, status.
+        """Runs, newest first; ``text`` filters on model, mode, device, host, name, tag, status.
 
         A run whose row is damaged is listed with :attr:`RunRecord.problem`; a start time
         that cannot be read sorts it last.
@@ -725,7 +725,7 @@ class Store:
         return [
             rec for rec in records
             if all(word in " ".join([rec.model, rec.mode, rec.device, rec.device_name,
-                                     rec.name, rec.status, *rec.tags]).lower()
+                                     rec.host, rec.name, rec.status, *rec.tags]).lower()
                    for word in needle.split())
         ]
 
