@@ -259,6 +259,33 @@ def test_cli_host_prints_the_summary_and_runs_show_the_host(tmp_path, capsys, mo
     assert "ran on me@box" in capsys.readouterr().out
 
 
+def test_events_jsonl_streams_as_it_runs_and_sighup_stops_it_with_a_summary(tmp_path):
+    p = subprocess.Popen([sys.executable, "-m", "engine", "--data-dir", str(tmp_path), "run",
+                          "--model", "mlp", "--mode", "train", "--device", "cpu",
+                          "--batch-size", "32", "--warmup-steps", "1", "--heldout-samples",
+                          "0", "--seconds", "60", "--events", "jsonl"],
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert p.stdout is not None
+        head = parse_header(p.stdout.readline())
+        assert (head.version, head.trainfer) == (VERSION, __version__)
+        seen = []
+        for line in p.stdout:  # each line arrives as the event happens (flushed)
+            seen.append(decode_event(line))
+            if isinstance(seen[-1], StepStats) and seen[-1].phase == "measure":
+                break
+        p.send_signal(signal.SIGHUP)  # the terminal (or an ssh connection) went away
+        seen += [decode_event(line) for line in p.stdout]
+        assert p.wait(60) == 130
+    finally:
+        with contextlib.suppress(OSError):
+            p.kill()
+        p.wait()
+    assert isinstance(seen[-1], Summary) and seen[-1].stopped_early
+    kinds = {type(e).__name__ for e in seen}
+    assert {"TelemetryStatus", "Sample", "Started", "Phase", "StepStats"} <= kinds
+
+
 def test_events_jsonl_refusal_is_the_last_line():
     p = subprocess.run([sys.executable, "-m", "engine", "run", "--model", "mlp", "--mode",
                         "train", "--batch-size", "0", "--events", "jsonl"],

@@ -307,44 +307,40 @@ class RemoteSession:
         decoder: StreamDecoder | None = None
         terminal: Event | None = None
         skipped = 0
-        ended = False  # what the stream says is over (or refused): end the transport
-        while True:
+        while terminal is None:
+            self._watch_stop(proc)
             try:
                 item = self._lines.get(timeout=0.05)
             except queue.Empty:
-                item = None
+                continue
             if item is _EOF:
                 break
-            if item is not None and terminal is None:
-                if decoder is None:
-                    try:
-                        header = parse_header(item)
-                    except StreamError:
-                        skipped += 1  # a login banner, a shell's words: not the stream
-                        continue
-                    self.remote_host = header.host
-                    refusal = self._refusal(header)
-                    if refusal is not None:
-                        terminal, ended = refusal, True
-                        self._end_transport(proc)
-                        continue
-                    decoder = StreamDecoder(header)
-                    continue
+            if decoder is None:
                 try:
-                    ev = decoder.decode(item)
-                except StreamError as exc:
-                    skipped += 1
-                    log.warning("%s: skipped a line of the stream: %s", self.host, exc)
+                    header = parse_header(item)
+                except StreamError:
+                    skipped += 1  # a login banner, a shell's words: not the stream
                     continue
-                terminal = self._forward(ev)
+                self.remote_host = header.host
+                terminal = self._refusal(header)
                 if terminal is not None:
-                    ended = True
+                    self._end_transport(proc)  # a stream this Trainfer cannot read
+                    break
+                decoder = StreamDecoder(header)
                 continue
-            self._watch_stop(proc)
-        code = self._wait(proc, ended)
-        for t in self._readers:
-            t.join(1.0)
-        if terminal is None:
+            try:
+                ev = decoder.decode(item)
+            except StreamError as exc:
+                skipped += 1
+                log.warning("%s: skipped a line of the stream: %s", self.host, exc)
+                continue
+            terminal = self._forward(ev)
+        if skipped:
+            log.info("%s: %d lines were not part of the event stream", self.host, skipped)
+        if terminal is None:  # the stream ended without a result: the exit status says why
+            code = self._wait(proc)
+            for t in self._readers:
+                t.join(1.0)  # ssh's last words, for the message
             terminal = self._without_result(code, started=decoder is not None)
         self._emit(terminal)
         if self._recorder is not None:
@@ -352,8 +348,10 @@ class RemoteSession:
             self.run_id = self._recorder.run_id
         self._ended.set()
         self._out.put(_END)
-        if skipped:
-            log.info("%s: %d lines were not part of the event stream", self.host, skipped)
+        self._close_stdin(proc)  # the run has ended: let the remote exit by itself
+        self._wait(proc)
+        for t in self._readers:
+            t.join(1.0)
 
     def _watch_stop(self, proc: subprocess.Popen[bytes]) -> None:
         """After Stop's grace, end the transport (terminate, then kill)."""
@@ -369,16 +367,12 @@ class RemoteSession:
 
     def _end_transport(self, proc: subprocess.Popen[bytes]) -> None:
         """Close the remote's stdin and terminate ``ssh``: the connection closes."""
-        with self._stdin_lock, contextlib.suppress(OSError, ValueError):
-            if proc.stdin is not None:
-                proc.stdin.close()
+        self._close_stdin(proc)
         with contextlib.suppress(OSError):
             proc.terminate()
 
-    def _wait(self, proc: subprocess.Popen[bytes], ended: bool) -> int | None:
+    def _wait(self, proc: subprocess.Popen[bytes]) -> int | None:
         """The transport's exit status once it has exited (ended after a wait if need be)."""
-        if ended:
-            self._end_transport_later(proc)
         try:
             return proc.wait(EXIT_WAIT_S)
         except subprocess.TimeoutExpired:
@@ -390,8 +384,7 @@ class RemoteSession:
                 proc.kill()
             return proc.wait()
 
-    def _end_transport_later(self, proc: subprocess.Popen[bytes]) -> None:
-        """The run has ended: let the remote exit by itself, its stdin closed."""
+    def _close_stdin(self, proc: subprocess.Popen[bytes]) -> None:
         with self._stdin_lock, contextlib.suppress(OSError, ValueError):
             if proc.stdin is not None:
                 proc.stdin.close()
