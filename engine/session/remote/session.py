@@ -61,8 +61,9 @@ from engine.session.store.recorder import Recorder, hint_for
 
 log = logging.getLogger(__name__)
 
-STOP_GRACE_S = 2.0
-"""Stop's shortest grace for a remote run (s): the local one plus a network round trip."""
+STOP_GRACE_S = 3.0
+"""Stop's shortest grace for a remote run (s): the host's own one-second grace, its
+process ending, and the network round trip."""
 STOP_GRACE_MAX_S = 30.0
 RECORD_WAIT_S = 5.0
 EXIT_WAIT_S = 5.0
@@ -222,8 +223,8 @@ class RemoteSession:
     def stop_grace_s(self) -> float:
         """How long Stop waits for the remote run before ending the connection (s).
 
-        As :meth:`engine.session.session.Session.stop_grace_s`, one second longer for the
-        network round trip.
+        As :meth:`engine.session.session.Session.stop_grace_s` on the host, one second
+        longer for the network round trip, and at least :data:`STOP_GRACE_S`.
         """
         if self._closing:
             return STOP_GRACE_S
