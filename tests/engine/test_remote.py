@@ -330,8 +330,10 @@ def sshd(tmp_path):
         f"KbdInteractiveAuthentication no\nUsePAM no\nStrictModes no\n"
         f"PidFile {d / 'sshd.pid'}\n")
     server = subprocess.Popen([tools["sshd"], "-D", "-e", "-f", str(d / "sshd_config")],
-                              stderr=subprocess.PIPE)
-    for _ in range(100):
+                              stderr=open(d / "sshd.log", "wb"))  # noqa: SIM115
+    for _ in range(200):
+        if server.poll() is not None:
+            pytest.fail(f"sshd did not start: {(d / 'sshd.log').read_text()}")
         with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.1):
             break
         time.sleep(0.1)
@@ -340,7 +342,11 @@ def sshd(tmp_path):
                  "/dev/null", "-i", str(d / "id"), "-p", str(port)]
     yield transport
     server.terminate()
-    server.wait(10)
+    try:
+        server.wait(10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
 
 
 def test_a_run_through_a_real_ssh_connection(sshd, tmp_path):
@@ -355,6 +361,6 @@ def test_a_run_through_a_real_ssh_connection(sshd, tmp_path):
     session.start(RunConfig(steps=2, **SMALL))
     events = list(session.iter_events())
     session.close()
-    assert isinstance(events[-1], Summary), events[-1]
+    assert isinstance(events[-1], Summary), (events[-1], list(session._stderr))
     assert store.get(session.run_id).host == host
     store.close()
