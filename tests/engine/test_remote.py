@@ -167,7 +167,9 @@ def test_remote_run_stopped_from_here_reports_and_is_stored_with_its_host(tmp_pa
     store.close()
 
 
-def test_killed_transport_ends_the_run_interrupted_and_keeps_what_arrived(tmp_path):
+def test_killed_transport_ends_the_run_interrupted_and_keeps_what_arrived(tmp_path,
+                                                                         monkeypatch):
+    monkeypatch.setenv("TRAINFER_DATA_DIR", str(tmp_path / "remote"))  # the host's store
     session, store = _session(tmp_path)
     session.start(RunConfig(seconds=60, **SMALL))
     try:
@@ -189,6 +191,11 @@ def test_killed_transport_ends_the_run_interrupted_and_keeps_what_arrived(tmp_pa
     _gone, alive = psutil.wait_procs(tree, timeout=30)
     assert not alive, alive
     store.close()
+    # and it stopped as Stop stops a run: with what it measured, in the host's own store
+    host_store = Store(tmp_path / "remote")
+    (remote_run,) = host_store.list_runs()
+    assert remote_run.status == "stopped" and remote_run.summary is not None
+    host_store.close()
 
 
 def _failure(tmp_path, **kw):
