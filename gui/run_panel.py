@@ -6,6 +6,7 @@ raises :class:`~engine.core.config.ConfigError`) and offers Start and Stop; it r
 
 from __future__ import annotations
 
+import os
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
@@ -125,6 +126,22 @@ class RunPanel(QWidget):
             self.device_note.setText(self.tr("No GPU: {0}").format(words(devices.msg)))
         else:
             self.device_note.setText(words(devices.msg))
+        # Ranks (torchrun's --nproc-per-node): several GPUs, or CPU processes with gloo
+        self.ranks_spin = QSpinBox()
+        self.ranks_spin.setObjectName("ranks_spin")
+        self.ranks_spin.setPrefix("× ")
+        self.ranks_spin.setRange(1, 1)
+        self.ranks_spin.setToolTip(self.tr(
+            "Processes (ranks) on this machine, through torch.distributed: one per GPU "
+            "(NCCL), or CPU processes sharing the cores (gloo). Training uses "
+            "DistributedDataParallel (the batch size is per rank) and all-reduces the "
+            "gradients every step; inference runs independent replicas"))
+        device_row = QHBoxLayout()
+        device_row.setContentsMargins(0, 0, 0, 0)
+        device_row.addWidget(self.device_combo, 1)
+        device_row.addWidget(self.ranks_spin)
+        self._device_widget = QWidget()
+        self._device_widget.setLayout(device_row)
 
         self.host_edit = QLineEdit()
         self.host_edit.setObjectName("host_edit")
@@ -196,7 +213,7 @@ class RunPanel(QWidget):
         form.addRow(self.description)
         form.addRow(self.tr("Mode"), self._mode_widget)
         form.addRow(self.weights_note)
-        form.addRow(self.tr("Device"), self.device_combo)
+        form.addRow(self.tr("Device"), self._device_widget)
         form.addRow(self.device_note)
         form.addRow(self.tr("Host (SSH)"), self.host_edit)
         form.addRow(self.tr("Batch size"), self.batch_spin)
@@ -241,6 +258,7 @@ class RunPanel(QWidget):
         self.stop_button.clicked.connect(self.stop_requested)
         self.model_combo.currentIndexChanged.connect(self._on_model_changed)
         self.device_combo.currentIndexChanged.connect(self._on_device_changed)
+        self.ranks_spin.setRange(1, self.max_ranks())
         self.train_radio.toggled.connect(self._refresh_defaults)
         self.duration_unit.currentIndexChanged.connect(
             lambda _i: self._set_duration_unit(self.duration_unit.currentData())
@@ -303,10 +321,15 @@ class RunPanel(QWidget):
             steps = int(round(duration))
         else:
             seconds = float(duration)
+        ranks = self.ranks_spin.value()
+        device = self.device
+        if ranks > 1 and device.startswith("cuda"):
+            device = "cuda"  # rank i takes cuda:i
         return RunConfig(
             model=self.model_id,
             mode=self.mode,
-            device=self.device,
+            device=device,
+            nproc_per_node=ranks,
             batch_size=self.batch_spin.value() or None,
             precision=str(self.precision_combo.currentData()),
             seconds=seconds,
@@ -359,6 +382,7 @@ class RunPanel(QWidget):
             self.set_duration(cfg.seconds, "seconds")
         self.warmup_spin.setValue(cfg.warmup_steps)
         self.optimizer_combo.setCurrentIndex(max(0, self.optimizer_combo.findData(cfg.optimizer)))
+        self.ranks_spin.setValue(cfg.nproc_per_node)
 
     def set_running(self, running: bool) -> None:
         """Lock the form and swap Start/Stop while a run is in progress."""
@@ -404,7 +428,14 @@ class RunPanel(QWidget):
         self._refresh_defaults()
         self.model_changed.emit(info.id)
 
+    def max_ranks(self) -> int:
+        """Ranks the chosen device allows: its machine's GPUs, or the CPU's cores (≥ 2)."""
+        if self.device_kind() == "cuda":
+            return max(1, len(self._devices.gpus))
+        return max(2, os.cpu_count() or 1)
+
     def _on_device_changed(self, *_args: object) -> None:
+        self.ranks_spin.setRange(1, self.max_ranks())
         self._refresh_defaults()
         self.device_changed.emit(self.device)
 

@@ -12,7 +12,8 @@
 # each, default 20), resnet50 inference at batch 1 (eager and CUDA graphs) and in fp32,
 # then the overhead and sampler benchmarks, and a table beside DESIGN.md's H200 reference
 # numbers. `all` also exports the resnet50 and gpt2 runs as $RESULTS/demo.trainfer (the
-# demo recording) and then runs the experiments (precision and batch-sweep for resnet50,
+# demo recording) and then runs the experiments (precision, scaling (1, 2, 4 … of the
+# machine's GPUs, torch.distributed) and batch-sweep for resnet50,
 # quantization for vit_b_16, train-vs-infer and data-flow for resnet50; CASE_SECONDS per
 # case) while BUDGET_S seconds (default 500) last; a step that would not fit is skipped
 # and says so. Never changes clocks, power limits or GPU modes.
@@ -76,8 +77,9 @@ run() {  # name, then trainfer run arguments
 
 experiments() {
   CASE_SECONDS=${CASE_SECONDS:-5}
-  for pair in precision:$R50 quantization:$VIT batch-sweep:$R50 train-vs-infer:$R50 \
-              data-flow:$R50; do
+  # scaling: training (DDP) and inference replicas on 1, 2, 4 … of this machine's GPUs
+  for pair in precision:$R50 scaling:$R50 quantization:$VIT batch-sweep:$R50 \
+              train-vs-infer:$R50 data-flow:$R50; do
     local name=${pair%%:*} model=${pair##*:} t
     t=$(limit 200)
     if [ "$t" -lt 40 ]; then echo "== experiment $name: skipped, ${t} s of the budget left"; continue; fi

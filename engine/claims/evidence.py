@@ -1,7 +1,8 @@
 """What a verdict may compare: comparable pairs, and the runs beside the pair.
 
 A training and an inference run test a claim only when they differ in the mode alone
-(:data:`SETTINGS`: device, precision, batch size, input size, kernels, quantization);
+(:data:`SETTINGS`: device, precision, batch size, input size, kernels, quantization,
+ranks);
 :func:`differences` says in which settings two runs differ. Some claims of the document
 are about one of those differences (mixed precision against fp32, batch 1 against a
 large batch, int8 against fp32): one pair of runs cannot test them. They are judged on
@@ -21,7 +22,8 @@ from engine.core.config import RunConfig
 from engine.core.events import Summary
 from engine.core.values import Msg, msg
 
-SETTINGS = ("device", "precision", "batch_size", "input_size", "kernels", "quantize")
+SETTINGS = ("device", "precision", "batch_size", "input_size", "kernels", "quantize",
+            "world_size")
 """The settings a comparable pair shares (besides the model); :func:`differences`."""
 
 
@@ -72,12 +74,16 @@ class Need:
     def config(self, base: Summary, seconds: float | None) -> RunConfig:
         """The run: ``base``'s model and settings with :attr:`changes`, for ``seconds``.
 
-        Held-out accuracy is off (these runs measure speed, memory and energy).
+        Held-out accuracy is off (these runs measure speed, memory and energy). A base run
+        on several ranks of one machine is repeated on as many ranks (each on its own GPU).
         """
-        cfg = RunConfig(model=base.model, mode=self.mode, device=base.device,
+        ranks = base.world_size if base.nodes == 1 else 1
+        device = base.device if ranks == 1 else base.device.split(":")[0]
+        cfg = RunConfig(model=base.model, mode=self.mode, device=device,
                         batch_size=base.batch_size, precision=base.precision,
                         input_size=base.input_size, kernels=base.kernels,
-                        quantize=base.quantize, seconds=seconds, heldout_samples=0)
+                        quantize=base.quantize, seconds=seconds, heldout_samples=0,
+                        nproc_per_node=ranks)
         return replace(cfg, **dict(self.changes))
 
 

@@ -228,6 +228,40 @@ def generation(results: list[CaseResult]) -> Verdict:
     return _judged(latency >= MARGIN, numbers, latency)
 
 
+def scaling(results: list[CaseResult]) -> Verdict:
+    """Data-parallel training pays for communication; inference replicas scale without it.
+
+    At the largest rank count that ran in both modes: confirmed when training all-reduced
+    gradients every step (bytes and time measured) while the replicas exchanged nothing,
+    and training's scaling efficiency, ``rate(N) / (N × rate(1))``, is below inference's
+    by more than the 5 % margin.
+    """
+    from engine.claims.experiments import scaling_efficiency
+
+    by: dict[tuple[str, int], Summary] = {
+        (c.mode, c.summary.world_size): c.summary for c in results
+        if c.summary is not None and c.summary.rate}
+    common = sorted(n for (m, n) in by if m == "train" and ("infer", n) in by and n > 1)
+    if not common or ("train", 1) not in by or ("infer", 1) not in by:
+        return _missing("scaling")
+    n = common[-1]
+    train, infer = by[("train", n)], by[("infer", n)]
+    eff_t = scaling_efficiency(train, by[("train", 1)])
+    eff_i = scaling_efficiency(infer, by[("infer", 1)])
+    if eff_t is None or eff_i is None:
+        return _missing("scaling")
+    numbers = msg("xverdict.scaling", ranks=n, train_eff=share(eff_t), infer_eff=share(eff_i),
+                  bytes=nbytes(train.allreduce_bytes_per_step),
+                  share=share(train.allreduce_step_share),
+                  infer_bytes=nbytes(infer.allreduce_bytes_per_step))
+    communicates = bool(train.allreduce_bytes_per_step) and not infer.allreduce_bytes_per_step
+    factor = eff_i / eff_t if eff_t > 0 else None
+    why = (msg("xverdict.scaling.no_traffic") if not communicates
+           else msg("xverdict.scaling.cpu") if not train.on_gpu else None)
+    return _judged(communicates and factor is not None and factor >= MARGIN, numbers, factor,
+                   why)
+
+
 VERDICTS: dict[str, Callable[[list[CaseResult]], Verdict]] = {
     "train-vs-infer": train_vs_infer,
     "precision": precision,
@@ -237,5 +271,6 @@ VERDICTS: dict[str, Callable[[list[CaseResult]], Verdict]] = {
     "kernels": kernels,
     "quantization": quantization,
     "generation": generation,
+    "scaling": scaling,
 }
 """The verdict function of each experiment, by name."""

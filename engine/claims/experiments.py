@@ -519,6 +519,63 @@ def _table_generation(results: list[CaseResult]) -> Table:
     return _table(cols, results, row)
 
 
+# ---- scaling -------------------------------------------------------------------------
+
+CPU_RANKS = (1, 2)
+"""Ranks of the scaling experiment on the CPU (gloo processes sharing the cores)."""
+
+
+def scaling_ranks(device: str) -> tuple[tuple[int, ...], int | None]:
+    """``(rank counts to run, GPUs on this machine)``; ``None`` GPUs on the CPU.
+
+    On GPUs: 1, 2, 4, 8 … up to the GPU count, and the count itself; at least 1 and 2
+    (a case that needs more GPUs than there are is marked *not available*).
+    """
+    if on_cpu(device):
+        return CPU_RANKS, None
+    from engine.session.devices import list_devices
+
+    gpus = len(list_devices().gpus)
+    ranks = {1, 2, gpus} | {2 ** k for k in range(1, 7) if 2 ** k <= gpus}
+    return tuple(sorted(r for r in ranks if r >= 1)), gpus
+
+
+def _plan_scaling(model: str, device: str, seconds_: float | None,
+                  batches: tuple[int, ...] | None = None) -> list[Case]:
+    """Training (DDP) and inference (replicas) at 1, 2, … ranks, the batch per rank fixed."""
+    ranks, gpus = scaling_ranks(device)
+    dev = "cpu" if gpus is None else "cuda"
+    return [Case(f"{n} ranks {m}", msg("case.ranks_mode", ranks=n, mode=msg(f"mode.{m}")),
+                 _cfg(model, m, dev, seconds_, nproc_per_node=n),
+                 msg("case.needs_gpus", ranks=n, gpus=gpus)
+                 if gpus is not None and n > gpus else None)
+            for m in ("train", "infer") for n in ranks]
+
+
+def scaling_efficiency(s: Summary, one: Summary | None) -> float | None:
+    """``rate(N ranks) / (N × rate(1 rank))`` of the same mode (1.0: perfect scaling)."""
+    if one is None or not one.rate or not s.rate:
+        return None
+    return s.rate / (s.world_size * one.rate)
+
+
+def _table_scaling(results: list[CaseResult]) -> Table:
+    cols = table_columns("ranks", "mode", "throughput", "per_rank", "efficiency",
+                         "allreduce_share", "note")
+    ones = {c.mode: c.summary for c in results
+            if c.summary is not None and c.summary.world_size == 1}
+    rows = []
+    for c in results:
+        s, n = c.summary, int(c.label.split()[0])
+        eff = scaling_efficiency(s, ones.get(c.mode)) if s else None
+        rows.append((n, msg(f"mode.{c.mode}"), _rate(s),
+                     rate(s.rate / n, s.rate_unit) if s and s.rate else None,
+                     share(eff) if eff is not None else None,
+                     share(s.allreduce_step_share) if s and n > 1 else None,
+                     status_msg(c)))
+    return Table(cols, tuple(rows))
+
+
 EXPERIMENTS: dict[str, Experiment] = {
     e.name: e
     for e in (
@@ -530,6 +587,7 @@ EXPERIMENTS: dict[str, Experiment] = {
         Experiment("kernels", "resnet50", _plan_kernels, _table_kernels),
         Experiment("quantization", "vit_b_16", _plan_quant, _table_quant),
         Experiment("generation", "gpt2", _plan_generation, _table_generation),
+        Experiment("scaling", "resnet18", _plan_scaling, _table_scaling),
     )
 }
 

@@ -59,6 +59,10 @@ def _add_run_options(p: argparse.ArgumentParser, mode: bool) -> None:
                    help="held-out samples the final model's accuracy is measured on "
                    "(default 256 on a GPU, 64 on the CPU; for gpt2 sequences: 32 and 8; "
                    "0: skip)")
+    p.add_argument("--nproc-per-node", type=int, default=1, metavar="N",
+                   help="ranks on this machine (torchrun's name): N GPUs with NCCL, or N CPU "
+                   "processes with gloo; training uses DistributedDataParallel (the batch "
+                   "size is per rank), inference N independent replicas (default 1)")
     dur = p.add_mutually_exclusive_group()
     dur.add_argument("--seconds", type=float, default=None,
                      help="length of the measured phase (default 10 s)")
@@ -170,6 +174,7 @@ def run_config(args: argparse.Namespace, mode: str, batch_size: int | None,
                       else save_weights),
         load_weights=getattr(args, "load_weights", ""),
         heldout_samples=args.heldout_samples,
+        nproc_per_node=getattr(args, "nproc_per_node", 1),
     )
 
 

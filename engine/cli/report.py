@@ -49,6 +49,8 @@ def _lines(s: Summary) -> list[tuple[str, Any]]:
         ("step_time", msg("report.step_time", median=millis(s.step_ms_median),
                           p95=millis(s.step_ms_p95))),
     ]
+    if s.world_size > 1:
+        lines.append(("distributed", distributed_msg(s)))
     if s.step_time_share is not None:  # the two clocks: throughput's wall, the steps'
         lines.append(("clocks", msg("report.clocks", share=share(s.step_time_share),
                                     between=share(1 - s.step_time_share))))
@@ -137,6 +139,20 @@ def _lines(s: Summary) -> list[tuple[str, Any]]:
                                           or s.telemetry_note)))
     lines.append(("cpu_util", percent(s.mean_cpu_util_pct)))
     return lines
+
+
+def distributed_msg(s: Summary) -> Msg:
+    """The ranks of a distributed run: each one's rate and, in training, the all-reduce."""
+    rates = [rate(r, s.sample_unit) for r in s.rank_samples_per_s]
+    if s.mode != "train":
+        return msg("report.dist.infer", ranks=s.world_size, nodes=s.nodes,
+                   backend=s.dist_backend, rates=rates)
+    return msg("report.dist.train", ranks=s.world_size, nodes=s.nodes, backend=s.dist_backend,
+               rates=rates, bytes=nbytes(s.allreduce_bytes_per_step),
+               ms=millis(s.allreduce_ms_per_step),
+               share=share(s.allreduce_step_share),
+               overlap=share(s.allreduce_overlap_share),
+               method=msg(f"report.dist.method.{s.allreduce_method or 'none'}"))
 
 
 def summary_text(s: Summary, lang: str = "en") -> str:

@@ -28,6 +28,7 @@ _DEVICE_RE = re.compile(r"^(auto|cpu|cuda|cuda:\d+)$")
 MAX_SECONDS = 24 * 3600.0
 MAX_STEPS = 10_000_000
 MAX_BATCH = 1 << 20
+MAX_NPROC = 64
 
 
 class ConfigError(ValueError):
@@ -95,6 +96,11 @@ class RunConfig:
         generate_tokens: Language models in inference only: each step takes the
             ``input_size`` tokens as a prompt and generates this many tokens with a KV
             cache (greedy); 0 runs the forward pass only.
+        nproc_per_node: Processes (ranks) on this machine, torchrun's name: 1 runs one
+            process; N > 1 starts N ranks through ``torch.distributed``'s elastic launcher
+            (:mod:`engine.run.distributed`), one GPU each (NCCL) or N CPU processes (gloo).
+            Training wraps the model in ``DistributedDataParallel`` (``batch_size`` is per
+            rank); inference runs N independent replicas. Eager kernels only.
 
     Raises:
         ConfigError: On any value outside what is listed above.
@@ -120,6 +126,7 @@ class RunConfig:
     save_weights: str = ""
     load_weights: str = ""
     heldout_samples: int | None = None
+    nproc_per_node: int = 1
 
     def __post_init__(self) -> None:
         if self.model not in CATALOG:
@@ -194,6 +201,12 @@ class RunConfig:
         if self.loader_workers is not None:
             _int_range("loader_workers", self.loader_workers, 0, 256,
                        msg("config.allowed.loader_workers", max=256))
+        _int_range("nproc_per_node", self.nproc_per_node, 1, MAX_NPROC,
+                   msg("config.allowed.nproc_per_node", max=MAX_NPROC))
+        if self.nproc_per_node > 1 and self.kernels != "eager":
+            raise ConfigError("kernels", msg("config.nproc.kernels", kernels=self.kernels))
+        if self.nproc_per_node > 1 and self.device.startswith("cuda:"):
+            raise ConfigError("device", msg("config.nproc.device", device=self.device))
         if self.generate_tokens and (
             self.mode != "infer" or not CATALOG[self.model].is_language_model
         ):
@@ -218,6 +231,19 @@ class RunConfig:
         return cls(**data)
 
 
+def torchrun_rank() -> int | None:
+    """This process's rank when ``torchrun`` started it with a world of 2 or more, else ``None``.
+
+    torchrun (``torch.distributed.run``) sets ``RANK`` and ``WORLD_SIZE`` for each worker.
+    """
+    try:
+        if int(os.environ.get("WORLD_SIZE", "1")) > 1 and "RANK" in os.environ:
+            return int(os.environ["RANK"])
+    except ValueError:
+        pass
+    return None
+
+
 def setting(field: str) -> Msg:
     """The setting a :class:`ConfigError` names, in words (``batch_size`` -> batch size)."""
     return msg(f"setting.{field}") if field in SETTINGS else msg("setting.other", field=field)
@@ -226,8 +252,8 @@ def setting(field: str) -> Msg:
 SETTINGS = ("model", "mode", "device", "batch_size", "precision", "seconds", "steps",
             "warmup_steps", "optimizer", "learning_rate", "seed", "input_size",
             "generate_tokens", "loader_workers", "pin_memory", "kernels", "quantize",
-            "save_weights", "load_weights", "heldout_samples", "experiment", "batches", "out",
-            "host", "remote_trainfer")
+            "save_weights", "load_weights", "heldout_samples", "nproc_per_node", "experiment",
+            "batches", "out", "host", "remote_trainfer")
 """Fields a user can be asked to change (each has a ``setting.<field>`` message)."""
 
 

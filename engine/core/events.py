@@ -345,6 +345,26 @@ class Summary(_Event):
         loss_curve: The training loss over the run: ``(step, loss)`` pairs, warm-up steps
             first (steps are counted from 1 across both phases), averaged into at most
             ``LOSS_CURVE_POINTS`` buckets; empty in inference.
+        world_size, nodes: Ranks and machines of a distributed run (1 and 1 otherwise;
+            :mod:`engine.run.distributed`). dist_backend: ``"nccl"``, ``"gloo"`` or ``""``.
+            Step times, memory, FLOPs per step and the loss are rank 0's; ``batch_size``
+            is per rank; ``samples_per_s`` is the sum of every rank's rate and
+            ``tflops_per_s`` follows it; ``mfu_pct`` divides by ``world_size`` peaks.
+        rank_samples_per_s, rank_hosts, rank_devices: Each rank's rate, host and device.
+        global_samples: Samples of the measured phase over every rank (``None``: one
+            process; :attr:`samples` then is steps × batch).
+        allreduce_bytes_per_step: Gradient bytes DistributedDataParallel all-reduced per
+            step on rank 0 (0 for inference replicas, which share nothing).
+        allreduce_ms_per_step: Mean time per step an all-reduce was in flight on rank 0
+            (ms), from a DDP communication hook (``allreduce_method``: host clock with
+            gloo, CUDA events with NCCL); allreduce_exposed_ms_per_step: the part after
+            the backward pass launched its last bucket (not hidden behind computation).
+        allreduce_step_share: ``allreduce_ms_per_step / step_ms_mean``.
+        allreduce_overlap_share: Share of the all-reduce time that overlapped with the
+            backward pass, ``1 - exposed / in flight``.
+        gpu_energy_j, gpu_mean_power_w: A run on several GPUs of this machine: each GPU's
+            energy (J) and mean power (W) over the measured phase, rank 0's GPU first;
+            ``energy_j`` and ``mean_power_w`` are their sums (``()``: one device).
     """
 
     model: str
@@ -441,6 +461,21 @@ class Summary(_Event):
     pin_memory: bool = False
     energy_counter_resets: int | None = None
     step_time_share: float | None = None
+    world_size: int = 1
+    nodes: int = 1
+    dist_backend: str = ""
+    rank_samples_per_s: tuple[float, ...] = ()
+    rank_hosts: tuple[str, ...] = ()
+    rank_devices: tuple[str, ...] = ()
+    global_samples: int | None = None
+    allreduce_bytes_per_step: int | None = None
+    allreduce_ms_per_step: float | None = None
+    allreduce_exposed_ms_per_step: float | None = None
+    allreduce_step_share: float | None = None
+    allreduce_overlap_share: float | None = None
+    allreduce_method: str = ""
+    gpu_energy_j: tuple[float | None, ...] = ()
+    gpu_mean_power_w: tuple[float | None, ...] = ()
 
     # ---- derived values, computed once here ---------------------------------------
 
@@ -466,7 +501,9 @@ class Summary(_Event):
 
     @property
     def samples(self) -> int:
-        """Samples of the measured phase (steps × batch)."""
+        """Samples of the measured phase (steps × batch; over every rank when distributed)."""
+        if self.global_samples is not None:
+            return self.global_samples
         return self.measured_steps * self.batch_size
 
     @property

@@ -20,6 +20,7 @@ import math
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from engine.core.events import Summary, TelemetryStatus
 from engine.core.values import Msg, msg
@@ -262,6 +263,59 @@ class QuantReport:
 
 
 @dataclass(frozen=True)
+class RankStats:
+    """One rank of a distributed run (:mod:`engine.run.distributed`), gathered by rank 0.
+
+    Attributes:
+        rank: Global rank. host, pid: Where it ran. device, device_name: Its device.
+        samples_per_s: Its measured samples / its measured seconds.
+        step_ms_median: Its median step time (ms).
+        measured_steps, samples: Its measured steps and samples.
+        peak_mem_bytes: Its peak memory (as :attr:`MemoryReport.peak_bytes`).
+        allreduce_bytes_per_step: Gradient bytes all-reduced per step (median; 0 in
+            inference, ``None`` when no step was measured).
+        allreduce_ms_per_step: Mean time per step in which an all-reduce was in flight (ms).
+        allreduce_exposed_ms_per_step: Of that, the mean part after the backward pass had
+            launched its last bucket (not overlapped with computation) (ms).
+    """
+
+    rank: int
+    host: str
+    pid: int
+    device: str
+    device_name: str
+    samples_per_s: float | None
+    step_ms_median: float | None
+    measured_steps: int
+    samples: int
+    peak_mem_bytes: int
+    allreduce_bytes_per_step: int | None
+    allreduce_ms_per_step: float | None
+    allreduce_exposed_ms_per_step: float | None
+
+
+@dataclass(frozen=True)
+class DistReport:
+    """A distributed run's ranks (rank 0's view, after ``gather_object``).
+
+    Attributes:
+        world_size: Ranks. nodes: Machines (``world_size // local ranks``).
+        backend: ``"nccl"`` or ``"gloo"``.
+        ranks: Every rank's :class:`RankStats`, by rank.
+        training: DistributedDataParallel training (``False``: independent replicas).
+        allreduce_method: How all-reduce time was taken (``"ddp_comm_hook_host_clock"``,
+            ``"ddp_comm_hook_cuda_events"``; ``""`` in inference).
+    """
+
+    world_size: int
+    nodes: int
+    backend: str
+    ranks: tuple[RankStats, ...]
+    training: bool
+    allreduce_method: str = ""
+
+
+@dataclass(frozen=True)
 class RunReport:
     """Everything the run process measured; the session completes it (:func:`summarize`).
 
@@ -274,6 +328,7 @@ class RunReport:
     compute: ComputeReport
     weights: WeightsReport
     quant: QuantReport | None = None
+    dist: DistReport | None = None
 
 
 @dataclass(frozen=True)
@@ -327,6 +382,9 @@ class TelemetryReport:
             :mod:`engine.session.telemetry.sampler`).
         cpu_energy_problem: Why the CPU's RAPL energy was not read (``None``: it was, or
             nobody asked).
+        per_gpu: A run on several GPUs: each GPU's measured window, the primary first
+            (``measured`` is then their sum, :func:`engine.session.telemetry.window.
+            over_gpus`); ``()`` for a run on one device.
     """
 
     measured: WindowStats
@@ -334,6 +392,7 @@ class TelemetryReport:
     status: TelemetryStatus | None
     counter_resets: int = 0
     cpu_energy_problem: Msg | None = None
+    per_gpu: tuple[WindowStats, ...] = ()
 
 
 def _telemetry_note(run: RunFacts, telemetry: TelemetryReport | None,
@@ -378,6 +437,11 @@ def summarize(report: RunReport, telemetry: TelemetryReport | None = None) -> Su
 
     samples = st.measured_steps * run.batch_size
     sps = samples / st.measured_s if st.measured_s > 0 and st.measured_steps else None
+    dr = report.dist
+    if dr is not None and dr.ranks:  # every rank's samples, and the sum of their rates
+        samples = sum(r.samples for r in dr.ranks)
+        rates = [r.samples_per_s for r in dr.ranks]
+        sps = math.fsum(r for r in rates if r is not None) if any(rates) else None
     tps = sps * run.tokens_per_sample if sps and run.tokens_per_sample else None
     tflops = (comp.flops_per_step / run.batch_size * sps / 1e12
               if sps and comp.flops_per_step else None)
@@ -440,7 +504,8 @@ def summarize(report: RunReport, telemetry: TelemetryReport | None = None) -> Su
         flops_per_step=comp.flops_per_step,
         tflops_per_s=tflops,
         peak_tflops=comp.peak_tflops,
-        mfu_pct=100.0 * tflops / comp.peak_tflops if tflops and comp.peak_tflops else None,
+        mfu_pct=(100.0 * tflops / (comp.peak_tflops * (dr.world_size if dr else 1))
+                 if tflops and comp.peak_tflops else None),
         mem_params_bytes=mem.params, mem_grads_bytes=mem.grads,
         mem_optimizer_bytes=mem.optimizer, mem_inputs_bytes=mem.inputs,
         mem_activations_bytes=mem.activations, mem_reserved_bytes=mem.reserved,
@@ -478,4 +543,35 @@ def summarize(report: RunReport, telemetry: TelemetryReport | None = None) -> Su
         heldout_accuracy=w.heldout_accuracy, heldout_predictions=w.heldout_predictions,
         heldout_chance=w.heldout_chance,
         loss_curve=st.loss_curve,
+        **_dist_fields(dr, st.step_ms_mean),
+        gpu_energy_j=tuple(w.energy_j for w in telemetry.per_gpu) if telemetry else (),
+        gpu_mean_power_w=tuple(w.mean_power_w for w in telemetry.per_gpu) if telemetry else (),
     )
+
+
+def _dist_fields(dr: DistReport | None, step_ms_mean: float | None) -> dict[str, Any]:
+    """The Summary's distributed fields: rank 0's all-reduce figures and every rank's rate.
+
+    all-reduce share = time in flight / mean step time; overlap share = (in flight −
+    exposed) / in flight, both of rank 0 (every rank's figures are in ``ranks``).
+    """
+    if dr is None:
+        return {}
+    main = dr.ranks[0] if dr.ranks else None
+    inflight = main.allreduce_ms_per_step if main else None
+    exposed = main.allreduce_exposed_ms_per_step if main else None
+    return {
+        "world_size": dr.world_size, "nodes": dr.nodes, "dist_backend": dr.backend,
+        "rank_samples_per_s": tuple(r.samples_per_s or 0.0 for r in dr.ranks),
+        "rank_hosts": tuple(r.host for r in dr.ranks),
+        "rank_devices": tuple(r.device for r in dr.ranks),
+        "global_samples": sum(r.samples for r in dr.ranks),
+        "allreduce_bytes_per_step": main.allreduce_bytes_per_step if main else None,
+        "allreduce_ms_per_step": inflight,
+        "allreduce_exposed_ms_per_step": exposed,
+        "allreduce_step_share": (inflight / step_ms_mean
+                                 if inflight is not None and step_ms_mean else None),
+        "allreduce_overlap_share": ((inflight - exposed) / inflight
+                                    if inflight and exposed is not None else None),
+        "allreduce_method": dr.allreduce_method,
+    }

@@ -156,6 +156,7 @@ def run_phase(
     max_steps: int | None,
     max_seconds: float | None,
     on_step: Callable[[], None] | None = None,
+    agree: Callable[[int], int] | None = None,
 ) -> tuple[int, bool]:
     """Run ``runner``'s steps until ``max_steps`` or ``max_seconds``, or Stop.
 
@@ -167,6 +168,9 @@ def run_phase(
         max_steps: The phase's length in steps (``None``: no limit).
         max_seconds: Its length in seconds (``None``: no limit).
         on_step: Called after each step (the CPU memory poll).
+        agree: Data-parallel training: takes this rank's wish before a step (0 go on,
+            1 the phase is over, 2 stop) and returns what every rank agreed on, so every
+            rank runs the same steps (:meth:`engine.run.distributed.Rank.agree`).
 
     Returns:
         ``(steps run, stopped by the user)``.
@@ -183,12 +187,17 @@ def run_phase(
         reporter.add(p.phase, p.step, parts, loss)
 
     while True:
-        if max_steps is not None and step >= max_steps:
-            break
-        if max_seconds is not None and time.monotonic() - t0 >= max_seconds:
-            break
-        if should_stop():
-            stopped = True
+        wish = 0
+        over = (max_steps is not None and step >= max_steps) or (
+            max_seconds is not None and time.monotonic() - t0 >= max_seconds)
+        if over:
+            wish = 1
+        elif should_stop():
+            wish = 2
+        if agree is not None:
+            wish = agree(wish)
+        if wish:
+            stopped = wish == 2
             break
         step += 1
         batch = runner.next_batch()  # data is made or loaded before the step's clock starts

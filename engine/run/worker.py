@@ -54,6 +54,9 @@ class Ready:
 
 def classify(exc: BaseException, cfg: RunConfig | None) -> Failed:
     """Turn an exception from the run into a :class:`Failed` with a hint."""
+    failed = getattr(exc, "failed", None)  # engine.run.distributed.RankFailed
+    if isinstance(failed, Failed):
+        return failed
     if isinstance(exc, ConfigError):
         return Failed.of("config", exc.msg, msg("failed.config.hint", setting=setting(exc.field)),
                          exc.field)

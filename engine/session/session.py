@@ -42,7 +42,7 @@ from engine.core.events import (
     Summary,
     TelemetryStatus,
 )
-from engine.core.summary import RunReport, TelemetryReport, summarize
+from engine.core.summary import RunReport, TelemetryReport, WindowStats, summarize
 from engine.core.values import Msg, msg, seconds
 from engine.session.devices import DevicesReport, list_devices, preflight
 from engine.session.run_process import READY_TIMEOUT_S, RunProcess, RunProcesses, reusable
@@ -50,7 +50,7 @@ from engine.session.store.db import Store, StoreError
 from engine.session.store.recorder import Recorder, hint_for
 from engine.session.telemetry.nvml import Nvml
 from engine.session.telemetry.sampler import DEFAULT_HZ, Sampler
-from engine.session.telemetry.window import SampleColumns
+from engine.session.telemetry.window import SampleColumns, over_gpus
 
 
 class RunInProgress(ExplainedError, RuntimeError):
@@ -399,7 +399,41 @@ class Session:
         if steps.warmup_start_t_s is not None and steps.warmup_steps:
             warm = self._columns.window(steps.warmup_start_t_s, steps.measure_start_t_s,
                                         counter)
-        telemetry = TelemetryReport(self._columns.window(steps.measure_start_t_s, end, counter),
-                                    warm, self.telemetry, resets,
-                                    sampler.cpu_energy_problem if sampler else None)
+        measured = self._columns.window(steps.measure_start_t_s, end, counter)
+        per_gpu: tuple[WindowStats, ...] = ()
+        others = self._other_gpus(report)
+        if others and sampler is not None:  # a run on several GPUs: each one's window
+            per_gpu = (measured, *(self._gpu_window(sampler, i, steps.measure_start_t_s, end,
+                                                    counter) for i in others))
+            measured = over_gpus(list(per_gpu))
+            if warm is not None:
+                warm = over_gpus([warm, *(self._gpu_window(
+                    sampler, i, steps.warmup_start_t_s or 0.0, steps.measure_start_t_s,
+                    counter) for i in others)])
+        telemetry = TelemetryReport(measured, warm, self.telemetry, resets,
+                                    sampler.cpu_energy_problem if sampler else None, per_gpu)
         return summarize(report, telemetry)
+
+    def _other_gpus(self, report: RunReport) -> list[int]:
+        """NVML indices of this machine's GPUs a distributed run used beside the primary.
+
+        Ranks on this host use ``cuda:LOCAL_RANK``; with ``CUDA_VISIBLE_DEVICES`` unset
+        that is NVML's index too.
+        """
+        dr = report.dist
+        sampler = self._sampler
+        if dr is None or sampler is None or not report.run.device.startswith("cuda"):
+            return []
+        host = dr.ranks[0].host if dr.ranks else ""
+        used = {int(r.device.split(":")[1]) for r in dr.ranks
+                if r.host == host and r.device.startswith("cuda:")}
+        primary = sampler.gpu_index
+        return sorted(i for i in used if i != primary and i in sampler.samples_by_gpu)
+
+    @staticmethod
+    def _gpu_window(sampler: Sampler, index: int, start: float, end: float,
+                    counter: str) -> WindowStats:
+        columns = SampleColumns()
+        for sample in list(sampler.samples_by_gpu[index]):
+            columns.append(sample)
+        return columns.window(start, end, counter)

@@ -1717,6 +1717,10 @@ Como foi medido: {0}</translation>
         <translation>Vazio: executa nesta máquina. Um host: executa lá pelo seu cliente ssh (suas chaves e ~/.ssh/config); o Trainfer precisa estar instalado nele, e a telemetria da GPU dele é plotada aqui.</translation>
     </message>
     <message>
+        <source>Processes (ranks) on this machine, through torch.distributed: one per GPU (NCCL), or CPU processes sharing the cores (gloo). Training uses DistributedDataParallel (the batch size is per rank) and all-reduces the gradients every step; inference runs independent replicas</source>
+        <translation>Processos (ranks) nesta máquina, via torch.distributed: um por GPU (NCCL), ou processos na CPU dividindo os núcleos (gloo). O treinamento usa DistributedDataParallel (o batch size é por rank) e soma os gradientes (all-reduce) a cada passo; a inferência roda réplicas independentes</translation>
+    </message>
+    <message>
         <source>Samples per step; the lowest value is the default</source>
         <translation>Amostras por passo; o menor valor é o padrão</translation>
     </message>

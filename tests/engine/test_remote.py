@@ -9,6 +9,7 @@ installed.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import getpass
 import json
 import os
@@ -28,7 +29,7 @@ from summaries import summary
 from engine import __version__
 from engine.cli import main as cli_main
 from engine.cli.parser import build_parser, run_config
-from engine.core.config import RunConfig
+from engine.core.config import ConfigError, RunConfig
 from engine.core.events import (
     Failed,
     Notice,
@@ -40,6 +41,7 @@ from engine.core.events import (
     TelemetryStatus,
 )
 from engine.core.values import msg, nbytes, to_plain
+from engine.session.remote import command
 from engine.session.remote.command import remote_command, run_options
 from engine.session.remote.session import RemoteSession
 from engine.session.remote.stream import (
@@ -115,7 +117,13 @@ def test_stream_round_trips_every_event_type():
 
 
 def test_run_options_give_the_same_config():
-    cfg = RunConfig(model="gpt2-tiny", mode="infer", device="cuda:1", batch_size=4,
+    names = {f.name for f in dataclasses.fields(RunConfig)}
+    assert names == {"model", *(n for n, _f in command._FLAGS), *command.LOCAL_ONLY}
+    with pytest.raises(ConfigError) as refused:
+        run_options(RunConfig(model="mlp", loader_workers=2))
+    assert refused.value.field == "loader_workers"
+    cfg = RunConfig(model="gpt2-tiny", mode="infer", device="cuda", nproc_per_node=2,
+                    batch_size=4,
                     precision="bf16", seconds=2.5, warmup_steps=0, learning_rate=0.01,
                     input_size=32, seed=7, generate_tokens=8, heldout_samples=0,
                     load_weights="/tmp/w pt")

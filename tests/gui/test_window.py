@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import numpy as np
@@ -192,6 +193,17 @@ def test_batch_default_is_shown_for_the_model_mode_and_device(window, model, mod
     assert window.panel.config().batch_size is None
     window.panel.batch_spin.setValue(7)
     assert window.panel.config().batch_size == 7
+
+
+def test_ranks_on_the_cpu_make_a_data_parallel_config(window):
+    window.panel.set_device("cpu")
+    assert window.panel.ranks_spin.maximum() >= 2  # CPU processes with gloo
+    assert window.panel.config().nproc_per_node == 1
+    window.panel.ranks_spin.setValue(2)
+    cfg = window.panel.config()
+    assert cfg.nproc_per_node == 2 and cfg.device == "cpu"
+    window.panel.set_config(dataclasses.replace(cfg, nproc_per_node=1))
+    assert window.panel.ranks_spin.value() == 1
 
 
 @pytest.fixture

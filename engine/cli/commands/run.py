@@ -17,7 +17,7 @@ from engine.cli.outcome import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, fail, open
 from engine.cli.parser import run_config
 from engine.cli.progress import Progress
 from engine.cli.running import EventWriter, run_one
-from engine.core.config import ConfigError, setting
+from engine.core.config import ConfigError, setting, torchrun_rank
 from engine.core.events import Failed
 from engine.core.values import msg
 
@@ -26,15 +26,19 @@ def main(args: argparse.Namespace) -> int:
     """``trainfer run``."""
     from engine.cli.report import summary_text
 
-    writer = EventWriter() if args.events == "jsonl" else None
+    rank = torchrun_rank()
+    # Under torchrun, rank 0 stores and prints the run; the other ranks only take part.
+    main_rank = rank in (None, 0)
+    writer = EventWriter() if args.events == "jsonl" and main_rank else None
     if writer is not None:
         writer.header()
     try:
         cfg = run_config(args, args.mode, args.batch_size)
+        if rank is not None and cfg.nproc_per_node > 1:
+            raise ConfigError("nproc_per_node", msg("dist.nested"))
         session = _session(args)
-        result = run_one(cfg, Progress(),
-                         None if args.host else open_store(args, required=False),
-                         session=session, writer=writer,
+        store = open_store(args, required=False) if main_rank and not args.host else None
+        result = run_one(cfg, Progress(), store, session=session, writer=writer,
                          orders=sys.stdin if args.stdin_control else None)
     except ConfigError as exc:
         if writer is not None:  # the reader gets the refusal as the run's last event
@@ -46,7 +50,8 @@ def main(args: argparse.Namespace) -> int:
         return _status(result)
     if isinstance(result, Failed):
         return fail(result, args.json)
-    print(json.dumps(result.to_dict()) if args.json else summary_text(result))
+    if main_rank:
+        print(json.dumps(result.to_dict()) if args.json else summary_text(result))
     return EXIT_INTERRUPTED if result.stopped_early else EXIT_OK
 
 

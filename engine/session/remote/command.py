@@ -12,11 +12,12 @@ run the same path with a script that ignores the host and starts ``trainfer`` lo
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shlex
 from collections.abc import Sequence
 
-from engine.core.config import ConfigError, RunConfig
+from engine.core.config import ConfigError, RunConfig, setting
 from engine.core.values import msg
 
 SSH = ("ssh", "-T", "-o", "BatchMode=yes")
@@ -35,9 +36,12 @@ _FLAGS = (
     ("input_size", "--input-size"), ("seed", "--seed"), ("quantize", "--quantize"),
     ("generate_tokens", "--generate-tokens"), ("save_weights", "--save-weights"),
     ("load_weights", "--load-weights"), ("heldout_samples", "--heldout-samples"),
-    ("seconds", "--seconds"), ("steps", "--steps"),
+    ("nproc_per_node", "--nproc-per-node"), ("seconds", "--seconds"), ("steps", "--steps"),
 )
 """RunConfig field -> ``trainfer run`` option, for every field the command line takes."""
+LOCAL_ONLY = ("loader_workers", "pin_memory")
+"""RunConfig fields the command line does not take (a DataLoader feeding the run: the
+data-flow experiment's, run on this machine); a remote run refuses them when set."""
 
 
 def transport_prefix(transport: Sequence[str] | None = None) -> list[str]:
@@ -60,18 +64,19 @@ def run_options(cfg: RunConfig) -> list[str]:
     other defaults runs the same configuration.
 
     Raises:
-        ConfigError: A setting the command line cannot give (a DataLoader feeding the run,
-            ``loader_workers``/``pin_memory``: experiments only, run on this machine).
+        ConfigError: A setting the command line cannot give (:data:`LOCAL_ONLY`: a
+            DataLoader feeding the run, for the data-flow experiment on this machine).
     """
-    if cfg.loader_workers is not None or cfg.pin_memory:
-        raise ConfigError("loader_workers", msg("remote.setting_local_only",
-                                                setting=msg("setting.loader_workers")))
+    given = {"model", *(name for name, _flag in _FLAGS)}
+    for f in dataclasses.fields(RunConfig):
+        if f.name not in given and getattr(cfg, f.name) != f.default:
+            raise ConfigError(f.name, msg("remote.setting_local_only", setting=setting(f.name)))
     out = ["--model", cfg.model]
     for name, flag in _FLAGS:
         value = getattr(cfg, name)
         if value is None or value == "" or (name == "generate_tokens" and not value):
             continue
-        if name == "quantize" and value == "none":
+        if (name, value) in (("quantize", "none"), ("nproc_per_node", 1)):
             continue
         out += [flag, repr(value) if isinstance(value, float) else str(value)]
     return out

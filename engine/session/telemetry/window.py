@@ -131,3 +131,44 @@ def _difference(ts: array, es: array, start: float, end: float) -> float | None:
         inside = ts[hi - 1] - ts[lo]
         return float((es[hi - 1] - es[lo]) * (end - start) / inside) if inside > 0 else None
     return max(0.0, e1 - e0)
+
+
+def over_gpus(windows: list[WindowStats]) -> WindowStats:
+    """One window over several GPUs of a run: energy and power summed, activity averaged.
+
+    Energy, mean power and peak power (the sum of each GPU's peak, an upper bound of the
+    peak of the sum) add up; NVML utilization, SM, Tensor Core and DRAM activity are the
+    mean over the GPUs; a sum is ``None`` when any GPU lacks the reading (a partial sum
+    would read low). The first window's CPU readings are kept (one machine).
+
+    Raises:
+        ValueError: ``windows`` is empty.
+    """
+    if not windows:
+        raise ValueError("no GPU windows to combine")
+    first = windows[0]
+
+    def total(name: str) -> float | None:
+        values = [getattr(w, name) for w in windows]
+        return None if any(v is None for v in values) else math.fsum(values)
+
+    def mean(name: str) -> float | None:
+        return _mean([v for v in (getattr(w, name) for w in windows) if v is not None])
+
+    sources = {w.energy_source for w in windows}
+    return WindowStats(
+        energy_j=total("energy_j"),
+        energy_source=(first.energy_source if len(sources) == 1
+                       else "estimated_from_power" if None not in sources else None),
+        mean_power_w=total("mean_power_w"), peak_power_w=total("peak_power_w"),
+        mean_gpu_util_pct=mean("mean_gpu_util_pct"),
+        mean_cpu_util_pct=first.mean_cpu_util_pct,
+        samples=min(w.samples for w in windows),
+        mean_power_instant_w=total("mean_power_instant_w"),
+        peak_power_instant_w=total("peak_power_instant_w"),
+        mean_sm_activity_pct=mean("mean_sm_activity_pct"),
+        mean_sm_occupancy_pct=mean("mean_sm_occupancy_pct"),
+        mean_tensor_activity_pct=mean("mean_tensor_activity_pct"),
+        mean_dram_bw_util_pct=mean("mean_dram_bw_util_pct"),
+        cpu_energy_j=first.cpu_energy_j,
+    )
