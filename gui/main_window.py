@@ -490,7 +490,7 @@ class MainWindow(QMainWindow):
             errors.report(getattr(exc, "msg", str(exc)), self.tr(
                 "Change the setting and start again."), field)
             return False
-        if not self.controller.start_run(cfg):
+        if not self.controller.start_run(cfg, self.panel.host):
             return False
         self._last_config = cfg
         self.history.refresh()
@@ -549,7 +549,12 @@ class MainWindow(QMainWindow):
         self.panel.set_running(True)
 
     def _on_started(self, ev: Started) -> None:
-        self.status.set_device(f"{ev.device} — {ev.device_name}")
+        stream = self.controller.stream
+        if stream is not None and stream.host:
+            self.status.set_device(self.tr("{0} — {1} on {2}").format(
+                ev.device, ev.device_name, stream.host))
+        else:
+            self.status.set_device(f"{ev.device} — {ev.device_name}")
 
     def _on_step(self, ev: StepStats) -> None:
         self.live.add_step(ev)

@@ -40,6 +40,7 @@ from engine.core.events import Failed, Notice, Phase, Summary
 from engine.core.values import msg
 from engine.session.devices import DevicesReport
 from engine.session.handover import TrainedWeights
+from engine.session.remote.session import RemoteSession
 from engine.session.session import Session
 from engine.session.store.replay import ReplaySource
 from gui import errors
@@ -77,6 +78,7 @@ class Stream:
         title: For a replay, the recorded run's description; for a case, its title.
         position: ``"2 of 3"`` (replay) or ``"case 2 of 8"`` (experiment); ``""``.
         device: The device in words, when known before the run says.
+        host: The SSH host a live run runs on; ``""``: this machine.
     """
 
     kind: str
@@ -87,6 +89,7 @@ class Stream:
     title: str = ""
     position: str = ""
     device: str = ""
+    host: str = ""
 
 
 class RunController(QObject):
@@ -131,6 +134,9 @@ class RunController(QObject):
                  tasks: Tasks, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.session = session
+        self.remote: RemoteSession | None = None
+        """The session of runs on another machine (the last host asked for), or ``None``."""
+        self._active: Session | RemoteSession = session
         self.devices = devices
         self.bridge = EventBridge(self)
         self.handover = TrainedWeights()  # inference after training predicts with its weights
@@ -197,8 +203,15 @@ class RunController(QObject):
         self.set_state("building")
 
     # -- a live run ------------------------------------------------------------------
-    def start_run(self, cfg: RunConfig) -> bool:
+    def start_run(self, cfg: RunConfig, host: str = "") -> bool:
         """Start ``cfg`` (with trained weights when it is an inference); False if it can't.
+
+        Args:
+            cfg: What to run.
+            host: Run it on this SSH host (``USER@HOST``) through a
+                :class:`~engine.session.remote.session.RemoteSession`, recorded in the same
+                store and plotted through the same bridge; ``""``: on this machine. A
+                remote run gets no weights hand-over (its files stay on the host).
 
         Why it cannot start (a run in progress, a setting this machine cannot run) goes to
         the error sink.
@@ -207,10 +220,15 @@ class RunController(QObject):
             errors.report(self.tr("A run, a replay or an experiment is in progress."),
                           self.tr("Stop it, or wait for it to end, then start again."))
             return False
+        session: Session | RemoteSession = self.session
         try:
-            prepared = self.handover.prepare(cfg)
+            if host:
+                session = self._remote_session(host)
+                prepared = cfg
+            else:
+                prepared = self.handover.prepare(cfg)
             t0 = time.monotonic()
-            self.session.start(prepared)
+            session.start(prepared)
         except ConfigError as exc:
             errors.report(exc.msg, msg("failed.config.hint", setting=setting(exc.field)),
                           exc.field)
@@ -221,11 +239,21 @@ class RunController(QObject):
                 said(getattr(exc, "msg", None), str(exc))),
                 self.tr("Wait for the previous run to end, or restart Trainfer."))
             return False
+        self._active = session
         self._cfg = prepared
         info = CATALOG[prepared.model]
-        self._begin(Stream("live", prepared.mode, prepared.model, info.is_language_model, t0))
-        self.bridge.watch(self.session)
+        self._begin(Stream("live", prepared.mode, prepared.model, info.is_language_model, t0,
+                           host=host))
+        self.bridge.watch(session)
         return True
+
+    def _remote_session(self, host: str) -> RemoteSession:
+        """The session for runs on ``host`` (the same one while the host stays the same)."""
+        if self.remote is None or self.remote.host != host:
+            if self.remote is not None:
+                self.remote.close()
+            self.remote = RemoteSession(host, store=self.session.store)
+        return self.remote
 
     def stop(self) -> None:
         """Stop what runs: a replay now, a run or an experiment after the step in progress.
@@ -242,8 +270,8 @@ class RunController(QObject):
         if not self.running:
             return
         again = self.state == "stopping"
-        self.session.stop(now=again)
-        grace = self.session.stop_grace_s()
+        self._active.stop(now=again)
+        grace = self._active.stop_grace_s()
         detail = ""
         if grace > 1.5:  # a long step: say why Stop takes a while, and how to cut it short
             detail = self.tr("after the step in progress, up to {0:.0f} s; press Stop again "
@@ -410,4 +438,6 @@ class RunController(QObject):
             if not QThreadPool.globalInstance().waitForDone(int(JOIN_TIMEOUT_S * 1000)):
                 log.warning("the experiment thread did not end within %.0f s", JOIN_TIMEOUT_S)
         self.session.close()
+        if self.remote is not None:
+            self.remote.close()
         self.handover.close()

@@ -1,4 +1,4 @@
-"""The run panel: what to run (model, mode, device, batch, precision, duration).
+"""The run panel: what to run (model, mode, device, batch, precision, duration) and where.
 
 It turns the form into an :class:`engine.core.config.RunConfig` (which validates itself and
 raises :class:`~engine.core.config.ConfigError`) and offers Start and Stop; it runs nothing.
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QRadioButton,
     QSpinBox,
@@ -142,6 +143,15 @@ class RunPanel(QWidget):
         self._device_widget = QWidget()
         self._device_widget.setLayout(device_row)
 
+        self.host_edit = QLineEdit()
+        self.host_edit.setObjectName("host_edit")
+        self.host_edit.setPlaceholderText(self.tr("user@gpu-server"))
+        self.host_edit.setClearButtonEnabled(True)
+        self.host_edit.setToolTip(self.tr(
+            "Empty: run on this machine. A host: run there through your ssh client (your "
+            "keys and ~/.ssh/config); Trainfer must be installed on it, and its GPU's "
+            "telemetry is plotted here."))
+
         self.batch_spin = QSpinBox()
         self.batch_spin.setObjectName("batch_spin")
         self.batch_spin.setRange(0, MAX_BATCH)
@@ -205,6 +215,7 @@ class RunPanel(QWidget):
         form.addRow(self.weights_note)
         form.addRow(self.tr("Device"), self._device_widget)
         form.addRow(self.device_note)
+        form.addRow(self.tr("Host (SSH)"), self.host_edit)
         form.addRow(self.tr("Batch size"), self.batch_spin)
         form.addRow(self.tr("Precision"), self.precision_combo)
         form.addRow(self.tr("Duration"), self._duration_widget)
@@ -239,6 +250,8 @@ class RunPanel(QWidget):
             "warmup_steps": self.warmup_spin,
             "optimizer": self.optimizer_combo,
             "mode": self._mode_widget,
+            "host": self.host_edit,
+            "remote_trainfer": self.host_edit,
         }
 
         self.start_button.clicked.connect(self.start_requested)
@@ -251,9 +264,9 @@ class RunPanel(QWidget):
             lambda _i: self._set_duration_unit(self.duration_unit.currentData())
         )
         for widget in set(self._field_widgets.values()):
-            signal = getattr(widget, "currentIndexChanged", None) or getattr(
-                widget, "valueChanged", None
-            )
+            signal = (getattr(widget, "currentIndexChanged", None)
+                      or getattr(widget, "valueChanged", None)
+                      or getattr(widget, "textChanged", None))
             if signal is not None:
                 signal.connect(lambda *_a, w=widget: w.setStyleSheet(""))
         self._on_model_changed()
@@ -278,6 +291,15 @@ class RunPanel(QWidget):
     def device(self) -> str:
         """``"auto"``, ``"cpu"`` or ``"cuda:N"``."""
         return str(self.device_combo.currentData())
+
+    @property
+    def host(self) -> str:
+        """The SSH host to run on (``USER@HOST``, as typed, trimmed); ``""``: this machine."""
+        return self.host_edit.text().strip()
+
+    def set_host(self, host: str) -> None:
+        """Run on ``host`` over SSH (``""``: this machine)."""
+        self.host_edit.setText(host)
 
     def device_kind(self) -> str:
         """Where the run will go: ``"cuda"`` or ``"cpu"`` (``auto`` resolved by NVML)."""

@@ -4,7 +4,7 @@ The app opens ``QSettings("Trainfer", "Trainfer")`` (:func:`app_settings`; on Li
 ``~/.config/Trainfer/Trainfer.conf``) and hands it to the window, which calls
 :func:`restore` once it is built and :func:`save` when it closes. Remembered: the window's
 geometry, the positions of its splitters, the selected tab, and the run panel's model,
-mode, device, batch size, precision and duration.
+mode, device, batch size, precision, duration and SSH host.
 
 Every stored value is checked before it is used: one that is damaged or no longer valid
 (a model that left the catalog, a GPU that is gone, a batch out of range, geometry that is
@@ -16,6 +16,7 @@ so they win.
 from __future__ import annotations
 
 import logging
+import re
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QSettings
@@ -50,6 +51,10 @@ def _bytes(settings: QSettings, key: str) -> QByteArray | None:
         return QByteArray(value)
     log.warning("settings: %s is not Qt's saved state (%r); using the default", key, value)
     return None
+
+
+_HOST = re.compile(r"[^\s\-][^\s]{0,252}")
+"""A remembered SSH host is one word for ``ssh``: no spaces, not an option (``-``)."""
 
 
 def _text(settings: QSettings, key: str, allowed: Any) -> str | None:
@@ -100,6 +105,7 @@ def save(settings: QSettings, window: MainWindow) -> None:
     settings.setValue("run/precision", str(panel.precision_combo.currentData()))
     settings.setValue("run/duration_unit", str(panel.duration_unit.currentData()))
     settings.setValue("run/duration", panel.duration_spin.value())
+    settings.setValue("run/host", panel.host)
     settings.sync()
     if settings.status() != QSettings.Status.NoError:
         log.warning("settings: could not write %s (%s)", settings.fileName(),
@@ -154,6 +160,12 @@ def _restore_panel(settings: QSettings, window: MainWindow) -> None:
         value = _number(settings, "run/duration", low, high)
         if value is not None:
             panel.set_duration(value, unit)
+    host = settings.value("run/host")
+    if isinstance(host, str) and _HOST.fullmatch(host):
+        panel.set_host(host)
+    elif host not in (None, ""):
+        log.warning("settings: run/host = %r is not [USER@]HOST; running on this machine",
+                    host)
 
 
 __all__ = ["APPLICATION", "ORGANIZATION", "TAB_NAMES", "app_settings", "restore", "save"]

@@ -84,6 +84,18 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     run = sub.add_parser("run", help="run one model in one mode and print its summary")
     _add_run_options(run, mode=True)
+    run.add_argument("--events", default=None, choices=("jsonl",),
+                     help="jsonl: write every event of the run on stdout as JSON lines "
+                     "(a versioned format; see the README) instead of the summary")
+    run.add_argument("--stdin-control", action="store_true",
+                     help="take `stop` / `stop now` lines on stdin, and stop when stdin "
+                     "ends (what --host asks of the remote trainfer)")
+    run.add_argument("--host", default="", metavar="[USER@]HOST",
+                     help="run on HOST through the system's ssh client (your keys and "
+                     "~/.ssh/config); Trainfer must be installed there")
+    run.add_argument("--remote-trainfer", default="", metavar="PATH",
+                     help="the trainfer command on --host (default: $TRAINFER_REMOTE_TRAINFER, "
+                     "else trainfer on its PATH; e.g. ~/venv/bin/trainfer)")
     cmp = sub.add_parser("compare", help="run training then inference and fill the table")
     _add_run_options(cmp, mode=False)
     cmp.add_argument("--lang", default="en", choices=("en", "pt"),

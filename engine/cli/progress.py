@@ -57,13 +57,16 @@ class Progress:
     def _line(self, line: str, final: bool = False) -> None:
         if self.quiet:
             return
-        if self.tty:
-            pad = max(0, self._width - len(line))
-            sys.stderr.write("\r" + line + " " * pad + ("\n" if final else ""))
-            self._width = 0 if final else len(line)
-        else:
-            sys.stderr.write(line + "\n")
-        sys.stderr.flush()
+        try:
+            if self.tty:
+                pad = max(0, self._width - len(line))
+                sys.stderr.write("\r" + line + " " * pad + ("\n" if final else ""))
+                self._width = 0 if final else len(line)
+            else:
+                sys.stderr.write(line + "\n")
+            sys.stderr.flush()
+        except (BrokenPipeError, OSError, ValueError):
+            self.quiet = True  # nobody reads stderr any more (a closed ssh connection)
 
     def done(self) -> None:
         """End the line (the run is over)."""

@@ -253,7 +253,7 @@ SETTINGS = ("model", "mode", "device", "batch_size", "precision", "seconds", "st
             "warmup_steps", "optimizer", "learning_rate", "seed", "input_size",
             "generate_tokens", "loader_workers", "pin_memory", "kernels", "quantize",
             "save_weights", "load_weights", "heldout_samples", "nproc_per_node", "experiment",
-            "batches", "out")
+            "batches", "out", "host", "remote_trainfer")
 """Fields a user can be asked to change (each has a ``setting.<field>`` message)."""
 
 

@@ -1290,6 +1290,10 @@ inferência</translation>
         <translation>x: segundos desde o início da execução gravada</translation>
     </message>
     <message>
+        <source>{0} — {1} on {2}</source>
+        <translation>{0} — {1} em {2}</translation>
+    </message>
+    <message>
         <source>loss {0}, </source>
         <translation>perda {0}, </translation>
     </message>
@@ -1733,6 +1737,14 @@ Como foi medido: {0}</translation>
         <translation>Sem GPU: {0}</translation>
     </message>
     <message>
+        <source>user@gpu-server</source>
+        <translation>usuario@servidor-gpu</translation>
+    </message>
+    <message>
+        <source>Empty: run on this machine. A host: run there through your ssh client (your keys and ~/.ssh/config); Trainfer must be installed on it, and its GPU&apos;s telemetry is plotted here.</source>
+        <translation>Vazio: executa nesta máquina. Um host: executa lá pelo seu cliente ssh (suas chaves e ~/.ssh/config); o Trainfer precisa estar instalado nele, e a telemetria da GPU dele é plotada aqui.</translation>
+    </message>
+    <message>
         <source>Processes (ranks) on this machine, through torch.distributed: one per GPU (NCCL), or CPU processes sharing the cores (gloo). Training uses DistributedDataParallel (the batch size is per rank) and all-reduces the gradients every step; inference runs independent replicas</source>
         <translation>Processos (ranks) nesta máquina, via torch.distributed: um por GPU (NCCL), ou processos na CPU dividindo os núcleos (gloo). O treinamento usa DistributedDataParallel (o batch size é por rank) e soma os gradientes (all-reduce) a cada passo; a inferência roda réplicas independentes</translation>
     </message>
@@ -1787,6 +1799,10 @@ Como foi medido: {0}</translation>
     <message>
         <source>Device</source>
         <translation>Dispositivo</translation>
+    </message>
+    <message>
+        <source>Host (SSH)</source>
+        <translation>Host (SSH)</translation>
     </message>
     <message>
         <source>Batch size</source>

@@ -115,7 +115,8 @@ def test_f5_starts_the_run_and_escape_stops_it(window, qtbot):
 
 def test_run_again_starts_the_last_runs_settings(window, monkeypatch):
     started = []
-    monkeypatch.setattr(window.controller, "start_run", lambda cfg: started.append(cfg) or True)
+    monkeypatch.setattr(window.controller, "start_run",
+                        lambda cfg, host="": started.append(cfg) or True)
     assert window.run_again() is False  # nothing ran yet
     configure(window, "infer", seconds=3.0, batch=16)
     window.actions_by_name["start_run"].trigger()
@@ -155,6 +156,7 @@ def test_the_settings_survive_closing_and_opening_the_window(qtbot, qloop, store
     panel.batch_spin.setValue(7)
     panel.precision_combo.setCurrentIndex(panel.precision_combo.findData("bf16"))
     panel.set_duration(42, "steps")
+    panel.set_host("me@gpu-server")
     win.resize(win.minimumSizeHint().width(), 700)  # fits offscreen's 800 × 800 best
     win.tabs.setCurrentWidget(win.experiments)
     splitter = win.experiments.splitter  # the window's width leaves the others no room here
@@ -173,6 +175,7 @@ def test_the_settings_survive_closing_and_opening_the_window(qtbot, qloop, store
         assert p.batch_spin.value() == 7
         assert p.precision_combo.currentData() == "bf16"
         assert p.duration_unit.currentData() == "steps" and p.duration_spin.value() == 42
+        assert p.host == "me@gpu-server"
         assert again.tabs.currentWidget() is again.history
         assert again.actions_by_name["tab_history"].isChecked()
         # Qt fits a restored window into its screen: offscreen's is 800 × 800, narrower
@@ -210,6 +213,7 @@ batch_size=-5
 precision=fp7
 duration_unit=seconds
 duration=abc
+host=-oProxyCommand=nope
 """
 
 
@@ -227,6 +231,7 @@ def test_a_damaged_settings_file_gives_the_defaults(qtbot, qloop, store, tmp_pat
         assert (p.model_id, p.mode, p.device) == ("mlp", "train", "auto")
         assert p.batch_spin.value() == 0 and p.precision_combo.currentData() == "fp32"
         assert p.duration_unit.currentData() == "seconds" and p.duration_spin.value() == 10.0
+        assert p.host == ""
         assert win.tabs.currentWidget() is win.live
         fresh = open_window(qtbot, None, store)  # the first size a window without settings gets
         try:

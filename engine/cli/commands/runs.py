@@ -54,6 +54,8 @@ def main(args: argparse.Namespace) -> int:
                    when=_when(rec.started_unix_s),
                    tags=msg("runs.tags", tags=rec.tags) if rec.tags else "",
                    source=msg("runs.source", source=rec.source) if rec.source else "")))
+    if rec.host:
+        print(text(msg("runs.host", host=rec.host)))
     if rec.damage is not None:
         print(text(msg("runs.show_damaged", damage=rec.damage, id=str(rec.id))))
     if rec.summary is not None:

@@ -239,6 +239,16 @@ class RunRecord:
         return {k: v for k, v in values.items() if v not in (None, unsaid[k])}
 
     @property
+    def host(self) -> str:
+        """The host a remote run ran on (``USER@HOST`` as given to ssh); ``""``: this machine.
+
+        Kept in the stored configuration (``config["host"]``), so a store of any schema
+        version holds it and older runs read ``""``.
+        """
+        host = self.config.get("host", "")
+        return host if isinstance(host, str) else ""
+
+    @property
     def settings(self) -> list[str]:
         """:attr:`distinguishing` as short English words: ``["bf16", "batch 1", "int8"]``."""
         return [f"batch {v}" if k == "batch_size" else str(v)
@@ -246,8 +256,12 @@ class RunRecord:
 
     @property
     def title(self) -> str:
-        """The name, or ``model · mode · device · its settings`` (:attr:`settings`)."""
-        return self.name or " · ".join([self.model, self.mode, self.device, *self.settings])
+        """The name, or ``model · mode · device · its settings`` (:attr:`settings`).
+
+        A remote run's host follows its device (``mlp · train · cuda · me@gpu-server``).
+        """
+        where = [self.device, self.host] if self.host else [self.device]
+        return self.name or " · ".join([self.model, self.mode, *where, *self.settings])
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict (``trainfer runs show --json``, the head of every export).
@@ -259,7 +273,7 @@ class RunRecord:
         return {
             "id": self.id, "uuid": self.uuid, "name": self.name, "model": self.model,
             "mode": self.mode, "device": self.device, "device_name": self.device_name,
-            "status": self.status, "started_unix_s": self.started_unix_s,
+            "host": self.host, "status": self.status, "started_unix_s": self.started_unix_s,
             "updated_unix_s": self.updated_unix_s, "config": self.config,
             "summary": self.relative(self.summary.to_dict()) if self.summary else None,
             "failure": self.relative(self.failure.to_dict()) if self.failure else None,
@@ -693,7 +707,7 @@ class Store:
         return {r["id"]: self._scanned[r["id"]][1:] for r in rows}
 
     def list_runs(self, text: str = "", include_deleted: bool = False) -> list[RunRecord]:
-        """Runs, newest first; ``text`` filters on model, mode, device, name, tag, status.
+        """Runs, newest first; ``text`` filters on model, mode, device, host, name, tag, status.
 
         A run whose row is damaged is listed with :attr:`RunRecord.problem`; a start time
         that cannot be read sorts it last.
@@ -711,7 +725,7 @@ class Store:
         return [
             rec for rec in records
             if all(word in " ".join([rec.model, rec.mode, rec.device, rec.device_name,
-                                     rec.name, rec.status, *rec.tags]).lower()
+                                     rec.host, rec.name, rec.status, *rec.tags]).lower()
                    for word in needle.split())
         ]
 

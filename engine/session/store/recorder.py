@@ -74,6 +74,8 @@ class Recorder:
         t0_s: Monotonic time of the start.
         on_notice: Called (from the recorder thread) with ``(message, hint)`` when
             writing waits, resumes, is given up or goes to a recording file instead.
+        host: The host the run ran on (``USER@HOST`` of a remote run), kept in the
+            stored configuration as ``host``; ``""``: this machine (not stored).
 
     Attributes:
         run_id: The run's row id; ``None`` until the row could be written.
@@ -85,9 +87,10 @@ class Recorder:
     """
 
     def __init__(self, store: Store, config: RunConfig, t0_s: float,
-                 on_notice: Callable[[Msg, Msg], None] | None = None) -> None:
+                 on_notice: Callable[[Msg, Msg], None] | None = None,
+                 host: str = "") -> None:
         self.store = store
-        self._config = config.to_dict()
+        self._config = config.to_dict() | ({"host": host} if host else {})
         self._t0 = t0_s
         self._on_notice = on_notice
         self.run_id: int | None = None
