@@ -32,6 +32,7 @@ from engine.cli.parser import build_parser, run_config
 from engine.core.config import ConfigError, RunConfig
 from engine.core.events import (
     Failed,
+    GpuSample,
     Notice,
     Phase,
     Sample,
@@ -54,6 +55,7 @@ from engine.session.remote.stream import (
     header_line,
     parse_header,
 )
+from engine.session.store.codec import KINDS
 from engine.session.store.db import Store
 
 FAKE_SSH = [sys.executable, str(Path(__file__).with_name("fake_ssh.py"))]
@@ -75,6 +77,8 @@ def every_event():
         Sample(11.3, 0, 99.8, 11 << 30, 141 << 30, 624.0, 1000.5, 60.0, 1980.0,
                power_instant_w=693.0, sm_activity_pct=91.0, tensor_activity_pct=14.0,
                cpu_util_pct=float("nan")),
+        GpuSample(11.3, 3, False, gpu_util_pct=35.0, mem_used_bytes=2 << 30, power_w=150.0,
+                  energy_j=float("nan")),
         TelemetryStatus.of(True, msg("nvml.gpu_lost", index=0), 0, "NVIDIA H200",
                            {"power": True, "gpm": True}),
         Notice.of(msg("recorder.waiting", problem="locked"), msg("recorder.hint.locked"),
@@ -90,8 +94,7 @@ def every_event():
 def test_stream_round_trips_every_event_type():
     events = every_event()
     kinds = {type(e).__name__ for e in events}
-    assert kinds == {"Started", "Phase", "StepStats", "Sample", "TelemetryStatus", "Notice",
-                     "Summary", "Failed"}
+    assert kinds == set(KINDS)  # every kind the store knows
     for ev in events:
         line = event_line(ev)
         assert line.endswith("\n") and "\n" not in line[:-1]
