@@ -236,7 +236,7 @@ def scaling(results: list[CaseResult]) -> Verdict:
     and training's scaling efficiency, ``rate(N) / (N × rate(1))``, is below inference's
     by more than the 5 % margin.
     """
-    from engine.claims.experiments import scaling_efficiency
+    from engine.claims.scaling import efficiency as scaling_efficiency
 
     by: dict[tuple[str, int], Summary] = {
         (c.mode, c.summary.world_size): c.summary for c in results

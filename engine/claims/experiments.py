@@ -521,6 +521,8 @@ def _table_generation(results: list[CaseResult]) -> Table:
 
 # ---- scaling -------------------------------------------------------------------------
 
+from engine.claims.scaling import efficiency  # noqa: E402 - beside the experiment that uses it
+
 CPU_RANKS = (1, 2)
 """Ranks of the scaling experiment on the CPU (gloo processes sharing the cores)."""
 
@@ -552,13 +554,6 @@ def _plan_scaling(model: str, device: str, seconds_: float | None,
             for m in ("train", "infer") for n in ranks]
 
 
-def scaling_efficiency(s: Summary, one: Summary | None) -> float | None:
-    """``rate(N ranks) / (N × rate(1 rank))`` of the same mode (1.0: perfect scaling)."""
-    if one is None or not one.rate or not s.rate:
-        return None
-    return s.rate / (s.world_size * one.rate)
-
-
 def _table_scaling(results: list[CaseResult]) -> Table:
     cols = table_columns("ranks", "mode", "throughput", "per_rank", "efficiency",
                          "allreduce_share", "note")
@@ -567,7 +562,7 @@ def _table_scaling(results: list[CaseResult]) -> Table:
     rows = []
     for c in results:
         s, n = c.summary, int(c.label.split()[0])
-        eff = scaling_efficiency(s, ones.get(c.mode)) if s else None
+        eff = efficiency(s, ones.get(c.mode)) if s else None
         rows.append((n, msg(f"mode.{c.mode}"), _rate(s),
                      rate(s.rate / n, s.rate_unit) if s and s.rate else None,
                      share(eff) if eff is not None else None,

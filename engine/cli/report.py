@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 import textwrap
+from collections.abc import Sequence
 from typing import Any
 
 from engine.claims.compare import Comparison, change_msg, counter_resets_msg, heldout_value
@@ -155,14 +156,19 @@ def distributed_msg(s: Summary) -> Msg:
                method=msg(f"report.dist.method.{s.allreduce_method or 'none'}"))
 
 
-def summary_text(s: Summary, lang: str = "en") -> str:
-    """A labelled block of every headline number of ``s``."""
+def summary_text(s: Summary, lang: str = "en",
+                 extra: Sequence[tuple[str, Any]] = ()) -> str:
+    """A labelled block of every headline number of ``s``, then ``extra`` lines.
+
+    ``extra`` holds ``(label id, value)`` pairs known outside the summary (the scaling
+    efficiency against a stored run).
+    """
     title = text(msg("report.title", model=s.model, mode=s.mode, device=s.device,
                      device_name=s.device_name, precision=s.precision, batch=s.batch_size,
                      input=s.input_size,
                      stopped=msg("report.stopped_early") if s.stopped_early else ""), lang)
     rows = [(text(msg(f"report.label.{k}"), lang) if k else "", text(v, lang))
-            for k, v in _lines(s)]
+            for k, v in [*_lines(s), *extra]]
     width = max([17] + [len(k) + 1 for k, _ in rows])
     return "\n".join([title] + [f"  {k:<{width}}{v}" for k, v in rows])
 

@@ -6,6 +6,7 @@ each test takes seconds on a 2-core machine.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import socket
 import subprocess
@@ -298,3 +299,26 @@ def test_a_session_on_two_gpus_reports_each_and_sums_their_energy():
         sum(merged.gpu_energy_j))
     assert merged.gpu_energy_j[0] == pytest.approx(one.energy_j)
     assert merged.mean_power_w == pytest.approx(sum(merged.gpu_mean_power_w))
+
+
+def test_scaling_efficiency_against_the_newest_stored_run_on_one_rank():
+    from types import SimpleNamespace
+
+    from engine.claims.scaling import against_stored, scaling_msg
+    from engine.core.format import text
+
+    two = _scaled("train", 2, 1500.0, 23_000_000, 0.2)
+    runs = [SimpleNamespace(id=9, status="completed", summary=_scaled("infer", 1, 4000.0)),
+            SimpleNamespace(id=8, status="failed", summary=None),
+            SimpleNamespace(id=7, status="completed",
+                            summary=dataclasses.replace(_scaled("train", 1, 900.0),
+                                                        batch_size=32)),  # another batch
+            SimpleNamespace(id=5, status="completed", summary=_scaled("train", 1, 1000.0))]
+    store = SimpleNamespace(list_runs=lambda text="": runs)
+    found = against_stored(store, two)
+    assert found is not None and found.baseline_run_id == 5
+    assert found.efficiency == pytest.approx(0.75)
+    assert found.to_dict() == {"scaling_efficiency": 0.75, "scaling_baseline_run": 5}
+    assert "75% of linear scaling" in text(scaling_msg(two, found))
+    assert against_stored(SimpleNamespace(list_runs=lambda text="": runs[:3]), two) is None
+    assert "--nproc-per-node 1" in text(scaling_msg(two, None))

@@ -51,7 +51,18 @@ def main(args: argparse.Namespace) -> int:
     if isinstance(result, Failed):
         return fail(result, args.json)
     if main_rank:
-        print(json.dumps(result.to_dict()) if args.json else summary_text(result))
+        extra: list[tuple[str, object]] = []
+        fields: dict[str, object] = {}
+        store = open_store(args, required=False) if result.world_size > 1 else None
+        if result.world_size > 1:
+            from engine.claims.scaling import against_stored, scaling_msg
+
+            scaling = against_stored(store, result) if store is not None else None
+            extra = [("scaling", scaling_msg(result, scaling))]
+            fields = (scaling.to_dict() if scaling is not None
+                      else {"scaling_efficiency": None, "scaling_baseline_run": None})
+        print(json.dumps({**result.to_dict(), **fields}) if args.json
+              else summary_text(result, extra=extra))
     return EXIT_INTERRUPTED if result.stopped_early else EXIT_OK
 
 
