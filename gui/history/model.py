@@ -103,7 +103,8 @@ class HistoryModel(ListTableModel):
 
     def _settings(self, rec: RunRecord) -> list[str]:
         """The run's distinguishing settings, said in the interface's language."""
-        return [self.tr("batch {0}").format(v) if k == "batch_size" else str(v)
+        words = {"batch_size": self.tr("batch {0}"), "ranks": self.tr("{0} ranks")}
+        return [words[k].format(v) if k in words else str(v)
                 for k, v in rec.distinguishing.items()]
 
     def _cells(self, rec: RunRecord) -> dict[int, str]:

@@ -793,6 +793,10 @@ inferência</translation>
         <translation>batch {0}</translation>
     </message>
     <message>
+        <source>{0} ranks</source>
+        <translation>{0} ranks</translation>
+    </message>
+    <message>
         <source>{0} (damaged)</source>
         <translation>{0} (danificada)</translation>
     </message>

@@ -322,3 +322,16 @@ def test_scaling_efficiency_against_the_newest_stored_run_on_one_rank():
     assert "75% of linear scaling" in text(scaling_msg(two, found))
     assert against_stored(SimpleNamespace(list_runs=lambda text="": runs[:3]), two) is None
     assert "--nproc-per-node 1" in text(scaling_msg(two, None))
+
+
+def test_a_stored_distributed_run_says_its_ranks():
+    from summaries import cpu_summary
+
+    from engine.session.store.db import RunRecord
+
+    rec = RunRecord(id=1, uuid="u", name="", model="mlp", mode="train", device="cpu",
+                    device_name="CPU", status="completed", started_unix_s=0.0,
+                    updated_unix_s=0.0, config={"nproc_per_node": 2},
+                    summary=cpu_summary("train", world_size=2, batch_size=16), failure=None)
+    assert rec.distinguishing["ranks"] == 2 and "2 ranks" in rec.title
+    assert "ranks" not in dataclasses.replace(rec, summary=cpu_summary("train")).distinguishing

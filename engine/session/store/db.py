@@ -225,8 +225,9 @@ class RunRecord:
         """The settings that tell this run from others of its model and mode.
 
         ``{"precision": "bf16", "batch_size": 1, "quantize": "int8"}``: the precision unless
-        fp32, the batch size, the quantization unless none and the kernels unless eager; read
-        from the summary, else from the run's config. Values, not words: each edge says them.
+        fp32, the batch size, the quantization unless none, the kernels unless eager and
+        the ranks unless one; read from the summary, else from the run's config. Values,
+        not words: each edge says them.
         """
         s, c = self.summary, self.config
         values = {
@@ -234,8 +235,10 @@ class RunRecord:
             "batch_size": s.batch_size if s is not None else c.get("batch_size"),
             "quantize": s.quantize if s is not None else c.get("quantize", "none"),
             "kernels": s.kernels if s is not None else c.get("kernels", "eager"),
+            "ranks": s.world_size if s is not None else c.get("nproc_per_node", 1),
         }
-        unsaid = {"precision": "fp32", "batch_size": 0, "quantize": "none", "kernels": "eager"}
+        unsaid = {"precision": "fp32", "batch_size": 0, "quantize": "none", "kernels": "eager",
+                  "ranks": 1}
         return {k: v for k, v in values.items() if v not in (None, unsaid[k])}
 
     @property
@@ -251,8 +254,8 @@ class RunRecord:
     @property
     def settings(self) -> list[str]:
         """:attr:`distinguishing` as short English words: ``["bf16", "batch 1", "int8"]``."""
-        return [f"batch {v}" if k == "batch_size" else str(v)
-                for k, v in self.distinguishing.items()]
+        words = {"batch_size": "batch {}", "ranks": "{} ranks"}
+        return [words.get(k, "{}").format(v) for k, v in self.distinguishing.items()]
 
     @property
     def title(self) -> str:
