@@ -331,7 +331,7 @@ def test_a_stored_distributed_run_says_its_ranks():
 
     rec = RunRecord(id=1, uuid="u", name="", model="mlp", mode="train", device="cpu",
                     device_name="CPU", status="completed", started_unix_s=0.0,
-                    updated_unix_s=0.0, config={"nproc_per_node": 2},
+                    updated_unix_s=0.0, t0_s=0.0, config={"nproc_per_node": 2},
                     summary=cpu_summary("train", world_size=2, batch_size=16), failure=None)
     assert rec.distinguishing["ranks"] == 2 and "2 ranks" in rec.title
     assert "ranks" not in dataclasses.replace(rec, summary=cpu_summary("train")).distinguishing
