@@ -141,8 +141,21 @@ def test_cli_json_field_names(tmp_path):
 
 
 def test_generation_reports_time_to_first_token(store):
-    r, columns, rows = experiment("generation", "gpt2-tiny", "cpu", 0.5, store=store,
-                                  batches=(1, 4))
+    import dataclasses
+
+    from engine.claims.experiment_runner import run_to_end
+    from engine.session.session import Session
+
+    plan = plan_experiment("generation", "gpt2-tiny", "cpu", 0.5, (1, 4))
+    # short prompts and one warm-up step: the same cases, a fraction of the time
+    plan.cases[:] = [dataclasses.replace(c, config=dataclasses.replace(
+        c.config, input_size=32, warmup_steps=1)) for c in plan.cases]
+    session = Session(store=store)
+    try:
+        r = run_to_end(plan, session)
+    finally:
+        session.close()
+    columns, rows = r.table.text()
     assert [c.status for c in r.cases] == ["ok", "ok", "ok"]
     gen = r.cases[1].summary
     assert gen.generated_tokens == 32 and gen.ttft_ms_median > 0 and gen.decode_tokens_per_s > 0
