@@ -117,6 +117,7 @@ class LivePlots(QWidget):
         self._n_phases = 0
         self._x_max = 0.0
         self._x_shown = 1.0
+        self._history_s = 0.0  # Preferences: seconds shown of a run, 0 the whole run
         self._follow: set[str] = set()
         self._gpu_available = True
         self._gpu_note: str | None = None
@@ -698,7 +699,9 @@ class LivePlots(QWidget):
         if latest > self._x_max:
             self._x_max = latest
             if latest > self._x_shown:
-                self._set_x_range(max(1.0, latest * (1.0 + X_HEADROOM)))
+                window = self._history_s or math.inf
+                self._set_x_range(max(1.0, latest + min(latest, window) * X_HEADROOM),
+                                  windowed=True)
         if self._warmup_open and self._warmup_region:
             end = self._latest_x()
             if end is not None:
@@ -706,11 +709,32 @@ class LivePlots(QWidget):
                     lo, _ = region.getRegion()
                     region.setRegion((lo, max(lo, end)))
 
-    def _set_x_range(self, x_max: float) -> None:
-        """Every plot that follows the run shows 0 .. x_max seconds: one shared time axis."""
+    def _set_x_range(self, x_max: float, windowed: bool = False) -> None:
+        """Every plot that follows the run shows 0 .. x_max seconds: one shared time axis.
+
+        ``windowed``: a live run or a replay, whose plots show only the last
+        :meth:`history_window` seconds when one is set.
+        """
         self._x_shown = x_max
+        x0 = max(0.0, x_max - self._history_s) if windowed and self._history_s else 0.0
         for key in self._follow:
-            self._panels[key].plot_item.setXRange(0.0, x_max, padding=0.02)
+            self._panels[key].show_x(x0, x_max)
+
+    def set_history_window(self, seconds: float) -> None:
+        """Show the newest ``seconds`` of a run (the plots scroll); 0 shows the whole run.
+
+        Every point is kept: zooming out (or the right-click menu's View All) shows the
+        rest.
+        """
+        self._history_s = max(0.0, float(seconds))
+        if self._x_max > 0 and not self._overlay.active:
+            window = self._history_s or math.inf
+            self._set_x_range(max(1.0, self._x_max + min(self._x_max, window) * X_HEADROOM),
+                              windowed=True)
+
+    def history_window(self) -> float:
+        """Seconds of a run the plots show, the newest; 0 is the whole run."""
+        return self._history_s
 
     def _latest_x(self) -> float | None:
         xs = [s.last_x() for s in self._traces[self._mode].series.values()]

@@ -369,6 +369,22 @@ class PlotPanel(QWidget):
         """
         anchor = pg.PlotCurveItem([0.0], [0.0], pen=pg.mkPen(QColor(0, 0, 0, 0)))
         self.plot_item.addItem(anchor)
+        self._zero_anchor = anchor
+
+    def show_x(self, x0: float, x1: float) -> None:
+        """Show ``x0`` .. ``x1`` seconds; from ``x0`` > 0 on, y fits what is visible.
+
+        A window over the newest seconds of a run (the Preferences' plot history) sizes
+        y by the points in it, with y = 0 kept in where :meth:`include_zero` asked.
+        """
+        item = self.plot_item
+        windowed = x0 > 0
+        if windowed != bool(item.getViewBox().state["autoVisibleOnly"][1]):
+            item.setAutoVisible(y=windowed)
+        anchor = getattr(self, "_zero_anchor", None)
+        if anchor is not None:  # in the window too, or the y range would drop zero
+            anchor.setData([x0, x1] if windowed else [0.0], [0.0, 0.0] if windowed else [0.0])
+        item.setXRange(x0, x1, padding=0.02)
 
     def fit_pen(self, curve: pg.PlotDataItem, n_points: int) -> None:
         """Draw ``curve`` 1 px wide while it has more points than the plot has pixels.

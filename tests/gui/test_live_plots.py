@@ -318,3 +318,16 @@ def _leave_event():
     from PySide6.QtCore import QEvent
 
     return QEvent(QEvent.Type.Leave)
+
+
+def test_a_history_window_shows_the_newest_seconds_and_keeps_the_rest(live):
+    live.set_history_window(10)
+    for i in range(401):  # 40 s at 10 Hz
+        live.add_sample(Sample(100.0 + 0.1 * i, cpu_util_pct=50.0 + i % 3))
+    live.refresh()
+    x0, x1 = live.panel("cpu_util").plot_item.getViewBox().viewRange()[0]
+    assert 29.0 < x0 < 31.5 and 40.0 < x1 < 42.0 and x1 - x0 < 12.0
+    assert len(live.curve("cpu_util", "train").xData) == 401  # nothing dropped
+    live.set_history_window(0)  # the whole run again
+    x0, _x1 = live.panel("cpu_util").plot_item.getViewBox().viewRange()[0]
+    assert x0 < 0.5
