@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -27,6 +28,9 @@ from PySide6.QtWidgets import (
 
 from gui.preferences import LAST_DEVICE, MAX_HISTORY_S, MAX_HZ, MIN_HZ, Preferences
 from gui.widgets.png_size_dialog import MAX_WIDTH, MIN_WIDTH
+
+NOTE_WIDTH = 420
+"""Width (px) the notes under the settings wrap to: a line or two in either language."""
 
 
 class PreferencesDialog(QDialog):
@@ -130,6 +134,7 @@ class PreferencesDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addStretch(1)
         layout.addWidget(self.buttons)
         self.set_preferences(prefs)
 
@@ -137,6 +142,10 @@ class PreferencesDialog(QDialog):
     def _note(text: str) -> QLabel:
         label = QLabel(text)
         label.setWordWrap(True)
+        label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        # a wrapped label's height is laid out for its minimum width: make that wide
+        label.setMinimumWidth(NOTE_WIDTH)
+        label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         label.setStyleSheet("color: #495057;")
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         return label
