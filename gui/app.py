@@ -175,10 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = None if args.no_settings else app_settings()
     prefs = preferences.load(settings)
     lang = args.lang or prefs.lang()
-    data_dir = args.data_dir
-    data_dir_winner = "--data-dir" if data_dir is not None else preferences.data_dir_overridden()
-    if not data_dir_winner and prefs.data_dir:
-        data_dir = prefs.data_dir
+    data_dir, data_dir_winner = preferences.choose_data_dir(args.data_dir, prefs)
     store, store_warning = None, None
     try:
         store, store_warning = open_store(data_dir)

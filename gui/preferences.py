@@ -147,5 +147,23 @@ def data_dir_overridden() -> str:
     return "TRAINFER_DATA_DIR" if os.environ.get("TRAINFER_DATA_DIR") else ""
 
 
+def choose_data_dir(cli: str | None, prefs: Preferences) -> tuple[str | None, str]:
+    """The data folder to open, and what chose it over the preference.
+
+    ``--data-dir`` first, then ``$TRAINFER_DATA_DIR`` (``None``: the store reads it),
+    then the preference, then the user data folder (``None``).
+
+    Returns:
+        ``(folder or None, winner)``: ``winner`` is ``"--data-dir"``,
+        ``"TRAINFER_DATA_DIR"`` or ``""`` (nothing overrides the preference).
+    """
+    if cli is not None:
+        return cli, "--data-dir"
+    winner = data_dir_overridden()
+    if winner:
+        return None, winner
+    return prefs.data_dir or None, ""
+
+
 __all__ = ["EXPORT_FORMATS", "LANGUAGES", "LAST_DEVICE", "MAX_HISTORY_S", "MAX_HZ", "MIN_HZ",
-           "Preferences", "data_dir_overridden", "load", "save"]
+           "Preferences", "choose_data_dir", "data_dir_overridden", "load", "save"]

@@ -169,7 +169,7 @@ class PlotPanel(QWidget):
         self._hover_bg.setBrush(QBrush(QColor(255, 255, 255, 220)))
         self._hover_bg.setPen(QPen(QColor(theme.PHASE_LINE)))
         self._hover_bg.setZValue(1001)
-        self._hide_hover()
+        self.hide_hover()
         self.plot_widget.scene().sigMouseMoved.connect(self._hover)
         self.plot_widget.viewport().installEventFilter(self)
 
@@ -196,10 +196,11 @@ class PlotPanel(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's
         """Hide the hover readout when the mouse leaves the plot or presses a button."""
         if event.type() in (QEvent.Type.Leave, QEvent.Type.MouseButtonPress):
-            self._hide_hover()
+            self.hide_hover()
         return super().eventFilter(watched, event)
 
-    def _hide_hover(self) -> None:
+    def hide_hover(self) -> None:
+        """Hide the hover readout (the mouse left; an export is about to draw the plot)."""
         self._hover_line.setVisible(False)
         self._hover_text.setVisible(False)
         self._hover_bg.setVisible(False)
@@ -237,12 +238,12 @@ class PlotPanel(QWidget):
         """The mouse moved over the plot's scene: show the values at its x."""
         view = self.plot_item.getViewBox()
         if not view.sceneBoundingRect().contains(pos):
-            self._hide_hover()
+            self.hide_hover()
             return
         x = view.mapSceneToView(pos).x()
         found = self.hover_at(x)
         if not found:
-            self._hide_hover()
+            self.hide_hover()
             return
         lang = language()
         unit = self.plot_item.getAxis("left").labelText

@@ -160,3 +160,15 @@ def test_the_export_defaults_reach_the_export_dialogs(qtbot, qloop, store, setti
         assert selected.startswith("PNG") and name.endswith(".png")  # the button's
     finally:
         win.close()
+
+
+def test_the_command_line_and_the_environment_win_over_the_data_folder(monkeypatch, tmp_path):
+    from gui.preferences import choose_data_dir
+
+    prefs = Preferences(data_dir=str(tmp_path / "preferred"))
+    monkeypatch.delenv("TRAINFER_DATA_DIR")
+    assert choose_data_dir(None, prefs) == (str(tmp_path / "preferred"), "")
+    assert choose_data_dir(None, Preferences()) == (None, "")  # the user data folder
+    assert choose_data_dir("/cli", prefs) == ("/cli", "--data-dir")
+    monkeypatch.setenv("TRAINFER_DATA_DIR", str(tmp_path / "env"))
+    assert choose_data_dir(None, prefs) == (None, "TRAINFER_DATA_DIR")
