@@ -301,6 +301,9 @@ class PlotPanel(QWidget):
         """
         item = self.plot_item
         axes = [item.getAxis(name) for name in ("left", "bottom")]
+        hover = QFont(self.font())
+        hover.setPointSizeF(hover.pointSizeF() * (scale or 1.0))
+        self._hover_text.setFont(hover)  # read from the back of the room too
         for button in (self.png_button, self.svg_button, self.copy_button):
             button.setVisible(scale is None)  # on stage nothing is exported
         for mark in self._phase_items:  # large labels of phases a second apart overlap;
