@@ -260,7 +260,7 @@ class MainWindow(QMainWindow):
         combo = self.panel.device_combo
         devices = [(str(combo.itemData(i)), combo.itemText(i)) for i in range(combo.count())]
         dialog = PreferencesDialog(self.preferences, devices, str(default_data_dir()),
-                                   self.data_dir_winner, self)
+                                   self.data_dir_winner, self._settings is not None, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.set_preferences(dialog.preferences()))
         dialog.open()

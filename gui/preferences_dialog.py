@@ -42,10 +42,12 @@ class PreferencesDialog(QDialog):
         default_data_dir: The folder runs go to without a preference (shown greyed).
         data_dir_winner: What overrides the data folder now (``"--data-dir"``,
             ``"TRAINFER_DATA_DIR"``), ``""`` when nothing does.
+        saved: Whether OK writes the preferences to the settings (not with
+            ``--no-settings``, which the dialog then says).
     """
 
     def __init__(self, prefs: Preferences, devices: list[tuple[str, str]],
-                 default_data_dir: str = "", data_dir_winner: str = "",
+                 default_data_dir: str = "", data_dir_winner: str = "", saved: bool = True,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("preferences_dialog")
@@ -134,6 +136,11 @@ class PreferencesDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        if not saved:
+            self.unsaved_note = self._note(self.tr(
+                "Trainfer was started with --no-settings: these preferences last until it "
+                "closes and are not saved."))
+            layout.addWidget(self.unsaved_note)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
         self.set_preferences(prefs)

@@ -1712,6 +1712,10 @@ Como foi medido: {0}</translation>
         <source>Where runs are kept; empty: the default folder. Applies at the next start; --data-dir and TRAINFER_DATA_DIR win over it.</source>
         <translation>Onde as execuções são guardadas; vazio: a pasta padrão. Vale a partir do próximo início; --data-dir e TRAINFER_DATA_DIR têm precedência.</translation>
     </message>
+    <message>
+        <source>Trainfer was started with --no-settings: these preferences last until it closes and are not saved.</source>
+        <translation>O Trainfer foi iniciado com --no-settings: estas preferências valem até ele fechar e não são salvas.</translation>
+    </message>
 </context>
 <context>
     <name>Present</name>

@@ -109,6 +109,20 @@ data_dir=relative/runs
 """
 
 
+def test_without_settings_the_dialog_says_nothing_is_saved(qtbot, qloop, store,
+                                                            private_settings):
+    win = open_window(qtbot, None, store)
+    try:
+        dialog = win.show_preferences()
+        assert "--no-settings" in dialog.unsaved_note.text()
+        dialog.sample_hz.setValue(7)
+        qtbot.mouseClick(dialog.button(OK), Qt.MouseButton.LeftButton)
+        assert win.session.sample_hz == 7  # for this session
+    finally:
+        win.close()
+    assert not any(private_settings.rglob("*.conf"))
+
+
 def test_a_damaged_preference_is_reported_and_the_default_used(qtbot, qloop, store,
                                                                tmp_path, caplog):
     path = tmp_path / "damaged.conf"
