@@ -146,6 +146,7 @@ class LivePlots(QWidget):
             self._panels[key].include_zero()
         for key, text in self.help_texts().items():
             self._panels[key].set_help(text)
+        self._panels["loss"].hover_unit = ""  # the axis says "loss": no unit to repeat
         self._variant_names = {
             "gpu_util": {
                 "measure": self.tr("NVML utilization"),

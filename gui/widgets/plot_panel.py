@@ -92,6 +92,8 @@ class PlotPanel(QWidget):
         self._phase_items: list[pg.GraphicsObject] = []
         self._pens: dict[pg.PlotDataItem, tuple[QPen, QPen]] = {}
         self._presented: dict[str, Any] | None = None  # what set_presentation changed
+        self.hover_unit: str | None = None
+        """The unit the hover readout writes after a value; ``None``: the y axis's label."""
 
         self._title_label = QLabel(title)
         bold = QFont(self._title_label.font())
@@ -246,10 +248,11 @@ class PlotPanel(QWidget):
             self.hide_hover()
             return
         lang = language()
-        unit = self.plot_item.getAxis("left").labelText
+        unit = (self.plot_item.getAxis("left").labelText if self.hover_unit is None
+                else self.hover_unit)
         rows = [escape(self.tr("{0} s").format(number(x, lang, digits=3)))] + [
             f"<span style='color:{color}'>■</span> {escape(name)}: "
-            f"<b>{escape(number(y, lang, digits=3))} {escape(unit)}</b>"
+            f"<b>{escape(f'{number(y, lang, digits=3)} {unit}'.strip())}</b>"
             for name, color, y in found]
         self._hover_text.setHtml("<br>".join(rows))
         self._hover_line.setPos(x)
