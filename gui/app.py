@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QApplication
 
 from engine.core.catalog import CATALOG
 from engine.core.resources import resources_dir
-from gui import errors
+from gui import errors, preferences
 from gui.presentation import clamp_scale
 from gui.translation import Context, install_translators
 from gui.widgets.words import set_language, words
@@ -88,12 +88,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--data-dir", default=None,
-        help="where runs are kept (default: $TRAINFER_DATA_DIR or the user data folder)",
+        help="where runs are kept (default: $TRAINFER_DATA_DIR, else the folder chosen in "
+        "Preferences, else the user data folder)",
     )
     parser.add_argument(
         "--no-settings", action="store_true",
         help="neither restore nor save the window's remembered settings (geometry, tab, "
-        "the run panel's last choices)",
+        "the run panel's last choices) nor the preferences",
     )
     parser.add_argument(
         "--presentation", action="store_true",
@@ -106,7 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
         "one, else 1.6)",
     )
     parser.add_argument(
-        "--lang", default=None, help="interface language (e.g. pt_BR, en); default: the system's"
+        "--lang", default=None,
+        help="interface language (e.g. pt_BR, en); default: the one chosen in Preferences, "
+        "else the system's"
     )
     return parser
 
@@ -168,9 +171,14 @@ def main(argv: list[str] | None = None) -> int:
 
     from engine.session.store.db import StoreError, open_store
 
+    # The preferences (gui.preferences) under the command line and the environment.
+    settings = None if args.no_settings else app_settings()
+    prefs = preferences.load(settings)
+    lang = args.lang or prefs.lang()
+    data_dir, data_dir_winner = preferences.choose_data_dir(args.data_dir, prefs)
     store, store_warning = None, None
     try:
-        store, store_warning = open_store(args.data_dir)
+        store, store_warning = open_store(data_dir)
     except StoreError as exc:
         store_warning = exc.msg
 
@@ -180,14 +188,15 @@ def main(argv: list[str] | None = None) -> int:
     assert isinstance(app, QApplication)
     app.setDesktopFileName(DESKTOP_ID)
     app.setWindowIcon(app_icon())
-    install_translators(app, args.lang)
-    set_language(args.lang or QLocale.system().name())
+    install_translators(app, lang)
+    set_language(lang or QLocale.system().name())
     errors.install_excepthooks()
 
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     # Remembered settings first, then the command line's options over them.
-    window = MainWindow(store=store, settings=None if args.no_settings else app_settings())
+    window = MainWindow(store=store, settings=settings, prefs=prefs)
+    window.data_dir_winner = data_dir_winner
     if args.experiment:
         args.tab = "experiments"
     if args.tab is not None:

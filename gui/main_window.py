@@ -12,6 +12,7 @@ through the one error sink (:mod:`gui.errors`).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,7 @@ from engine.session.handover import TrainedWeights
 from engine.session.session import Session
 from engine.session.store.db import Store
 from engine.session.store.replay import ReplaySource
-from gui import errors, window_settings
+from gui import errors, preferences, window_settings
 from gui.compare.compare_view import CompareView
 from gui.experiments.experiments_view import ExperimentsView
 from gui.history.history_view import HistoryView
@@ -48,12 +49,14 @@ from gui.history.run_loader import RunLoader
 from gui.history.stored_runs import StoredRuns
 from gui.live.live_plots import LivePlots
 from gui.live.source_banner import SPEEDS, speed_text
+from gui.preferences import LAST_DEVICE, Preferences
 from gui.presentation import Presentation
 from gui.run_controller import ACTIVE_STATES, RunController, Stream
 from gui.run_panel import RunPanel
 from gui.run_status import RunStatusBar
 from gui.tasks import Tasks
 from gui.translation import Context
+from gui.widgets import plot_export
 from gui.widgets.message_banner import MessageBanner
 from gui.widgets.words import said, words
 
@@ -126,9 +129,16 @@ class MainWindow(QMainWindow):
         store: The run store (History, recordings); ``None`` takes the session's, and
             without one runs are not kept.
         settings: Where the window remembers its geometry, tab and run panel between
-            starts (:mod:`gui.window_settings`): restored here, saved on close. ``None``
-            remembers nothing (tests, scripts).
+            starts (:mod:`gui.window_settings`): restored here, saved on close; and the
+            user's preferences (:mod:`gui.preferences`), saved when Preferences' OK is
+            pressed. ``None`` remembers nothing (tests, scripts).
+        prefs: The preferences, already read by the app; ``None`` reads them from
+            ``settings``.
         parent: Qt parent.
+
+    Attributes:
+        data_dir_winner: What chose the data folder over the preference this session
+            (``"--data-dir"``, ``"TRAINFER_DATA_DIR"``), said in Preferences; the app sets it.
 
     Signals:
         state_changed(str): The run state (see :data:`gui.run_controller.STATES`).
@@ -151,6 +161,7 @@ class MainWindow(QMainWindow):
         nvml: Any = None,
         store: Store | None = None,
         settings: QSettings | None = None,
+        prefs: Preferences | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -224,6 +235,61 @@ class MainWindow(QMainWindow):
         self.status.set_state("idle")
         if settings is not None:
             window_settings.restore(settings, self)
+        self.data_dir_winner = preferences.data_dir_overridden()
+        self.preferences = prefs if prefs is not None else preferences.load(
+            settings, self._device_ids())
+        if self.preferences.device not in (LAST_DEVICE, *self._device_ids()):
+            log.warning("settings: preferences/device = %r is not a device of this machine; "
+                        "using the one used last", self.preferences.device)
+            self.preferences = dataclasses.replace(self.preferences, device=LAST_DEVICE)
+        self._apply_preferences(self.preferences, None)
+
+    # -- preferences -----------------------------------------------------------------
+    def _device_ids(self) -> tuple[str, ...]:
+        combo = self.panel.device_combo
+        return tuple(str(combo.itemData(i)) for i in range(combo.count()))
+
+    def show_preferences(self) -> Any:
+        """Open File ▸ Preferences (window-modal, returns at once); returns the dialog.
+
+        OK saves and applies what it says (:meth:`set_preferences`); Cancel drops it.
+        """
+        from engine.session.store.db import default_data_dir
+        from gui.preferences_dialog import PreferencesDialog
+
+        combo = self.panel.device_combo
+        devices = [(str(combo.itemData(i)), combo.itemText(i)) for i in range(combo.count())]
+        dialog = PreferencesDialog(self.preferences, devices, str(default_data_dir()),
+                                   self.data_dir_winner, self._settings is not None, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.set_preferences(dialog.preferences()))
+        dialog.open()
+        return dialog
+
+    def set_preferences(self, prefs: Preferences) -> None:
+        """Keep ``prefs`` (written to the settings now) and apply what applies at once.
+
+        The sampling rate reaches the next run, the plot history and the export defaults
+        apply now, a new device is selected; the language and the data folder apply at
+        the next start, which a notice says when they changed.
+        """
+        before = self.preferences
+        self.preferences = prefs
+        preferences.save(self._settings, prefs)
+        self._apply_preferences(prefs, before)
+        if (prefs.language, prefs.data_dir) != (before.language, before.data_dir):
+            errors.notify(self.tr("The new language or data folder applies at the next "
+                                  "start of Trainfer."))
+
+    def _apply_preferences(self, prefs: Preferences, before: Preferences | None) -> None:
+        """Apply ``prefs`` (``before``: the ones replaced; ``None`` when the window opens)."""
+        self.session.sample_hz = float(prefs.sample_hz)
+        self.live.set_history_window(prefs.history_s)
+        plot_export.set_export_defaults(prefs.png_width, prefs.export_format)
+        if prefs.device != LAST_DEVICE and (before is None or before.device != prefs.device):
+            self.panel.set_device(prefs.device)
+            self.experiments.set_device(prefs.device)
+            self._show_planned_device()
 
     # -- the run process -------------------------------------------------------------
     def keep_run_process_ready(self) -> None:
@@ -317,6 +383,10 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         add(file_menu, "export_dashboard", self.tr("Export dashboard as PNG…"),
             self.live.export_dashboard_with_dialog, QKeySequence("Ctrl+Shift+E"))
+        file_menu.addSeparator()
+        prefs = add(file_menu, "preferences", self.tr("&Preferences…"), self.show_preferences,
+                    *standard_keys(QKeySequence.StandardKey.Preferences, "Ctrl+,"))
+        prefs.setMenuRole(QAction.MenuRole.PreferencesRole)
         file_menu.addSeparator()
         add(file_menu, "quit", self.tr("&Quit"), self.close,
             *standard_keys(QKeySequence.StandardKey.Quit, "Ctrl+Q"))

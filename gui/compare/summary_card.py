@@ -93,6 +93,7 @@ class SummaryCard(QFrame):
         self._body.setTextFormat(Qt.TextFormat.RichText)
         self._body.setWordWrap(True)
         self._body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._body.setToolTip(self.sources())
         # no empty stretch
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         layout = QVBoxLayout(self)
@@ -100,6 +101,29 @@ class SummaryCard(QFrame):
         layout.addWidget(self._heading)
         layout.addWidget(self._body, 1)
         self.set_summary(None)
+
+    def sources(self) -> str:
+        """The card's tooltip: where each of its numbers comes from, and its unit."""
+        rows = (
+            (self.tr("Throughput"), self.tr(
+                "measured steps' samples (tokens) per second, from the step times; samples/s")),
+            (self.tr("Step time"), self.tr(
+                "CUDA events on a GPU, the host clock on a CPU; median and 95th percentile, "
+                "ms")),
+            (self.tr("Peak memory"), self.tr(
+                "the CUDA allocator's peak allocated on a GPU; on a CPU the growth of the run "
+                "process's resident set (RSS); bytes")),
+            (self.tr("Compute"), self.tr(
+                "FLOPs per step from PyTorch's FLOP counter, divided by the step time; "
+                "TFLOP/s, and MFU against the GPU's datasheet peak")),
+            (self.tr("Energy"), self.tr(
+                "NVML's energy counter of the GPU (or power integrated, estimated); on a CPU "
+                "the RAPL counters; J, and J per sample")),
+            (self.tr("Mean power"), self.tr(
+                "NVML's power readings over the measured phase (1 s average and instant); "
+                "W")),
+        )
+        return "<br>".join(f"<b>{escape(name)}</b>: {escape(text)}" for name, text in rows)
 
     def _mode_name(self) -> str:
         return self.tr("Training") if self.mode == "train" else self.tr("Inference")

@@ -43,6 +43,8 @@ def render_dashboard(live: LivePlots, width: int) -> QImage:
     margin = max(4, width // 200)
     cell_w = (width - margin * (COLUMNS + 1)) // COLUMNS
     keys = live.order()
+    for key in keys:  # a shortcut pressed while the mouse hovers a plot: not in the image
+        live.panel(key).hide_hover()
     cells = [
         plot_export.render_plot(live.panel(k).plot_item, cell_w, title=live.panel(k).title)
         for k in keys

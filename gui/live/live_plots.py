@@ -117,6 +117,7 @@ class LivePlots(QWidget):
         self._n_phases = 0
         self._x_max = 0.0
         self._x_shown = 1.0
+        self._history_s = 0.0  # Preferences: seconds shown of a run, 0 the whole run
         self._follow: set[str] = set()
         self._gpu_available = True
         self._gpu_note: str | None = None
@@ -143,24 +144,9 @@ class LivePlots(QWidget):
         }
         for key in ("throughput", "step_time"):  # their size is the message (include_zero)
             self._panels[key].include_zero()
-        self._traces = {mode: _Trace() for mode in MODES}
-        self._curves: dict[tuple[str, str, str], pg.PlotDataItem] = {}
-        for mode in MODES:
-            color = theme.mode_color(mode)
-            trace = self._traces[mode]
-            for key, panel in self._panels.items():
-                if key in STEP_KEYS:
-                    for phase in STEP_PHASES:
-                        trace.series[f"{key}/{phase}"] = Series()
-                        self._curves[(key, mode, phase)] = self._step_curve(panel, color, phase)
-                else:
-                    trace.series[f"{key}/measure"] = Series()
-                    self._curves[(key, mode, "measure")] = panel.add_curve(pg.mkPen(color, width=2))
-                    for variant, style, width, alpha in EXTRA_VARIANTS.get(key, ()):
-                        trace.series[f"{key}/{variant}"] = Series()
-                        pen = pg.mkPen(theme.faded(theme.mode_color(mode), alpha), width=width,
-                                       style=style)
-                        self._curves[(key, mode, variant)] = panel.add_curve(pen)
+        for key, text in self.help_texts().items():
+            self._panels[key].set_help(text)
+        self._panels["loss"].hover_unit = ""  # the axis says "loss": no unit to repeat
         self._variant_names = {
             "gpu_util": {
                 "measure": self.tr("NVML utilization"),
@@ -176,6 +162,28 @@ class LivePlots(QWidget):
                 "cpu": self.tr("CPU package + DRAM (RAPL)"),
             },
         }
+        self._traces = {mode: _Trace() for mode in MODES}
+        self._curves: dict[tuple[str, str, str], pg.PlotDataItem] = {}
+        for mode in MODES:
+            color = theme.mode_color(mode)
+            trace = self._traces[mode]
+            for key, panel in self._panels.items():
+                if key in STEP_KEYS:
+                    for phase in STEP_PHASES:
+                        trace.series[f"{key}/{phase}"] = Series()
+                        self._curves[(key, mode, phase)] = self._step_curve(
+                            panel, color, phase, self._hover_name(key, mode, phase))
+                else:
+                    trace.series[f"{key}/measure"] = Series()
+                    self._curves[(key, mode, "measure")] = panel.add_curve(
+                        pg.mkPen(color, width=2),
+                        hover_name=self._hover_name(key, mode, "measure"))
+                    for variant, style, width, alpha in EXTRA_VARIANTS.get(key, ()):
+                        trace.series[f"{key}/{variant}"] = Series()
+                        pen = pg.mkPen(theme.faded(theme.mode_color(mode), alpha), width=width,
+                                       style=style)
+                        self._curves[(key, mode, variant)] = panel.add_curve(
+                            pen, hover_name=self._hover_name(key, mode, variant))
         self._variant_legends: dict[str, pg.LegendItem] = {}
 
         for key, panel in self._panels.items():
@@ -210,8 +218,63 @@ class LivePlots(QWidget):
                        "History.")
 
     # -- construction ----------------------------------------------------------------
+    def help_texts(self) -> dict[str, str]:
+        """Each plot's tooltip: what it shows, where the numbers come from, its unit."""
+        return {
+            "throughput": self.tr(
+                "Samples (tokens for language models) processed per second, step by step: "
+                "the batch divided by the step time, measured in the run process with CUDA "
+                "events on a GPU and the host clock on a CPU. Unit: samples/s (tokens/s)."),
+            "step_time": self.tr(
+                "Time of one step: forward, and in training also backward and the optimizer "
+                "step. Measured in the run process with CUDA events on a GPU and the host "
+                "clock on a CPU. Warm-up steps (hollow circles) are never averaged in. "
+                "Unit: ms."),
+            "loss": self.tr(
+                "The training loss of each step (the model's loss function on its batch), "
+                "reported by the run process. Inference computes none. Unit: the loss's "
+                "own (no physical unit)."),
+            "gpu_util": self.tr(
+                "GPU utilization from NVML: the share of time in which at least one kernel "
+                "ran on the GPU. It does not say how busy the SMs are: one small kernel at a "
+                "time reads 100%. SM activity and Tensor Core activity (dashed and dotted, "
+                "NVML's GPM metrics, Hopper and newer) say that. Unit: %."),
+            "gpu_mem": self.tr(
+                "Memory in use on the whole GPU, from NVML (every process's, the CUDA "
+                "context and the allocator's cache included). The run's own peak, from the "
+                "CUDA allocator's statistics, is in the Compare tab. Unit: GiB."),
+            "power": self.tr(
+                "Power draw of the GPU from NVML: the 1 s average (solid) and, where the GPU "
+                "has it, the instant reading (faint). Unit: W."),
+            "energy": self.tr(
+                "Energy used since the run started: NVML's energy counter of the GPU, or "
+                "power integrated over time (marked estimated) without one; on a CPU the "
+                "RAPL counters of the CPU packages and DRAM (dashed). Unit: J."),
+            "cpu_util": self.tr(
+                "Utilization of all the machine's CPU cores (every process, not only the "
+                "run's), read from the operating system by psutil in the app's process. "
+                "Unit: %."),
+            "rss": self.tr(
+                "The run process's resident set (RSS): the RAM the operating system holds "
+                "for it, the Python interpreter and torch included (and the tensors on a "
+                "CPU), read by psutil. Unit: GiB."),
+        }
+
+    def _hover_name(self, key: str, mode: str, phase: str) -> str:
+        """How the hover readout names curve ``(key, mode, phase)``."""
+        name = self.tr("training") if mode == "train" else self.tr("inference")
+        if phase == "warmup":
+            return self.tr("{0}, warm-up").format(name)
+        variants = self._variant_names.get(key, {})
+        if phase in variants and len(variants) > 1:
+            return self.tr("{0}, {1}").format(name, variants[phase])
+        if phase.startswith("gpu"):
+            return self.tr("{0}, GPU {1}").format(name, phase[3:])
+        return name
+
     @staticmethod
-    def _step_curve(panel: PlotPanel, color: str, phase: str) -> pg.PlotDataItem:
+    def _step_curve(panel: PlotPanel, color: str, phase: str,
+                    hover_name: str = "") -> pg.PlotDataItem:
         if phase == "warmup":
             # Warm-up steps: dashed, hollow circles; never averaged into the results.
             # The first steps can take seconds (allocation, autotuning): they do not set
@@ -223,8 +286,9 @@ class LivePlots(QWidget):
                 symbolPen=pg.mkPen(color, width=1.5),
                 symbolBrush=pg.mkBrush(255, 255, 255),
                 ignore_bounds=panel.key == "step_time",
+                hover_name=hover_name,
             )
-        return panel.add_curve(pg.mkPen(color, width=2))
+        return panel.add_curve(pg.mkPen(color, width=2), hover_name=hover_name)
 
     def _legend(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -441,7 +505,8 @@ class LivePlots(QWidget):
             series = trace.series[name] = Series()
             pen = pg.mkPen(theme.faded(theme.mode_color(self._mode), 200), width=1.5,
                            style=GPU_DASHES[index % len(GPU_DASHES)])
-            curve = self._panels[key].add_curve(pen)
+            curve = self._panels[key].add_curve(
+                pen, hover_name=self._hover_name(key, self._mode, f"gpu{index}"))
             curve.setVisible(self._gpus.get(index, False) or self._show_all_gpus)
             self._curves[(key, self._mode, f"gpu{index}")] = curve
         return series
@@ -635,7 +700,9 @@ class LivePlots(QWidget):
         if latest > self._x_max:
             self._x_max = latest
             if latest > self._x_shown:
-                self._set_x_range(max(1.0, latest * (1.0 + X_HEADROOM)))
+                window = self._history_s or math.inf
+                self._set_x_range(max(1.0, latest + min(latest, window) * X_HEADROOM),
+                                  windowed=True)
         if self._warmup_open and self._warmup_region:
             end = self._latest_x()
             if end is not None:
@@ -643,11 +710,32 @@ class LivePlots(QWidget):
                     lo, _ = region.getRegion()
                     region.setRegion((lo, max(lo, end)))
 
-    def _set_x_range(self, x_max: float) -> None:
-        """Every plot that follows the run shows 0 .. x_max seconds: one shared time axis."""
+    def _set_x_range(self, x_max: float, windowed: bool = False) -> None:
+        """Every plot that follows the run shows 0 .. x_max seconds: one shared time axis.
+
+        ``windowed``: a live run or a replay, whose plots show only the last
+        :meth:`history_window` seconds when one is set.
+        """
         self._x_shown = x_max
+        x0 = max(0.0, x_max - self._history_s) if windowed and self._history_s else 0.0
         for key in self._follow:
-            self._panels[key].plot_item.setXRange(0.0, x_max, padding=0.02)
+            self._panels[key].show_x(x0, x_max)
+
+    def set_history_window(self, seconds: float) -> None:
+        """Show the newest ``seconds`` of a run (the plots scroll); 0 shows the whole run.
+
+        Every point is kept: zooming out (or the right-click menu's View All) shows the
+        rest.
+        """
+        self._history_s = max(0.0, float(seconds))
+        if self._x_max > 0 and not self._overlay.active:
+            window = self._history_s or math.inf
+            self._set_x_range(max(1.0, self._x_max + min(self._x_max, window) * X_HEADROOM),
+                              windowed=True)
+
+    def history_window(self) -> float:
+        """Seconds of a run the plots show, the newest; 0 is the whole run."""
+        return self._history_s
 
     def _latest_x(self) -> float | None:
         xs = [s.last_x() for s in self._traces[self._mode].series.values()]

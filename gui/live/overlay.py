@@ -124,7 +124,8 @@ class OverlayLayer:
             self._legends[key] = legend
             for i, run in enumerate(self.runs):
                 x, y = run.series.get(key, (np.empty(0), np.empty(0)))
-                curve = panel.add_curve(pg.mkPen(color(i), width=2))
+                curve = panel.add_curve(pg.mkPen(color(i), width=2),
+                                        hover_name=run.short_label or run.label)
                 if np.isfinite(y).any():
                     curve.setData(x, y, connect="finite")
                     x_max = max(x_max, float(np.nanmax(x)))

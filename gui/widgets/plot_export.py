@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pyqtgraph as pg
 from pyqtgraph.exporters.Exporter import Exporter
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QByteArray, QMimeData, QRectF, Qt
 from PySide6.QtGui import QAction, QColor, QGuiApplication, QImage, QPainter
 from PySide6.QtWidgets import QFileDialog, QWidget
 
@@ -32,6 +32,7 @@ FORMATS = ("png", "svg")
 DEFAULT_PNG_WIDTH = 1600
 """Pixel width of exported PNGs until the user picks another one."""
 _last_width = DEFAULT_PNG_WIDTH
+_default_format = "png"
 
 
 PlotExport = Context("PlotExport")
@@ -47,6 +48,28 @@ def remember_png_width(width: int) -> None:
     """Offer ``width`` (px) as the default of the next PNG export."""
     global _last_width
     _last_width = int(width)
+
+
+def default_format() -> str:
+    """The format a plot's export dialog offers first (``"png"`` or ``"svg"``)."""
+    return _default_format
+
+
+def set_export_defaults(width: int, fmt: str) -> None:
+    """The preferences' PNG width (px) and format (``"png"``, ``"svg"``) of plot exports.
+
+    The width is what the next PNG export offers (the user's later choices follow it,
+    as before); the format's file type comes first in the export dialog, and with
+    ``"svg"`` Copy puts the SVG on the clipboard beside the image.
+
+    Raises:
+        ValueError: ``fmt`` is not one of :data:`FORMATS`.
+    """
+    global _default_format
+    if fmt not in FORMATS:
+        raise ValueError(f"export format must be one of {FORMATS}, not {fmt!r}")
+    remember_png_width(width)
+    _default_format = fmt
 
 
 def plot_aspect(plot_item: pg.PlotItem) -> float:
@@ -130,7 +153,11 @@ def copy_plot(plot_item: pg.PlotItem, width: int | None = None, title: str | Non
         The image placed on the clipboard.
     """
     image = render_plot(plot_item, width or last_png_width(), title)
-    QGuiApplication.clipboard().setImage(image)
+    data = QMimeData()
+    data.setImageData(image)
+    if default_format() == "svg":  # vector-aware programs (Inkscape, LibreOffice) take it
+        data.setData("image/svg+xml", QByteArray(plot_svg(plot_item, title)))
+    QGuiApplication.clipboard().setMimeData(data)
     return image
 
 
@@ -190,18 +217,26 @@ def suggested_name(title: str, fmt: str) -> str:
     return f"trainfer-{stem}.{fmt}"
 
 
-def ask_export_path(parent: QWidget | None, title: str, fmt: str) -> str:
+def ask_export_path(parent: QWidget | None, title: str, fmt: str,
+                    formats: tuple[str, ...] = FORMATS) -> str:
     """Ask for a destination with a save dialog; ``""`` when the user cancels.
 
-    Tests replace this function to avoid the modal dialog.
+    The dialog offers ``formats`` (PNG and SVG; a slide only PNG), the preferences'
+    default format first, with ``fmt`` (the button pressed) selected; the user may
+    switch, and the name's suffix says which was chosen. Tests replace this function to
+    avoid the modal dialog.
     """
     filters = {"png": PlotExport.tr("PNG image (*.png)"),
                "svg": PlotExport.tr("SVG vector image (*.svg)")}
-    path, _ = QFileDialog.getSaveFileName(
-        parent, PlotExport.tr("Export plot"), suggested_name(title, fmt), filters[fmt]
+    filters = {f: text for f, text in filters.items() if f in formats or f == fmt}
+    order = sorted(filters, key=lambda f: f != default_format())
+    path, chosen = QFileDialog.getSaveFileName(
+        parent, PlotExport.tr("Export plot"), suggested_name(title, fmt),
+        ";;".join(filters[f] for f in order), filters[fmt]
     )
-    if path and not path.lower().endswith("." + fmt):
-        path += "." + fmt
+    if path and Path(path).suffix.lower().lstrip(".") not in FORMATS:
+        picked = next((f for f, text in filters.items() if text == chosen), fmt)
+        path += "." + picked
     return path
 
 
@@ -305,7 +340,7 @@ def export_slide_with_dialog(parent: QWidget | None, plot_item: pg.PlotItem, tit
     """
     from gui.widgets.slide_export import export_slide
 
-    path = ask_export_path(parent, title, "png")
+    path = ask_export_path(parent, title, "png", formats=("png",))
     if not path:
         return None
     try:

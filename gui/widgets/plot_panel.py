@@ -3,15 +3,23 @@
 The note (e.g. "N/A — no NVIDIA driver found") is drawn inside the plot's view box in
 pixel coordinates, so it stays centred whatever the axis ranges are and appears in
 exported images too.
+
+The title's tooltip says what the plot shows, where the numbers come from and their unit
+(:meth:`PlotPanel.set_help`). Hovering the plot shows the value under the cursor: a
+vertical line at the mouse's x and, in the plot's top-left corner, the nearest point of
+each visible named curve there, with its unit (pyqtgraph's ``examples/crosshair.py`` way:
+the scene's ``sigMouseMoved``, which fires only while the mouse is over the plot).
 """
 
 from __future__ import annotations
 
+import math
 from html import escape
 from typing import Any
 
+import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPen
 from PySide6.QtWidgets import (
     QGraphicsRectItem,
@@ -24,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.core.format import localized
+from engine.core.format import localized, number
 from gui.widgets import plot_export, theme
 from gui.widgets.words import language
 
@@ -52,6 +60,11 @@ DOWNSAMPLE_FACTOR = 1.0
 """Samples drawn per pixel column before peak downsampling (which keeps each column's
 minimum and maximum, so nothing visible is lost); pyqtgraph's default of 5 makes a
 20-minute run's curves slow to paint."""
+HOVER_NAME = "hover_name"
+"""The Qt property that names a curve in the hover readout (curves without one are left out)."""
+HOVER_REACH = 0.03
+"""A curve's nearest point is shown only when it lies within this fraction of the visible
+x range from the mouse (another run that ended earlier says nothing there)."""
 
 
 class PlotPanel(QWidget):
@@ -79,6 +92,8 @@ class PlotPanel(QWidget):
         self._phase_items: list[pg.GraphicsObject] = []
         self._pens: dict[pg.PlotDataItem, tuple[QPen, QPen]] = {}
         self._presented: dict[str, Any] | None = None  # what set_presentation changed
+        self.hover_unit: str | None = None
+        """The unit the hover readout writes after a value; ``None``: the y axis's label."""
 
         self._title_label = QLabel(title)
         bold = QFont(self._title_label.font())
@@ -144,6 +159,22 @@ class PlotPanel(QWidget):
         self._note_bg.setVisible(False)
         item.getViewBox().sigResized.connect(self._place_note)
 
+        self._hover_line = pg.InfiniteLine(
+            angle=90, movable=False, pen=pg.mkPen(theme.PHASE_LINE, width=1))
+        self._hover_line.setZValue(900)
+        self._hover_line.setVisible(False)
+        item.addItem(self._hover_line, ignoreBounds=True)
+        self._hover_text = QGraphicsTextItem(item.getViewBox())
+        self._hover_text.setObjectName("hover_text")
+        self._hover_text.setZValue(1002)
+        self._hover_bg = QGraphicsRectItem(item.getViewBox())
+        self._hover_bg.setBrush(QBrush(QColor(255, 255, 255, 220)))
+        self._hover_bg.setPen(QPen(QColor(theme.PHASE_LINE)))
+        self._hover_bg.setZValue(1001)
+        self.hide_hover()
+        self.plot_widget.scene().sigMouseMoved.connect(self._hover)
+        self.plot_widget.viewport().installEventFilter(self)
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -155,17 +186,97 @@ class PlotPanel(QWidget):
         self.title = title
         self._title_label.setText(title)
 
+    def set_help(self, text: str) -> None:
+        """The title's tooltip: what the plot shows, its source and its unit."""
+        self._title_label.setToolTip(text)
+
+    def help(self) -> str:
+        """The title's tooltip (``""`` when none)."""
+        return self._title_label.toolTip()
+
+    # -- the value under the cursor --------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's
+        """Hide the hover readout when the mouse leaves the plot or presses a button."""
+        if event.type() in (QEvent.Type.Leave, QEvent.Type.MouseButtonPress):
+            self.hide_hover()
+        return super().eventFilter(watched, event)
+
+    def hide_hover(self) -> None:
+        """Hide the hover readout (the mouse left; an export is about to draw the plot)."""
+        self._hover_line.setVisible(False)
+        self._hover_text.setVisible(False)
+        self._hover_bg.setVisible(False)
+
+    def hover_text(self) -> str:
+        """The hover readout as shown (plain text), ``""`` when hidden."""
+        return self._hover_text.toPlainText() if self._hover_text.isVisible() else ""
+
+    def hover_at(self, x: float) -> list[tuple[str, str, float]]:
+        """``(name, #RRGGBB, y)`` of each visible named curve's point nearest to ``x`` s.
+
+        A point farther than :data:`HOVER_REACH` of the visible x range, or a gap, is
+        left out.
+        """
+        x0, x1 = self.plot_item.getViewBox().viewRange()[0]
+        reach = HOVER_REACH * max(x1 - x0, 1e-9)
+        found = []
+        for curve in self.plot_item.listDataItems():
+            name = curve.property(HOVER_NAME)
+            xs, ys = curve.xData, curve.yData
+            if not name or not curve.isVisible() or xs is None or ys is None or not len(xs):
+                continue
+            i = int(np.searchsorted(xs, x))
+            near = [j for j in (i - 1, i) if 0 <= j < len(xs)]
+            j = min(near, key=lambda k: abs(float(xs[k]) - x))
+            y = float(ys[j])
+            if abs(float(xs[j]) - x) > reach or not math.isfinite(y):
+                continue
+            pen = curve.opts.get("pen")
+            color = pg.mkPen(pen).color().name() if pen is not None else theme.PHASE_LINE
+            found.append((str(name), color, y))
+        return found
+
+    def _hover(self, pos: QPointF) -> None:
+        """The mouse moved over the plot's scene: show the values at its x."""
+        view = self.plot_item.getViewBox()
+        if not view.sceneBoundingRect().contains(pos):
+            self.hide_hover()
+            return
+        x = view.mapSceneToView(pos).x()
+        found = self.hover_at(x)
+        if not found:
+            self.hide_hover()
+            return
+        lang = language()
+        unit = (self.plot_item.getAxis("left").labelText if self.hover_unit is None
+                else self.hover_unit)
+        rows = [escape(self.tr("{0} s").format(number(x, lang, digits=3)))] + [
+            f"<span style='color:{color}'>■</span> {escape(name)}: "
+            f"<b>{escape(f'{number(y, lang, digits=3)} {unit}'.strip())}</b>"
+            for name, color, y in found]
+        self._hover_text.setHtml("<br>".join(rows))
+        self._hover_line.setPos(x)
+        rect = view.boundingRect()
+        self._hover_text.setPos(rect.left() + 6, rect.top() + 4)
+        box = self._hover_text.boundingRect()
+        self._hover_bg.setRect(QRectF(rect.left() + 6, rect.top() + 4, box.width(),
+                                      box.height()))
+        for part in (self._hover_line, self._hover_text, self._hover_bg):
+            part.setVisible(True)
+
     @property
     def plot_item(self) -> pg.PlotItem:
         """The pyqtgraph plot (pass it to :func:`gui.widgets.plot_export.export_plot`)."""
         return self.plot_widget.getPlotItem()
 
     def add_curve(
-        self, pen: object, ignore_bounds: bool = False, **kwargs: object
+        self, pen: object, ignore_bounds: bool = False, hover_name: str = "",
+        **kwargs: object
     ) -> pg.PlotDataItem:
         """Add an empty curve with ``pen`` (and symbol options) that draws NaN as a gap.
 
-        ``ignore_bounds`` keeps the curve out of the automatic axis range.
+        ``ignore_bounds`` keeps the curve out of the automatic axis range; ``hover_name``
+        names it in the hover readout (``""``: left out).
 
         Solid, opaque lines are drawn as separate segments: antialiased wide polylines
         through noisy data take Qt's raster engine twenty times longer to stroke.
@@ -180,6 +291,8 @@ class PlotPanel(QWidget):
             self._pens[curve] = (qpen, thin)
         if qpen.style() == Qt.PenStyle.SolidLine and qpen.color().alpha() == 255:
             curve.curve.setSegmentedLineMode("on")
+        if hover_name:
+            curve.setProperty(HOVER_NAME, hover_name)
         self.plot_item.addItem(curve, ignoreBounds=ignore_bounds)
         return curve
 
@@ -191,6 +304,9 @@ class PlotPanel(QWidget):
         """
         item = self.plot_item
         axes = [item.getAxis(name) for name in ("left", "bottom")]
+        hover = QFont(self.font())
+        hover.setPointSizeF(hover.pointSizeF() * (scale or 1.0))
+        self._hover_text.setFont(hover)  # read from the back of the room too
         for button in (self.png_button, self.svg_button, self.copy_button):
             button.setVisible(scale is None)  # on stage nothing is exported
         for mark in self._phase_items:  # large labels of phases a second apart overlap;
@@ -260,6 +376,22 @@ class PlotPanel(QWidget):
         """
         anchor = pg.PlotCurveItem([0.0], [0.0], pen=pg.mkPen(QColor(0, 0, 0, 0)))
         self.plot_item.addItem(anchor)
+        self._zero_anchor = anchor
+
+    def show_x(self, x0: float, x1: float) -> None:
+        """Show ``x0`` .. ``x1`` seconds; from ``x0`` > 0 on, y fits what is visible.
+
+        A window over the newest seconds of a run (the Preferences' plot history) sizes
+        y by the points in it, with y = 0 kept in where :meth:`include_zero` asked.
+        """
+        item = self.plot_item
+        windowed = x0 > 0
+        if windowed != bool(item.getViewBox().state["autoVisibleOnly"][1]):
+            item.setAutoVisible(y=windowed)
+        anchor = getattr(self, "_zero_anchor", None)
+        if anchor is not None:  # in the window too, or the y range would drop zero
+            anchor.setData([x0, x1] if windowed else [0.0], [0.0, 0.0] if windowed else [0.0])
+        item.setXRange(x0, x1, padding=0.02)
 
     def fit_pen(self, curve: pg.PlotDataItem, n_points: int) -> None:
         """Draw ``curve`` 1 px wide while it has more points than the plot has pixels.

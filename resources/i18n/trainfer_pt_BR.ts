@@ -1067,12 +1067,60 @@ inferência</translation>
         <translation>Ainda sem execução: clique em Iniciar à esquerda ou abra uma execução guardada no Histórico.</translation>
     </message>
     <message>
+        <source>Samples (tokens for language models) processed per second, step by step: the batch divided by the step time, measured in the run process with CUDA events on a GPU and the host clock on a CPU. Unit: samples/s (tokens/s).</source>
+        <translation>Amostras (tokens nos modelos de linguagem) processadas por segundo, passo a passo: o batch dividido pelo tempo de passo, medido no processo da execução com eventos CUDA na GPU e o relógio do host na CPU. Unidade: amostras/s (tokens/s).</translation>
+    </message>
+    <message>
+        <source>Time of one step: forward, and in training also backward and the optimizer step. Measured in the run process with CUDA events on a GPU and the host clock on a CPU. Warm-up steps (hollow circles) are never averaged in. Unit: ms.</source>
+        <translation>Tempo de um passo: o forward e, no treinamento, também o backward e o passo do otimizador. Medido no processo da execução com eventos CUDA na GPU e o relógio do host na CPU. Os passos de aquecimento (círculos vazados) nunca entram na média. Unidade: ms.</translation>
+    </message>
+    <message>
+        <source>The training loss of each step (the model&apos;s loss function on its batch), reported by the run process. Inference computes none. Unit: the loss&apos;s own (no physical unit).</source>
+        <translation>A perda de treinamento de cada passo (a função de perda do modelo no seu batch), informada pelo processo da execução. A inferência não calcula perda. Unidade: a da própria perda (sem unidade física).</translation>
+    </message>
+    <message>
+        <source>GPU utilization from NVML: the share of time in which at least one kernel ran on the GPU. It does not say how busy the SMs are: one small kernel at a time reads 100%. SM activity and Tensor Core activity (dashed and dotted, NVML&apos;s GPM metrics, Hopper and newer) say that. Unit: %.</source>
+        <translation>Utilização da GPU segundo a NVML: a fração do tempo em que ao menos um kernel rodou na GPU. Ela não diz quão ocupados estão os SMs: um kernel pequeno de cada vez já dá 100%. A atividade dos SMs e a dos Tensor Cores (tracejada e pontilhada, métricas GPM da NVML, Hopper e mais novas) dizem isso. Unidade: %.</translation>
+    </message>
+    <message>
+        <source>Memory in use on the whole GPU, from NVML (every process&apos;s, the CUDA context and the allocator&apos;s cache included). The run&apos;s own peak, from the CUDA allocator&apos;s statistics, is in the Compare tab. Unit: GiB.</source>
+        <translation>Memória em uso na GPU inteira, segundo a NVML (a de todos os processos, com o contexto CUDA e o cache do alocador). O pico da própria execução, das estatísticas do alocador CUDA, está na aba Comparar. Unidade: GiB.</translation>
+    </message>
+    <message>
+        <source>Power draw of the GPU from NVML: the 1 s average (solid) and, where the GPU has it, the instant reading (faint). Unit: W.</source>
+        <translation>Potência da GPU segundo a NVML: a média de 1 s (linha cheia) e, onde a GPU a oferece, a leitura instantânea (clara). Unidade: W.</translation>
+    </message>
+    <message>
+        <source>Energy used since the run started: NVML&apos;s energy counter of the GPU, or power integrated over time (marked estimated) without one; on a CPU the RAPL counters of the CPU packages and DRAM (dashed). Unit: J.</source>
+        <translation>Energia gasta desde o início da execução: o contador de energia da GPU na NVML ou, sem ele, a potência integrada no tempo (marcada como estimada); na CPU, os contadores RAPL dos pacotes da CPU e da DRAM (tracejada). Unidade: J.</translation>
+    </message>
+    <message>
+        <source>Utilization of all the machine&apos;s CPU cores (every process, not only the run&apos;s), read from the operating system by psutil in the app&apos;s process. Unit: %.</source>
+        <translation>Utilização de todos os núcleos de CPU da máquina (de todos os processos, não só da execução), lida do sistema operacional pelo psutil no processo do aplicativo. Unidade: %.</translation>
+    </message>
+    <message>
+        <source>The run process&apos;s resident set (RSS): the RAM the operating system holds for it, the Python interpreter and torch included (and the tensors on a CPU), read by psutil. Unit: GiB.</source>
+        <translation>O conjunto residente (RSS) do processo da execução: a RAM que o sistema operacional reserva para ele, com o interpretador Python e o torch (e os tensores, na CPU), lido pelo psutil. Unidade: GiB.</translation>
+    </message>
+    <message>
         <source>training</source>
         <translation>treinamento</translation>
     </message>
     <message>
         <source>inference</source>
         <translation>inferência</translation>
+    </message>
+    <message>
+        <source>{0}, warm-up</source>
+        <translation>{0}, aquecimento</translation>
+    </message>
+    <message>
+        <source>{0}, {1}</source>
+        <translation>{0}, {1}</translation>
+    </message>
+    <message>
+        <source>{0}, GPU {1}</source>
+        <translation>{0}, GPU {1}</translation>
     </message>
     <message>
         <source>warm-up steps (not measured)</source>
@@ -1194,6 +1242,10 @@ inferência</translation>
         <translation>Experimentos</translation>
     </message>
     <message>
+        <source>The new language or data folder applies at the next start of Trainfer.</source>
+        <translation>O novo idioma ou a nova pasta de dados vale a partir do próximo início do Trainfer.</translation>
+    </message>
+    <message>
         <source>&amp;File</source>
         <translation>&amp;Arquivo</translation>
     </message>
@@ -1212,6 +1264,10 @@ inferência</translation>
     <message>
         <source>Export dashboard as PNG…</source>
         <translation>Exportar painel como PNG…</translation>
+    </message>
+    <message>
+        <source>&amp;Preferences…</source>
+        <translation>&amp;Preferências…</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
@@ -1538,6 +1594,10 @@ Como foi medido: {0}</translation>
         <source>s since start</source>
         <translation>s desde o início</translation>
     </message>
+    <message>
+        <source>{0} s</source>
+        <translation>{0} s</translation>
+    </message>
 </context>
 <context>
     <name>PngSizeDialog</name>
@@ -1568,6 +1628,101 @@ Como foi medido: {0}</translation>
     <message>
         <source>{0} px (keeps the picture&apos;s shape)</source>
         <translation>{0} px (mantém a proporção da imagem)</translation>
+    </message>
+</context>
+<context>
+    <name>PreferencesDialog</name>
+    <message>
+        <source>Preferences</source>
+        <translation>Preferências</translation>
+    </message>
+    <message>
+        <source>Follow the system</source>
+        <translation>Seguir o sistema</translation>
+    </message>
+    <message>
+        <source>The one used last</source>
+        <translation>O último usado</translation>
+    </message>
+    <message>
+        <source> Hz</source>
+        <translation> Hz</translation>
+    </message>
+    <message>
+        <source>Whole run</source>
+        <translation>Execução inteira</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>PNG image</source>
+        <translation>Imagem PNG</translation>
+    </message>
+    <message>
+        <source>SVG vector image</source>
+        <translation>Imagem vetorial SVG</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>Escolher…</translation>
+    </message>
+    <message>
+        <source>Interface language</source>
+        <translation>Idioma da interface</translation>
+    </message>
+    <message>
+        <source>Applies at the next start. trainfer --lang wins over it.</source>
+        <translation>Vale a partir do próximo início. trainfer --lang tem precedência.</translation>
+    </message>
+    <message>
+        <source>Device when the window opens</source>
+        <translation>Dispositivo ao abrir a janela</translation>
+    </message>
+    <message>
+        <source>Telemetry sampling rate</source>
+        <translation>Taxa de amostragem da telemetria</translation>
+    </message>
+    <message>
+        <source>How often NVML and the host are read during a run; applies to new runs.</source>
+        <translation>Com que frequência a NVML e o host são lidos durante uma execução; vale para as novas execuções.</translation>
+    </message>
+    <message>
+        <source>Live plots show</source>
+        <translation>Gráficos ao vivo mostram</translation>
+    </message>
+    <message>
+        <source>The newest seconds of a run; the plots scroll and keep the whole run (zoom out to see it).</source>
+        <translation>Os segundos mais recentes de uma execução; os gráficos rolam e guardam a execução inteira (afaste o zoom para vê-la).</translation>
+    </message>
+    <message>
+        <source>PNG export width</source>
+        <translation>Largura do PNG exportado</translation>
+    </message>
+    <message>
+        <source>Plot export format</source>
+        <translation>Formato de exportação dos gráficos</translation>
+    </message>
+    <message>
+        <source>What a plot&apos;s export dialog offers first, and what Copy puts on the clipboard besides the image.</source>
+        <translation>O que o diálogo de exportação de um gráfico oferece primeiro, e o que Copiar põe na área de transferência além da imagem.</translation>
+    </message>
+    <message>
+        <source>Data folder</source>
+        <translation>Pasta de dados</translation>
+    </message>
+    <message>
+        <source>Now {0} wins over it.</source>
+        <translation>Agora {0} tem precedência.</translation>
+    </message>
+    <message>
+        <source>Where runs are kept; empty: the default folder. Applies at the next start; --data-dir and TRAINFER_DATA_DIR win over it.</source>
+        <translation>Onde as execuções são guardadas; vazio: a pasta padrão. Vale a partir do próximo início; --data-dir e TRAINFER_DATA_DIR têm precedência.</translation>
+    </message>
+    <message>
+        <source>Trainfer was started with --no-settings: these preferences last until it closes and are not saved.</source>
+        <translation>O Trainfer foi iniciado com --no-settings: estas preferências valem até ele fechar e não são salvas.</translation>
     </message>
 </context>
 <context>
@@ -2166,12 +2321,36 @@ Como foi medido: {0}</translation>
         <translation>Computação</translation>
     </message>
     <message>
+        <source>measured steps&apos; samples (tokens) per second, from the step times; samples/s</source>
+        <translation>amostras (tokens) por segundo dos passos medidos, dos tempos de passo; amostras/s</translation>
+    </message>
+    <message>
+        <source>CUDA events on a GPU, the host clock on a CPU; median and 95th percentile, ms</source>
+        <translation>eventos CUDA na GPU, o relógio do host na CPU; mediana e percentil 95, ms</translation>
+    </message>
+    <message>
+        <source>the CUDA allocator&apos;s peak allocated on a GPU; on a CPU the growth of the run process&apos;s resident set (RSS); bytes</source>
+        <translation>o pico alocado do alocador CUDA na GPU; na CPU, o crescimento do conjunto residente (RSS) do processo da execução; bytes</translation>
+    </message>
+    <message>
+        <source>FLOPs per step from PyTorch&apos;s FLOP counter, divided by the step time; TFLOP/s, and MFU against the GPU&apos;s datasheet peak</source>
+        <translation>FLOPs por passo do contador de FLOPs do PyTorch, divididos pelo tempo de passo; TFLOP/s, e MFU em relação ao pico da ficha técnica da GPU</translation>
+    </message>
+    <message>
         <source>Energy</source>
         <translation>Energia</translation>
     </message>
     <message>
+        <source>NVML&apos;s energy counter of the GPU (or power integrated, estimated); on a CPU the RAPL counters; J, and J per sample</source>
+        <translation>o contador de energia da GPU na NVML (ou a potência integrada, estimada); na CPU, os contadores RAPL; J, e J por amostra</translation>
+    </message>
+    <message>
         <source>Mean power</source>
         <translation>Potência média</translation>
+    </message>
+    <message>
+        <source>NVML&apos;s power readings over the measured phase (1 s average and instant); W</source>
+        <translation>as leituras de potência da NVML na fase medida (média de 1 s e instantânea); W</translation>
     </message>
     <message>
         <source>Run</source>

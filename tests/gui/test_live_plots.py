@@ -269,3 +269,65 @@ def test_each_gpu_of_the_run_gets_a_curve_and_the_others_show_when_asked(live):
     assert other.isVisible() and "GPU 3" in live._gpu_legend.text()
     live.begin_run("infer", "mlp", False, t0_s=200.0)  # a new run: its own GPUs
     assert live.gpus() == {}
+
+
+# -- what each plot is, and the value under the cursor -----------------------------------
+SOURCES = {"throughput": "CUDA events", "step_time": "host clock", "gpu_util": "GPM",
+           "gpu_mem": "NVML", "power": "NVML", "energy": "RAPL", "cpu_util": "psutil",
+           "rss": "resident set"}
+
+
+def test_each_plots_title_says_what_it_is_its_source_and_unit(live):
+    for key, panel in live.panels().items():
+        assert "Unit:" in panel.help(), key
+        assert SOURCES.get(key, "") in panel.help(), key
+    util = live.panel("gpu_util").help()
+    assert "at least one kernel" in util and "SM" in util and "not say how busy" in util
+
+
+def test_hovering_a_plot_shows_the_value_under_the_cursor(live, qtbot):
+    from PySide6.QtCore import QPoint
+
+    _feed_gpu_run(live)
+    live.show()
+    panel = live.panel("power")
+    view = panel.plot_item.getViewBox()
+    qtbot.waitUntil(lambda: view.width() > 50)
+    live.refresh()
+    qtbot.wait(50)  # the new x range laid out
+    assert panel.hover_at(0.5)[0][2] == 300.0 and panel.hover_text() == ""
+    scene_pos = view.mapViewToScene(pg_point(0.5, 300.0))
+    widget_pos = panel.plot_widget.mapFromScene(scene_pos)
+    qtbot.mouseMove(panel.plot_widget.viewport(), QPoint(widget_pos.x(), widget_pos.y()))
+    qtbot.waitUntil(lambda: panel.hover_text() != "", timeout=2_000)
+    text = panel.hover_text()
+    assert "training" in text and "300 W" in text and " s" in text.splitlines()[0]
+    # leaving the plot hides it again
+    qtbot.mouseMove(live.panel("throughput").plot_widget.viewport(), QPoint(5, 5))
+    panel.eventFilter(panel.plot_widget.viewport(), _leave_event())
+    assert panel.hover_text() == ""
+
+
+def pg_point(x: float, y: float):
+    from PySide6.QtCore import QPointF
+
+    return QPointF(x, y)
+
+
+def _leave_event():
+    from PySide6.QtCore import QEvent
+
+    return QEvent(QEvent.Type.Leave)
+
+
+def test_a_history_window_shows_the_newest_seconds_and_keeps_the_rest(live):
+    live.set_history_window(10)
+    for i in range(401):  # 40 s at 10 Hz
+        live.add_sample(Sample(100.0 + 0.1 * i, cpu_util_pct=50.0 + i % 3))
+    live.refresh()
+    x0, x1 = live.panel("cpu_util").plot_item.getViewBox().viewRange()[0]
+    assert 29.0 < x0 < 31.5 and 40.0 < x1 < 42.0 and x1 - x0 < 12.0
+    assert len(live.curve("cpu_util", "train").xData) == 401  # nothing dropped
+    live.set_history_window(0)  # the whole run again
+    x0, _x1 = live.panel("cpu_util").plot_item.getViewBox().viewRange()[0]
+    assert x0 < 0.5

@@ -58,7 +58,7 @@ def open_window(qtbot, settings, store, nvml=None) -> MainWindow:
 def test_the_menus_are_file_view_run_help_with_their_shortcuts(window):
     assert [a.text() for a in window.menuBar().actions()] == MENUS
     assert menu(window, "&File") == ["open_recording", "import_recording", "export_recording",
-                                     "export_dashboard", "quit"]
+                                     "export_dashboard", "preferences", "quit"]
     assert menu(window, "&View") == ["tab_live", "tab_compare", "tab_history",
                                      "tab_experiments", "presentation", "every_gpu"]
     assert keys(window, "presentation") == ["F11"]
@@ -255,7 +255,8 @@ def test_the_app_remembers_and_the_command_line_wins(tmp_path, private_settings)
     data = tmp_path / "data"
     conf = private_settings / "Trainfer" / "Trainfer.conf"
     conf.parent.mkdir()
-    conf.write_text("[window]\ntab=history\n[run]\nmodel=resnet18\nmode=infer\n")
+    conf.write_text("[window]\ntab=history\n[run]\nmodel=resnet18\nmode=infer\n"
+                    f"[preferences]\nlanguage=pt_BR\nsample_hz=10\ndata_dir={tmp_path / 'pref'}\n")
     code = f"""
         import sys
         from PySide6.QtCore import QTimer
@@ -267,6 +268,7 @@ def test_the_app_remembers_and_the_command_line_wins(tmp_path, private_settings)
                 if type(w).__name__ == "MainWindow" and w.isVisible():
                     print("shown", w.tabs.currentIndex(), w.panel.model_id, w.panel.mode,
                           flush=True)
+                    print("prefs", w.session.sample_hz, w.windowTitle(), flush=True)
                     w.panel.set_mode("train")
                     w.close()
                     return
@@ -281,6 +283,10 @@ def test_the_app_remembers_and_the_command_line_wins(tmp_path, private_settings)
     assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
     # The command line's --tab wins over the remembered History; the panel is restored.
     assert "shown 1 resnet18 infer" in proc.stdout, proc.stdout + proc.stderr[-3000:]
+    # the preferences: the language (no --lang) and the sampling rate apply; --data-dir
+    # wins over the preferred folder
+    assert "prefs 10.0 Trainfer — treinamento vs inferência" in proc.stdout, proc.stdout
+    assert data.is_dir() and not (tmp_path / "pref").exists()
     assert "exit 0" in proc.stdout
     assert "mode=train" in conf.read_text()  # saved on close
 

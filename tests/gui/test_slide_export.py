@@ -67,7 +67,7 @@ def test_the_plot_on_screen_is_left_as_it_was(panel, tmp_path):
 
 def test_the_menu_offers_both_slide_sizes(panel, tmp_path, monkeypatch):
     target = tmp_path / "menu.png"
-    monkeypatch.setattr(plot_export, "ask_export_path", lambda _p, _t, fmt: str(target))
+    monkeypatch.setattr(plot_export, "ask_export_path", lambda _p, _t, fmt, **_k: str(target))
     slide_720 = next(a for a in panel.export_actions if a.objectName() == "export_slide_720")
     slide_720.trigger()
     assert _pixels(target).shape[:2] == (720, 1280)
@@ -75,7 +75,7 @@ def test_the_menu_offers_both_slide_sizes(panel, tmp_path, monkeypatch):
 
 def test_a_slide_that_cannot_be_written_is_reported(panel, tmp_path, monkeypatch, reported):
     bad = tmp_path / "missing" / "x.png"
-    monkeypatch.setattr(plot_export, "ask_export_path", lambda *_a: str(bad))
+    monkeypatch.setattr(plot_export, "ask_export_path", lambda *_a, **_k: str(bad))
     assert plot_export.export_slide_with_dialog(panel, panel.plot_item, "T", (1280, 720)) is None
     assert reported and "export" in reported[0][0].lower()
 
