@@ -4,6 +4,7 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+TEST_WORKERS ?= 2
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: run test lint bench package clean
@@ -28,13 +29,14 @@ run: $(VENV)/.installed
 
 # 0) style (ruff), types (mypy) and the import contracts between layers (lint-imports),
 # 1) the engine's tests with Qt made unimportable (the engine must run without it),
-# 2) everything else with Qt offscreen.
+# 2) everything else with Qt offscreen. Two pytest-xdist workers: much of a test's time is
+# spent waiting for a run process or a Qt timer (TEST_WORKERS=0 runs them in one process).
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
-	TRAINFER_BLOCK_QT=1 $(BIN)/python -m pytest -q -p no:pytest-qt -W ignore::pytest.PytestConfigWarning tests/engine
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q --ignore=tests/engine tests
+	TRAINFER_BLOCK_QT=1 $(BIN)/python -m pytest -q -n $(TEST_WORKERS) -p no:pytest-qt -W ignore::pytest.PytestConfigWarning tests/engine
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --ignore=tests/engine tests
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
