@@ -20,13 +20,11 @@ Consume events with ``async for ev in session.events()`` (GUI, under qasync) or
 
 from __future__ import annotations
 
-import asyncio
 import pickle
 import queue
 import signal
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from engine.core.config import RunConfig
@@ -46,6 +44,7 @@ from engine.core.events import (
 from engine.core.summary import RunReport, TelemetryReport, WindowStats, summarize
 from engine.core.values import Msg, msg, seconds
 from engine.session.devices import DevicesReport, list_devices, preflight
+from engine.session.outlet import END, EventOutlet
 from engine.session.run_process import READY_TIMEOUT_S, RunProcess, RunProcesses, reusable
 from engine.session.store.db import Store, StoreError
 from engine.session.store.recorder import Recorder, hint_for
@@ -63,7 +62,6 @@ STOP_GRACE_MAX_S = 30.0
 RECORD_WAIT_S = 5.0
 """How long the end of a run waits for the store to take its last events (s); a store
 still locked then gets them later, from the recorder's thread."""
-_END = object()
 
 
 def _exit_text(code: int | None) -> tuple[Msg, Msg]:
@@ -81,7 +79,7 @@ def _exit_text(code: int | None) -> tuple[Msg, Msg]:
     return msg("session.exited", code=str(code)), msg("session.exited.hint")
 
 
-class Session:
+class Session(EventOutlet):
     """Runs one configuration at a time.
 
     Args:
@@ -237,37 +235,7 @@ class Session:
 
     # ---- consuming events ----------------------------------------------------------
 
-    async def events(self) -> AsyncIterator[Event]:
-        """Yield every event of the current run; ends after its Summary or Failed."""
-        if self._pump is None:
-            return
-        while True:
-            try:
-                ev = self._out.get_nowait()
-            except queue.Empty:
-                await asyncio.sleep(0.02)
-                continue
-            if ev is _END:
-                return
-            yield ev
-
-    def iter_events(self) -> Iterator[Event]:
-        """Blocking form of :meth:`events` for the command line."""
-        if self._pump is None:
-            return
-        while True:
-            ev = self._out.get()
-            if ev is _END:
-                return
-            yield ev
-
     # ---- threads -------------------------------------------------------------------
-
-    def _emit(self, ev: Event) -> None:
-        """Hand one event to the consumers and to the recorder."""
-        self._out.put(ev)
-        if self._recorder is not None:
-            self._recorder.add(ev)
 
     def _on_sample(self, sample: Sample) -> None:
         self._columns.append(sample)
@@ -312,7 +280,7 @@ class Session:
             self._recorder.close(RECORD_WAIT_S)
             self.run_id = self._recorder.run_id  # written late while the store was locked
         self._ended.set()
-        out.put(_END)
+        out.put(END)
         # The process: kept ready for the next run when that keeps it clean, else ended.
         if (reusable(terminal, cfg.kernels, terminated) and not self._closing
                 and rp.poll_ready(READY_TIMEOUT_S)):

@@ -22,7 +22,6 @@ as *interrupted* (``Failed("crash")``), with every event that arrived kept.
 
 from __future__ import annotations
 
-import asyncio
 import collections
 import contextlib
 import logging
@@ -30,7 +29,7 @@ import queue
 import subprocess
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import Sequence
 from typing import IO, Any
 
 from engine import __version__
@@ -48,6 +47,7 @@ from engine.core.events import (
     TelemetryStatus,
 )
 from engine.core.values import msg, seconds
+from engine.session.outlet import END, EventOutlet
 from engine.session.remote.command import default_remote_trainfer, remote_command
 from engine.session.remote.stream import (
     FORMAT,
@@ -73,7 +73,6 @@ EXIT_NOT_FOUND = 127
 EXIT_SSH_ERROR = 255
 """OpenSSH's exit status for its own errors (connection, authentication, host key)."""
 STDERR_LINES = 20
-_END = object()
 _EOF = object()
 
 
@@ -81,7 +80,7 @@ class RemoteRunInProgress(ExplainedError, RuntimeError):
     """:meth:`RemoteSession.start` while a run is in progress."""
 
 
-class RemoteSession:
+class RemoteSession(EventOutlet):
     """Runs one configuration at a time on ``host``.
 
     Args:
@@ -248,36 +247,7 @@ class RemoteSession:
 
     # ---- consuming events ----------------------------------------------------------
 
-    async def events(self) -> AsyncIterator[Event]:
-        """Yield every event of the current run; ends after its Summary or Failed."""
-        if self._pump is None:
-            return
-        while True:
-            try:
-                ev = self._out.get_nowait()
-            except queue.Empty:
-                await asyncio.sleep(0.02)
-                continue
-            if ev is _END:
-                return
-            yield ev
-
-    def iter_events(self) -> Iterator[Event]:
-        """Blocking form of :meth:`events` for the command line."""
-        if self._pump is None:
-            return
-        while True:
-            ev = self._out.get()
-            if ev is _END:
-                return
-            yield ev
-
     # ---- threads -------------------------------------------------------------------
-
-    def _emit(self, ev: Event) -> None:
-        self._out.put(ev)
-        if self._recorder is not None:
-            self._recorder.add(ev)
 
     def _say(self, line: str) -> None:
         """Write one control line on the remote's stdin; a closed pipe is ignored."""
@@ -348,7 +318,7 @@ class RemoteSession:
             self._recorder.close(RECORD_WAIT_S)
             self.run_id = self._recorder.run_id
         self._ended.set()
-        self._out.put(_END)
+        self._out.put(END)
         self._close_stdin(proc)  # the run has ended: let the remote exit by itself
         self._wait(proc)
         for t in self._readers:
