@@ -23,8 +23,10 @@ from __future__ import annotations
 import pickle
 import queue
 import signal
+import sys
 import threading
 import time
+import traceback
 from typing import Any
 
 from engine.core.config import RunConfig
@@ -259,7 +261,13 @@ class Session(EventOutlet):
         while terminal is None:
             ev = self._receive(conn, 0.05)
             if ev is not None:
-                terminal = self._forward(ev)
+                try:
+                    terminal = self._forward(ev)
+                except Exception as exc:  # noqa: BLE001 - the stream must still end
+                    traceback.print_exc(file=sys.stderr)
+                    terminal = Failed.of("error", msg("failed.error", error=(
+                        f"{type(exc).__name__}: {exc}")), msg("session.bug.hint"))
+                    terminated = True  # the run process is not reused after this
                 continue
             if not proc.is_alive():
                 terminal = self._drain_after_exit(proc, terminated, grace_used)

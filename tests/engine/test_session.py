@@ -209,3 +209,21 @@ def test_the_session_process_never_imports_torch():
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                        timeout=120)
     assert p.returncode == 0, p.stderr
+
+
+def test_a_bug_while_completing_the_summary_still_ends_the_run(monkeypatch, capsys):
+    """An exception in the pump (here: building the summary) ends the run's stream with a
+    Failed that says it is a bug; consumers never wait forever."""
+    def broken(self, report):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(Session, "_complete_summary", broken)
+    s = Session(nvml=Nvml(FakeNvmlLib(missing_library=True)))
+    s.start(RunConfig(model="mlp", mode="infer", device="cpu", batch_size=8, steps=1,
+                      warmup_steps=0, input_size=64, heldout_samples=0))
+    events = collect(s)
+    s.close()
+    failed = events[-1]
+    assert isinstance(failed, Failed) and failed.kind == "error"
+    assert "ZeroDivisionError: a bug" in failed.message and "bug in Trainfer" in failed.hint
+    assert not s.running
