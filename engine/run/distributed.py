@@ -245,10 +245,14 @@ class Rank:
                                     **kwargs)
         self.ctrl = dist.new_group(backend="gloo") if self.backend != "gloo" else None
 
+    def data_seed(self, seed: int) -> int:
+        """This rank's data seed: every rank draws other samples (rank 0 keeps ``seed``)."""
+        return seed + 1_000_003 * self.rank
+
     def wrap(self, runner: Any) -> None:
         """After the counting step: own data per rank; DDP around the model in training."""
         spec = runner.spec
-        spec.generator.manual_seed(runner.cfg.seed + 2 + 1_000_003 * self.rank)
+        spec.generator.manual_seed(self.data_seed(runner.cfg.seed) + 2)
         if not self.training:
             return
         from torch.nn.parallel import DistributedDataParallel as DDP

@@ -105,7 +105,8 @@ def _execute(cfg: RunConfig, emit: Emit, should_stop: ShouldStop,
 
     # 2. The model, its optimizer and data, and the weights it starts from.
     t_build = time.monotonic()
-    runner = ModelRunner(cfg, device)
+    runner = ModelRunner(cfg, device,
+                         data_seed=rank.data_seed(cfg.seed) if rank is not None else None)
     loaded_from, loaded_id = None, ""
     if cfg.load_weights:
         ckpt = checkpoint.read(cfg.load_weights)

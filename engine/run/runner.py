@@ -31,9 +31,12 @@ class ModelRunner:
     Args:
         cfg: What to run.
         device: Where (already resolved and checked, :mod:`engine.run.device`).
+        data_seed: Seeds the DataLoader's samples (default ``cfg.seed``; each rank of a
+            distributed run its own, :mod:`engine.run.distributed`).
     """
 
-    def __init__(self, cfg: RunConfig, device: torch.device) -> None:
+    def __init__(self, cfg: RunConfig, device: torch.device,
+                 data_seed: int | None = None) -> None:
         info = CATALOG[cfg.model]
         self.cfg = cfg
         self.device = device
@@ -49,7 +52,8 @@ class ModelRunner:
 
             self._loader = batches(
                 self.spec, self.batch_size, cfg.loader_workers, cfg.pin_memory, device,
-                cfg.seed, channels_last=bool(getattr(self.spec, "channels_last", False)),
+                cfg.seed if data_seed is None else data_seed,
+                channels_last=bool(getattr(self.spec, "channels_last", False)),
             )
         module = self.spec.module.to(device)
         if getattr(self.spec, "channels_last", False):

@@ -123,6 +123,13 @@ def test_ranks_on_gpus_this_machine_lacks_are_refused_before_any_starts():
     assert err.value.field == "device" and not rank_processes()
 
 
+def test_each_rank_draws_its_own_data_and_rank_0_the_single_process_stream():
+    from engine.run.distributed import Rank
+
+    seeds = {Rank(r, r, 4, 4).data_seed(7) for r in range(4)}
+    assert len(seeds) == 4 and Rank(0, 0, 4, 4).data_seed(7) == 7
+
+
 def test_union_of_all_reduce_intervals():
     assert _union_ms([(0, 2), (1, 3), (5, 6)]) == 4
     assert _union_ms([]) == 0
