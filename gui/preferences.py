@@ -20,6 +20,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 
 from gui.widgets.png_size_dialog import MAX_WIDTH, MIN_WIDTH
+from gui.window_settings import stored_number, stored_text
 
 log = logging.getLogger(__name__)
 
@@ -66,29 +67,19 @@ class Preferences:
 
 
 def _text(settings: QSettings, key: str, allowed: tuple[str, ...]) -> str | None:
-    value = settings.value(PREFIX + key)
-    if value is None:
-        return None
-    if isinstance(value, str) and value in allowed:
-        return value
-    log.warning("settings: %s%s = %r is not one of %s; using the default", PREFIX, key,
-                value, ", ".join(allowed))
-    return None
+    return stored_text(settings, PREFIX + key, allowed)
 
 
 def _whole(settings: QSettings, key: str, low: int, high: int) -> int | None:
-    value = settings.value(PREFIX + key)
-    if value is None:
+    """A stored whole number in ``[low, high]`` (a fraction is warned about, as a bad value)."""
+    number = stored_number(settings, PREFIX + key, low, high)
+    if number is None:
         return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        number = float("nan")
-    if low <= number <= high and number == int(number):
-        return int(number)
-    log.warning("settings: %s%s = %r is not a whole number from %d to %d; using the default",
-                PREFIX, key, value, low, high)
-    return None
+    if number != int(number):
+        log.warning("settings: %s%s = %r is not a whole number; using the default", PREFIX,
+                    key, number)
+        return None
+    return int(number)
 
 
 def _folder(settings: QSettings, key: str) -> str | None:

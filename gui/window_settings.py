@@ -57,7 +57,7 @@ _HOST = re.compile(r"[^\s\-][^\s]{0,252}")
 """A remembered SSH host is one word for ``ssh``: no spaces, not an option (``-``)."""
 
 
-def _text(settings: QSettings, key: str, allowed: Any) -> str | None:
+def stored_text(settings: QSettings, key: str, allowed: Any) -> str | None:
     """The stored text at ``key`` if it is one of ``allowed``, else ``None`` (warned)."""
     value = settings.value(key)
     if value is None:
@@ -69,7 +69,7 @@ def _text(settings: QSettings, key: str, allowed: Any) -> str | None:
     return None
 
 
-def _number(settings: QSettings, key: str, low: float, high: float) -> float | None:
+def stored_number(settings: QSettings, key: str, low: float, high: float) -> float | None:
     """The stored number at ``key`` if it lies in ``[low, high]``, else ``None`` (warned)."""
     value = settings.value(key)
     if value is None:
@@ -125,10 +125,10 @@ def restore(settings: QSettings, window: MainWindow) -> None:
         state = _bytes(settings, key)
         if state is not None and not splitter.restoreState(state):
             log.warning("settings: %s cannot be restored; using the default positions", key)
-    tab = _text(settings, "window/tab", TAB_NAMES)
+    tab = stored_text(settings, "window/tab", TAB_NAMES)
     if tab is not None:
         window.tabs.setCurrentIndex(TAB_NAMES.index(tab))
-    scale = _number(settings, "presentation/scale", MIN_SCALE, MAX_SCALE)
+    scale = stored_number(settings, "presentation/scale", MIN_SCALE, MAX_SCALE)
     if scale is not None:
         window.presentation.scale = scale
     _restore_panel(settings, window)
@@ -136,28 +136,28 @@ def restore(settings: QSettings, window: MainWindow) -> None:
 
 def _restore_panel(settings: QSettings, window: MainWindow) -> None:
     panel = window.panel
-    model = _text(settings, "run/model", tuple(CATALOG))
+    model = stored_text(settings, "run/model", tuple(CATALOG))
     if model is not None:
         panel.set_model(model)
-    mode = _text(settings, "run/mode", ("train", "infer"))
+    mode = stored_text(settings, "run/mode", ("train", "infer"))
     if mode is not None:
         panel.set_mode(mode)
     devices = [panel.device_combo.itemData(i) for i in range(panel.device_combo.count())]
-    device = _text(settings, "run/device", devices)
+    device = stored_text(settings, "run/device", devices)
     if device is not None:
         panel.set_device(device)
-    batch = _number(settings, "run/batch_size", 0, MAX_BATCH)
+    batch = stored_number(settings, "run/batch_size", 0, MAX_BATCH)
     if batch is not None and batch == int(batch):
         panel.batch_spin.setValue(int(batch))
     elif batch is not None:
         log.warning("settings: run/batch_size = %r is not whole; using the default", batch)
-    precision = _text(settings, "run/precision", PRECISIONS)
+    precision = stored_text(settings, "run/precision", PRECISIONS)
     if precision is not None:
         panel.precision_combo.setCurrentIndex(panel.precision_combo.findData(precision))
-    unit = _text(settings, "run/duration_unit", ("seconds", "steps"))
+    unit = stored_text(settings, "run/duration_unit", ("seconds", "steps"))
     if unit is not None:
         low, high = (1, MAX_STEPS) if unit == "steps" else (0.5, MAX_SECONDS)
-        value = _number(settings, "run/duration", low, high)
+        value = stored_number(settings, "run/duration", low, high)
         if value is not None:
             panel.set_duration(value, unit)
     host = settings.value("run/host")
