@@ -234,7 +234,8 @@ def scaling(results: list[CaseResult]) -> Verdict:
     At the largest rank count that ran in both modes: confirmed when training all-reduced
     gradients every step (bytes and time measured) while the replicas exchanged nothing,
     and training's scaling efficiency, ``rate(N) / (N × rate(1))``, is below inference's
-    by more than the 5 % margin.
+    by more than the 5 % margin. Ranks on one CPU share its cores, so there the efficiency
+    compares threads more than communication: not measurable, with the numbers.
     """
     from engine.claims.scaling import efficiency as scaling_efficiency
 
@@ -254,12 +255,12 @@ def scaling(results: list[CaseResult]) -> Verdict:
                   bytes=nbytes(train.allreduce_bytes_per_step),
                   share=share(train.allreduce_step_share),
                   infer_bytes=nbytes(infer.allreduce_bytes_per_step))
+    if not train.on_gpu:  # one CPU's ranks share its cores: efficiency says little here
+        return Verdict(NOT_MEASURABLE, msg("xverdict.scaling.cpu", numbers=numbers))
     communicates = bool(train.allreduce_bytes_per_step) and not infer.allreduce_bytes_per_step
     factor = eff_i / eff_t if eff_t > 0 else None
-    why = (msg("xverdict.scaling.no_traffic") if not communicates
-           else msg("xverdict.scaling.cpu") if not train.on_gpu else None)
     return _judged(communicates and factor is not None and factor >= MARGIN, numbers, factor,
-                   why)
+                   None if communicates else msg("xverdict.scaling.no_traffic"))
 
 
 VERDICTS: dict[str, Callable[[list[CaseResult]], Verdict]] = {

@@ -222,10 +222,10 @@ def test_summary_of_a_distributed_report_counts_every_rank_and_every_gpu():
     assert s.mean_power_w == 900.0 and s.energy_per_sample_j == pytest.approx(180.0 / 5120)
 
 
-def _scaled(mode, ranks, rate, allreduce_bytes=None, share=None):
+def _scaled(mode, ranks, rate, allreduce_bytes=None, share=None, device="cpu"):
     from summaries import cpu_summary
 
-    return cpu_summary(mode, world_size=ranks, samples_per_s=rate,
+    return cpu_summary(mode, world_size=ranks, samples_per_s=rate, device=device,
                        allreduce_bytes_per_step=allreduce_bytes, allreduce_step_share=share)
 
 
@@ -233,21 +233,29 @@ def test_scaling_verdict_training_pays_for_communication():
     from engine.claims.experiment_verdicts import scaling
     from engine.claims.experiments import CaseResult, _table_scaling
 
-    results = [CaseResult("1 ranks train", "train", "ok", _scaled("train", 1, 1000.0)),
-               CaseResult("2 ranks train", "train", "ok",
-                          _scaled("train", 2, 1500.0, 23_000_000, 0.2)),
-               CaseResult("1 ranks infer", "infer", "ok", _scaled("infer", 1, 4000.0)),
-               CaseResult("2 ranks infer", "infer", "ok", _scaled("infer", 2, 7800.0, 0, 0.0))]
+    def case(label, mode, *args):
+        return CaseResult(label, mode, "ok", _scaled(mode, *args, device="cuda:0"))
+
+    results = [case("1 ranks train", "train", 1, 1000.0),
+               case("2 ranks train", "train", 2, 1500.0, 23_000_000, 0.2),
+               case("1 ranks infer", "infer", 1, 4000.0),
+               case("2 ranks infer", "infer", 2, 7800.0, 0, 0.0)]
     v = scaling(results)
     assert v.status == "confirmed"
     assert "75%" in v.text and "98%" in v.text  # 1500 / (2 × 1000), 7800 / (2 × 4000)
     table = _table_scaling(results)
     assert len(table.rows) == 4
     # inference that scales no better than training: not confirmed
-    results[3] = CaseResult("2 ranks infer", "infer", "ok", _scaled("infer", 2, 6000.0, 0, 0.0))
+    results[3] = case("2 ranks infer", "infer", 2, 6000.0, 0, 0.0)
     assert scaling(results).status == "not_confirmed"
     # without a run at more than one rank there is nothing to judge
     assert scaling(results[:1] + results[2:3]).status == "not_measurable"
+    # ranks on one CPU share its cores: the numbers, but no verdict on communication
+    on_cpu = [CaseResult(c.label, c.mode, "ok", dataclasses.replace(c.summary, device="cpu"))
+              for c in results]
+    v = scaling(on_cpu)
+    assert v.status == "not_measurable" and "share the same cores" in v.text
+    assert "75%" in v.text
 
 
 def test_scaling_plan_on_the_cpu_runs_one_and_two_ranks():
