@@ -37,6 +37,8 @@ What a rank does differently from a single process (see :class:`Rank`):
 from __future__ import annotations
 
 import contextlib
+import inspect
+import logging
 import os
 import secrets
 import signal
@@ -258,8 +260,13 @@ class Rank:
         from torch.nn.parallel import DistributedDataParallel as DDP
 
         cuda = runner.device.type == "cuda"
+        # Buffers are the same on every rank (same seed, same counted step); they must not
+        # be synchronized in forward: rank 0 evaluates alone after the measured phase.
+        no_sync: dict[str, Any] = ({"forward_sync_buffers": False}
+                   if "forward_sync_buffers" in inspect.signature(DDP).parameters
+                   else {"broadcast_buffers": False})  # torch before 2.14
         ddp = DDP(runner.module, device_ids=[runner.device.index] if cuda else None,
-                  broadcast_buffers=False)
+                  **no_sync)
         self.meter = AllReduceMeter(cuda=cuda)
         meter = self.meter
         # DDP checks the hook's annotations against dist.GradBucket; a lambda has none.
@@ -405,7 +412,10 @@ def launch(cfg: RunConfig, emit: Callable[[Any], None],
             outcome["error"] = exc
 
     # Not the main thread: the elastic agent then leaves this process's signal handlers
-    # alone (Ctrl-C and SIGTERM already mean "stop after the step" here).
+    # alone (Ctrl-C and SIGTERM already mean "stop after the step" here). It warns that
+    # its workers could be orphaned; ours end themselves with this process
+    # (_end_with_parent), so the warning is said once here, not on every run.
+    logging.getLogger("torch.distributed.elastic.multiprocessing.api").setLevel(logging.ERROR)
     agent = threading.Thread(target=run_agent, name="trainfer-elastic-agent", daemon=True)
     acceptor = threading.Thread(target=accept, name="trainfer-rank-accept", daemon=True)
     acceptor.start()
