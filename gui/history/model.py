@@ -3,7 +3,7 @@
 :class:`HistoryModel` holds the store's :class:`~engine.session.store.db.RunRecord` list
 and answers every cell from it (nothing reads cell text back); names and tags are edited
 through it into the store. :class:`HistoryFilter` narrows it to the rows whose model,
-mode, device, name, tags or status contain every word typed, and sorts by the column
+mode, device, host, name, tags, status or settings contain every word typed, and sorts by the column
 clicked (numbers as numbers).
 """
 
@@ -101,7 +101,7 @@ class HistoryModel(ListTableModel):
             "interrupted": self.tr("⚠ interrupted"),
         }.get(status, status)
 
-    def _settings(self, rec: RunRecord) -> list[str]:
+    def settings_words(self, rec: RunRecord) -> list[str]:
         """The run's distinguishing settings, said in the interface's language."""
         words = {"batch_size": self.tr("batch {0}"), "ranks": self.tr("{0} ranks")}
         return [words[k].format(v) if k in words else str(v)
@@ -114,7 +114,7 @@ class HistoryModel(ListTableModel):
             status = self.tr("{0} (damaged)").format(status)
         return {
             COL_DATE: when_text(rec.started_unix_s), COL_NAME: rec.name, COL_MODEL: rec.model,
-            COL_MODE: " · ".join([mode_text(rec.mode), *self._settings(rec)]),
+            COL_MODE: " · ".join([mode_text(rec.mode), *self.settings_words(rec)]),
             COL_DEVICE: device_text(rec.device, rec.device_name),
             COL_STATUS: status, COL_RATE: cell(throughput_value(s)),
             COL_STEP: cell(millis(s.step_ms_median) if s else None),
@@ -190,7 +190,11 @@ class HistoryModel(ListTableModel):
 
 
 class HistoryFilter(QSortFilterProxyModel):
-    """Rows whose model, mode, device, name, tags or status contain every typed word."""
+    """Rows whose words contain every typed word.
+
+    A run's words: model, mode, device, host, name, tags, status, and settings such as
+    ``bf16``, ``batch 8``, ``2 ranks``, ``input 224``.
+    """
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -208,12 +212,12 @@ class HistoryFilter(QSortFilterProxyModel):
             self.invalidateFilter()
 
     def filterAcceptsRow(self, row: int, parent: Index) -> bool:  # noqa: N802
-        """Whether every word occurs in the run's model, mode, device, name, tags, status."""
+        """Whether every typed word occurs in the run's words."""
         if not self._words:
             return True
         model = self.sourceModel()
         assert isinstance(model, HistoryModel)
         rec = model.record_at(row)
-        hay = " ".join([rec.model, rec.mode, rec.device, rec.device_name, rec.name,
-                        rec.status, *rec.tags]).lower()
+        # the settings in the interface's words too ("lote 8" as well as "batch 8")
+        hay = " ".join([rec.search_text, *model.settings_words(rec)]).lower()
         return all(word in hay for word in self._words)

@@ -74,6 +74,11 @@ def test_filter_narrows_the_list(history, runs, qtbot):
     assert set(history.run_ids()) == {runs["gpu"], runs["broken"]}
     history.filter_edit.setText("mlp infer")
     assert history.run_ids() == [runs["infer"]]
+    # the settings are words too: precision, batch size, input size
+    history.filter_edit.setText("fp32 batch 64 train")
+    assert set(history.run_ids()) == {runs["train"], runs["gpu"]}
+    history.filter_edit.setText("mlp input 784")
+    assert set(history.run_ids()) == {runs["train"], runs["infer"]}
     history.filter_edit.setText("nothing-like-this")
     assert history.row_count() == 0 and "No run matches" in history.empty_label.text()
     history.filter_edit.clear()

@@ -258,6 +258,20 @@ class RunRecord:
         return [words.get(k, "{}").format(v) for k, v in self.distinguishing.items()]
 
     @property
+    def search_text(self) -> str:
+        """The words a filter looks in, lower case.
+
+        Model, mode, device and its name, host, name, status, tags, the precision, the
+        distinguishing settings (:attr:`settings`) and ``input N``.
+        """
+        s, c = self.summary, self.config
+        precision = s.precision if s is not None else c.get("precision", "fp32")
+        size = s.input_size if s is not None else c.get("input_size")
+        return " ".join([self.model, self.mode, self.device, self.device_name, self.host,
+                         self.name, self.status, *self.tags, str(precision), *self.settings,
+                         f"input {size}" if size else ""]).lower()
+
+    @property
     def title(self) -> str:
         """The name, or ``model · mode · device · its settings`` (:attr:`settings`).
 
@@ -710,7 +724,10 @@ class Store:
         return {r["id"]: self._scanned[r["id"]][1:] for r in rows}
 
     def list_runs(self, text: str = "", include_deleted: bool = False) -> list[RunRecord]:
-        """Runs, newest first; ``text`` filters on model, mode, device, host, name, tag, status.
+        """Runs, newest first; ``text`` keeps those whose words hold every word of it.
+
+        The words are :attr:`RunRecord.search_text` (model, mode, device, host, name, tags,
+        status and the settings: ``bf16``, ``batch 1``, ``2 ranks``).
 
         A run whose row is damaged is listed with :attr:`RunRecord.problem`; a start time
         that cannot be read sorts it last.
@@ -725,12 +742,8 @@ class Store:
         needle = text.strip().lower()
         if not needle:
             return records
-        return [
-            rec for rec in records
-            if all(word in " ".join([rec.model, rec.mode, rec.device, rec.device_name,
-                                     rec.host, rec.name, rec.status, *rec.tags]).lower()
-                   for word in needle.split())
-        ]
+        return [rec for rec in records
+                if all(word in rec.search_text for word in needle.split())]
 
     def get(self, run_id: int, include_deleted: bool = False, *,
             check_events: bool = False) -> RunRecord:
