@@ -134,8 +134,9 @@ class RunPanel(QWidget):
         self.ranks_spin.setToolTip(self.tr(
             "Processes (ranks) on this machine, through torch.distributed: one per GPU "
             "(NCCL), or CPU processes sharing the cores (gloo). Training uses "
-            "DistributedDataParallel (the batch size is per rank) and all-reduces the "
-            "gradients every step; inference runs independent replicas"))
+            "DistributedDataParallel (the batch size is per rank) and averages the "
+            "gradients across ranks every step (all-reduce); inference runs independent "
+            "replicas"))
         device_row = QHBoxLayout()
         device_row.setContentsMargins(0, 0, 0, 0)
         device_row.addWidget(self.device_combo, 1)

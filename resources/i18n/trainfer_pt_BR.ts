@@ -1896,16 +1896,16 @@ Como foi medido: {0}</translation>
         <translation>Sem GPU: {0}</translation>
     </message>
     <message>
+        <source>Processes (ranks) on this machine, through torch.distributed: one per GPU (NCCL), or CPU processes sharing the cores (gloo). Training uses DistributedDataParallel (the batch size is per rank) and averages the gradients across ranks every step (all-reduce); inference runs independent replicas</source>
+        <translation>Processos (ranks) nesta máquina, via torch.distributed: um por GPU (NCCL), ou processos na CPU dividindo os núcleos (gloo). O treinamento usa DistributedDataParallel (o tamanho do batch é por rank) e faz a média dos gradientes entre os ranks a cada passo (all-reduce); a inferência roda réplicas independentes</translation>
+    </message>
+    <message>
         <source>user@gpu-server</source>
-        <translation>usuario@servidor-gpu</translation>
+        <translation>usuário@servidor-gpu</translation>
     </message>
     <message>
         <source>Empty: run on this machine. A host: run there through your ssh client (your keys and ~/.ssh/config); Trainfer must be installed on it, and its GPU&apos;s telemetry is plotted here.</source>
         <translation>Vazio: executa nesta máquina. Um host: executa lá pelo seu cliente ssh (suas chaves e ~/.ssh/config); o Trainfer precisa estar instalado nele, e a telemetria da GPU dele é plotada aqui.</translation>
-    </message>
-    <message>
-        <source>Processes (ranks) on this machine, through torch.distributed: one per GPU (NCCL), or CPU processes sharing the cores (gloo). Training uses DistributedDataParallel (the batch size is per rank) and all-reduces the gradients every step; inference runs independent replicas</source>
-        <translation>Processos (ranks) nesta máquina, via torch.distributed: um por GPU (NCCL), ou processos na CPU dividindo os núcleos (gloo). O treinamento usa DistributedDataParallel (o batch size é por rank) e soma os gradientes (all-reduce) a cada passo; a inferência roda réplicas independentes</translation>
     </message>
     <message>
         <source>Samples per step; the lowest value is the default</source>
@@ -2040,7 +2040,7 @@ Como foi medido: {0}</translation>
     </message>
     <message>
         <source>measured · held-out check and saving (not timed)</source>
-        <translation>medido · verificação na validação e salvamento (não cronometrados)</translation>
+        <translation>medido · acurácia nas amostras de validação e salvamento (não cronometrados)</translation>
     </message>
     <message>
         <source>stopping…</source>

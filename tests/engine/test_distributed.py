@@ -334,7 +334,7 @@ def test_scaling_efficiency_against_the_newest_stored_run_on_one_rank():
     assert found is not None and found.baseline_run_id == 5
     assert found.efficiency == pytest.approx(0.75)
     assert found.to_dict() == {"scaling_efficiency": 0.75, "scaling_baseline_run": 5}
-    assert "75% of linear scaling" in text(scaling_msg(two, found))
+    assert "75% of linear scaling: 2 ranks against 2 × run #5" in text(scaling_msg(two, found))
     assert against_stored(SimpleNamespace(list_runs=lambda text="": runs[:3]), two) is None
     assert "--nproc-per-node 1" in text(scaling_msg(two, None))
 
