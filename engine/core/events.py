@@ -108,6 +108,8 @@ class StepStats(_Event):
         optimizer_ms: Optimizer step (ms); ``None`` in inference.
         decode_ms: Token generation after the first token (ms); generation only (then
             ``forward_ms`` is the prefill, the time to first token).
+        ranks: Ranks of a distributed run (1 otherwise). The record is rank 0's: its rates
+            are per rank (the summary's ``samples_per_s`` adds up every rank's).
     """
 
     t_s: float
@@ -122,6 +124,7 @@ class StepStats(_Event):
     backward_ms: float | None = None
     optimizer_ms: float | None = None
     decode_ms: float | None = None
+    ranks: int = 1
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,14 @@ def step_parts(step: StepStats, sample_unit: str) -> list[Msg | Quantity]:
         step: The latest :class:`~engine.core.events.StepStats`.
         sample_unit: What one sample is (``"images"``); language models count tokens.
     """
+    throughput: Msg | Quantity = (rate(step.tokens_per_s, "tokens")
+                                  if step.tokens_per_s is not None
+                                  else rate(step.samples_per_s, sample_unit))
+    if step.ranks > 1:  # rank 0's record: say so (the summary adds up every rank)
+        throughput = msg("step.per_rank", rate=throughput, ranks=step.ranks)
     parts: list[Msg | Quantity] = [
         msg("step.warmup" if step.phase == "warmup" else "step.measure", step=step.step),
-        rate(step.tokens_per_s, "tokens") if step.tokens_per_s is not None
-        else rate(step.samples_per_s, sample_unit),
+        throughput,
         millis(step.step_ms, "step"),
     ]
     if step.loss is not None:

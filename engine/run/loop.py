@@ -140,7 +140,8 @@ def _execute(cfg: RunConfig, emit: Emit, should_stop: ShouldStop,
         agree = rank.agree
 
     # 4. Warm-up: run, reported, never averaged in.
-    reporter = StepReporter(emit, runner.batch_size, runner.tokens_per_sample)
+    reporter = StepReporter(emit, runner.batch_size, runner.tokens_per_sample,
+                            rank.world_size if rank is not None else 1)
     t_warmup = time.monotonic()
     if cfg.warmup_steps:
         emit(Phase(t_warmup, "warmup"))

@@ -80,10 +80,13 @@ class StepReporter:
         emit: Where the events go.
         batch: Samples per step.
         tokens_per_sample: Tokens per sample for language models, else ``None``.
+        ranks: Ranks of a distributed run: its records are this rank's, per rank.
     """
 
-    def __init__(self, emit: Emit, batch: int, tokens_per_sample: int | None) -> None:
+    def __init__(self, emit: Emit, batch: int, tokens_per_sample: int | None,
+                 ranks: int = 1) -> None:
         self.emit = emit
+        self.ranks = ranks
         self.batch = batch
         self.tokens_per_sample = tokens_per_sample
         self.times_ms: dict[str, list[float]] = {"warmup": [], "measure": []}
@@ -132,6 +135,7 @@ class StepReporter:
                 backward_ms=parts[1] if len(parts) == 3 else None,
                 optimizer_ms=parts[2] if len(parts) == 3 else None,
                 decode_ms=parts[1] if len(parts) == 2 else None,
+                ranks=self.ranks,
             )
         )
         self._acc = []

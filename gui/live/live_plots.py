@@ -127,6 +127,7 @@ class LivePlots(QWidget):
         self._gpus: dict[int, bool] = {}  # other GPUs seen: NVML index -> the run uses it
         self._primary_gpu: int | None = None
         self._show_all_gpus = False
+        self._ranks = 1  # ranks of the run shown (its step records are rank 0's)
 
         titles = {
             "throughput": (self.tr("Throughput"), self.tr("samples/s")),
@@ -454,6 +455,7 @@ class LivePlots(QWidget):
         self._n_phases = 0
         unit = self.tr("tokens/s") if is_language_model else self.tr("samples/s")
         self._panels["throughput"].plot_item.setLabel("left", unit)
+        self._ranks = 1
         self._panels["throughput"].set_note(None)
         self._update_gpu_notes()
         self._update_loss_note()
@@ -546,9 +548,17 @@ class LivePlots(QWidget):
         self._gpu_legend.setVisible(True)
 
     def add_step(self, step: StepStats) -> None:
-        """Append one step record to throughput, step time and (training) loss."""
+        """Append one step record to throughput, step time and (training) loss.
+
+        A distributed run's records are rank 0's: the throughput axis then says "per rank".
+        """
         if self._t0 is None:
             return
+        if step.ranks > 1 and step.ranks != self._ranks:
+            self._ranks = step.ranks
+            unit = (self.tr("tokens/s per rank (× {0})") if self._is_lm
+                    else self.tr("samples/s per rank (× {0})")).format(step.ranks)
+            self._panels["throughput"].plot_item.setLabel("left", unit)
         x = self._x(step.t_s)
         for key, phase, y in step_points(step, self._is_lm):
             self._series(key, phase).append(x, y)

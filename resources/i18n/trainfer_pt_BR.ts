@@ -1171,6 +1171,14 @@ inferência</translation>
         <translation>mais {0} GPU(s) fora desta execução: Exibir ▸ Todas as GPUs da máquina</translation>
     </message>
     <message>
+        <source>tokens/s per rank (× {0})</source>
+        <translation>tokens/s por rank (× {0})</translation>
+    </message>
+    <message>
+        <source>samples/s per rank (× {0})</source>
+        <translation>amostras/s por rank (× {0})</translation>
+    </message>
+    <message>
         <source>build</source>
         <translation>montagem</translation>
     </message>

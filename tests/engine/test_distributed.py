@@ -72,6 +72,7 @@ def test_two_rank_training_all_reduces_every_gradient_byte_and_stops_together():
     assert len(s.rank_samples_per_s) == 2 and all(r > 0 for r in s.rank_samples_per_s)
     assert s.samples_per_s == pytest.approx(sum(s.rank_samples_per_s))
     assert any(isinstance(e, Started) for e in events)  # rank 0's events reach the session
+    assert {e.ranks for e in events if isinstance(e, StepStats)} == {2}
     assert [e.name for e in events if isinstance(e, Phase)][:3] == ["build", "warmup", "measure"]
     assert not rank_processes()
 
@@ -350,3 +351,13 @@ def test_a_stored_distributed_run_says_its_ranks():
                     summary=cpu_summary("train", world_size=2, batch_size=16), failure=None)
     assert rec.distinguishing["ranks"] == 2 and "2 ranks" in rec.title
     assert "ranks" not in dataclasses.replace(rec, summary=cpu_summary("train")).distinguishing
+
+
+def test_rank_0s_step_records_say_they_are_per_rank():
+    from engine.core.format import text
+    from engine.core.progress import step_parts
+
+    step = StepStats(1.0, 3, "measure", 50.0, 640.0, None, 2.0, ranks=2)
+    assert "640 vectors/s per rank (× 2 ranks)" in [text(p) for p in step_parts(step, "vectors")]
+    one = dataclasses.replace(step, ranks=1)
+    assert "per rank" not in " ".join(text(p) for p in step_parts(one, "vectors"))

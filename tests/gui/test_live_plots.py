@@ -331,3 +331,10 @@ def test_a_history_window_shows_the_newest_seconds_and_keeps_the_rest(live):
     live.set_history_window(0)  # the whole run again
     x0, _x1 = live.panel("cpu_util").plot_item.getViewBox().viewRange()[0]
     assert x0 < 0.5
+
+
+def test_a_distributed_run_says_its_live_throughput_is_per_rank(live):
+    live.add_step(StepStats(101.0, 1, "measure", 100.0, 640.0, None, 2.3, ranks=2))
+    assert "per rank (× 2)" in live.panel("throughput").plot_item.getAxis("left").labelText
+    live.begin_run("infer", "mlp", False, t0_s=200.0)
+    assert "per rank" not in live.panel("throughput").plot_item.getAxis("left").labelText
