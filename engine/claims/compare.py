@@ -151,12 +151,15 @@ class Comparison:
         return list(seen.values())
 
     def title(self) -> Msg:
-        """``Training vs inference: resnet18 on cpu (AMD EPYC), fp32``."""
+        """``Training vs inference: resnet18 on cpu (AMD EPYC), fp32`` (and its ranks)."""
         s = self.train or self.infer
         if s is None:
             return msg("compare.title", model=self.model)
-        return msg("compare.title_on", model=self.model, device=s.device,
-                   device_name=s.device_name, precision=s.precision)
+        title = msg("compare.title_on", model=self.model, device=s.device,
+                    device_name=s.device_name, precision=s.precision)
+        if s.world_size > 1:  # rates add up every rank; memory and step times are rank 0's
+            return msg("compare.title_ranks", title=title, ranks=s.world_size)
+        return title
 
     def to_dict(self) -> dict[str, Any]:
         """Stable JSON form (``trainfer compare --json``): English text and typed values."""

@@ -361,3 +361,12 @@ def test_rank_0s_step_records_say_they_are_per_rank():
     assert "640 vectors/s per rank (× 2 ranks)" in [text(p) for p in step_parts(step, "vectors")]
     one = dataclasses.replace(step, ranks=1)
     assert "per rank" not in " ".join(text(p) for p in step_parts(one, "vectors"))
+
+
+def test_the_comparison_title_says_the_pair_ran_on_several_ranks():
+    from engine.claims.compare import build
+    from engine.core.format import text
+
+    pair = [_scaled(m, 2, 1000.0, device="cpu") for m in ("train", "infer")]
+    assert "2 ranks (rates over every rank" in text(build(*pair).title())
+    assert "ranks" not in text(build(_scaled("train", 1, 1.0), _scaled("infer", 1, 1.0)).title())
