@@ -42,6 +42,17 @@ Devices = Context("Devices")
 """Translation context of this module's texts outside a QObject."""
 
 
+def _pair(main: QWidget, side: QWidget) -> QWidget:
+    """One form row of two widgets: ``main`` takes the width, ``side`` sits after it."""
+    row = QHBoxLayout()
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(main, 1)
+    row.addWidget(side)
+    widget = QWidget()
+    widget.setLayout(row)
+    return widget
+
+
 def add_device_items(combo: QComboBox, devices: DevicesReport) -> None:
     """Fill ``combo`` with the device choices: auto, cpu, then each NVIDIA GPU.
 
@@ -137,12 +148,7 @@ class RunPanel(QWidget):
             "DistributedDataParallel (the batch size is per rank) and averages the "
             "gradients across ranks every step (all-reduce); inference runs independent "
             "replicas"))
-        device_row = QHBoxLayout()
-        device_row.setContentsMargins(0, 0, 0, 0)
-        device_row.addWidget(self.device_combo, 1)
-        device_row.addWidget(self.ranks_spin)
-        self._device_widget = QWidget()
-        self._device_widget.setLayout(device_row)
+        self._device_widget = _pair(self.device_combo, self.ranks_spin)
 
         self.host_edit = QLineEdit()
         self.host_edit.setObjectName("host_edit")
@@ -179,12 +185,7 @@ class RunPanel(QWidget):
         self.duration_unit.setObjectName("duration_unit")
         self.duration_unit.addItem(self.tr("seconds"), "seconds")
         self.duration_unit.addItem(self.tr("steps"), "steps")
-        duration_row = QHBoxLayout()
-        duration_row.setContentsMargins(0, 0, 0, 0)
-        duration_row.addWidget(self.duration_spin, 1)
-        duration_row.addWidget(self.duration_unit)
-        self._duration_widget = QWidget()
-        self._duration_widget.setLayout(duration_row)
+        self._duration_widget = _pair(self.duration_spin, self.duration_unit)
         self._set_duration_unit("seconds")
         self.duration_spin.setValue(10.0)
 
